@@ -1,0 +1,50 @@
+# The verbs a user types. `make` alone lists them.
+# Every target sets up .venv from the lock file first, so a fresh machine with
+# python3 and pip needs nothing else.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DATA   ?= data
+OUT    ?=
+lang   ?= en
+RUN_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run validate test lint format lab benchmark clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing the locked dependencies into $(VENV) (first run takes a minute or two)..."
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock 2>&1 | grep -v "is ignored: it is neither a file nor a directory" || true
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e . 2>&1 | grep -v "is ignored: it is neither a file nor a directory" || true
+	@$(BIN)/python -c "import synergies, pandas, papermill, pandera" || { echo "Set-up failed: see the pip messages above." >&2; exit 1; }
+	@touch $(STAMP)
+
+setup: $(STAMP)  ## Create .venv and install the locked dependencies and the package
+
+run: $(STAMP)  ## Run the whole analysis (DATA=dir OUT=dir for other data; lang=es)
+	@$(BIN)/python scripts/run_pipeline.py --data-dir $(DATA) $(if $(OUT),--output-dir $(OUT),) --lang $(lang) $(RUN_ARGS)
+
+validate: $(STAMP)  ## Check a data directory against the data contract (DATA=dir)
+	@$(BIN)/python -m synergies validate $(DATA)
+
+test: $(STAMP)  ## Run lint and the test suite
+	@$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	@$(BIN)/python -m pytest
+
+lint: $(STAMP)  ## Lint and check formatting
+	@$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: $(STAMP)  ## Apply ruff fixes and formatting
+	@$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+benchmark: $(STAMP)  ## Measure run times against the notebook floor (writes docs/benchmarks.md)
+	@$(BIN)/python scripts/benchmark.py
+
+clean:  ## Remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .ruff_cache

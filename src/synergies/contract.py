@@ -1,0 +1,248 @@
+"""The data contract in code: every file, column, allowed value and cross-file key, in one place.
+
+`data/README.md` documents the same contract for people; `tests/test_contract_doc.py`
+keeps the two in step. The loader (`synergies.load`) turns these specs into pandera
+schemas and cross-file checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Controlled vocabularies. Every other module imports them from here.
+ARMS = ("single", "combined")
+DIRECTIONS = ("increase", "decrease", "no_change")
+BETTER = ("higher", "lower", "ambiguous")
+EFFECTS = ("beneficial", "adverse", "no_change", "unclear")
+LEVELS = ("national", "local")
+ASSESSMENTS = ("enabler", "barrier", "mixed")
+SECTORS = ("social_protection", "productive_development")
+BOOLEAN_TRUE = ("true",)
+BOOLEAN_FALSE = ("false",)
+
+# Longest text a cell may hold: generous for notes, small enough to catch pasted junk.
+MAX_CELL_CHARS = 5000
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a contract file: whether it must be present, and what its cells may hold."""
+
+    name: str
+    required: bool
+    kind: str = "text"  # text | enum | number | positive_number | probability | bool | int | positive_int
+    values: tuple[str, ...] = ()
+    meaning: str = ""
+
+    @property
+    def expected(self) -> str:
+        """Plain-language description of an acceptable value, used in error messages."""
+        return {
+            "text": "text",
+            "enum": "one of " + ", ".join(self.values),
+            "number": "a number",
+            "positive_number": "a number greater than 0",
+            "probability": "a number between 0 and 1",
+            "bool": "true or false",
+            "int": "a whole number",
+            "positive_int": "a whole number greater than 0",
+        }[self.kind]
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """Values of `columns` in this file must be a key of `target` (when `target` is given)."""
+
+    columns: tuple[str, ...]
+    target: str
+    target_columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One CSV file of a data directory."""
+
+    name: str
+    required: bool
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = field(default_factory=tuple)
+    meaning: str = ""
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+FINDINGS = FileSpec(
+    name="findings.csv",
+    required=True,
+    meaning="One row per reported effect.",
+    key=("finding_id",),
+    columns=(
+        Column("finding_id", True, meaning="Stable unique key; citations point at it."),
+        Column("country", True, meaning="Country where the evaluated programme runs."),
+        Column("case", True, meaning="The evaluated case: a programme or a set of coordinated ones."),
+        Column(
+            "intervention",
+            True,
+            meaning="The arm whose effect this row reports, as the source names it.",
+        ),
+        Column(
+            "arm",
+            True,
+            "enum",
+            ARMS,
+            "combined = two or more coordinated programmes; single = one.",
+        ),
+        Column("outcome", True, meaning="What was measured: a key of outcomes.csv."),
+        Column("direction", True, "enum", DIRECTIONS, "Sign of the change in the outcome itself."),
+        Column("estimate", False, "number", meaning="Point estimate in the source's unit."),
+        Column("std_error", False, "positive_number", meaning="Standard error of the estimate."),
+        Column("p_value", False, "probability", meaning="p-value as reported."),
+        Column("significant", False, "bool", meaning="Significance as the source judged it."),
+        Column("n", False, "positive_int", meaning="Sample size behind the estimate."),
+        Column("source_id", False, meaning="Where the finding comes from: a key of sources.csv."),
+        Column("locator", False, meaning="Page, table or section in that source."),
+        Column("note", False, meaning="Coder's remark."),
+    ),
+    foreign_keys=(
+        ForeignKey(("outcome",), "outcomes.csv", ("outcome",)),
+        ForeignKey(("source_id",), "sources.csv", ("source_id",)),
+        ForeignKey(("country", "case"), "cases.csv", ("country", "case")),
+    ),
+)
+
+OUTCOMES = FileSpec(
+    name="outcomes.csv",
+    required=True,
+    meaning="The outcome codebook: domain and desirable direction of each outcome.",
+    key=("outcome",),
+    columns=(
+        Column("outcome", True, meaning="Key used by findings.csv."),
+        Column("domain", True, meaning="Outcome domain the heatmaps group by."),
+        Column("better", True, "enum", BETTER, "Which direction of change is desirable."),
+        Column("label_en", False, meaning="English display label (the key is shown if empty)."),
+        Column("label_es", False, meaning="Spanish display label (the key is shown if empty)."),
+        Column("note", False, meaning="Why `better` was coded so; expected when ambiguous."),
+    ),
+    foreign_keys=(ForeignKey(("domain",), "domains.csv", ("domain",)),),
+)
+
+DOMAINS = FileSpec(
+    name="domains.csv",
+    required=False,
+    meaning="Outcome domains in display order.",
+    key=("domain",),
+    columns=(
+        Column("domain", True, meaning="Key used by outcomes.csv."),
+        Column("order", True, "int", meaning="Display order (ascending)."),
+        Column("label_en", False, meaning="English label."),
+        Column("label_es", False, meaning="Spanish label."),
+        Column("note", False, meaning="Coder's remark."),
+    ),
+)
+
+CASES = FileSpec(
+    name="cases.csv",
+    required=False,
+    meaning="Evaluated cases; a case with no findings is an evidence gap.",
+    key=("country", "case"),
+    columns=(
+        Column("case", True, meaning="Case name, as in findings.csv."),
+        Column("country", True, meaning="Country; a case is identified by country and case."),
+        Column("programmes", False, meaning="Programmes in the case, separated by ';'."),
+        Column("has_impact_evaluation", False, "bool", meaning="false = no impact results reported."),
+        Column("design", False, meaning="Evaluation design."),
+        Column("evaluator", False, meaning="Who evaluated it."),
+        Column("year", False, "int", meaning="Year of the evaluation or its report."),
+        Column("source_id", False, meaning="A key of sources.csv."),
+        Column("note", False, meaning="Coder's remark."),
+    ),
+    foreign_keys=(ForeignKey(("source_id",), "sources.csv", ("source_id",)),),
+)
+
+INSTITUTIONAL = FileSpec(
+    name="institutional.csv",
+    required=False,
+    meaning="Institutional analysis: enablers of and barriers to coordination, by case.",
+    columns=(
+        Column("case", True, meaning="Case name."),
+        Column("country", True, meaning="Country of the case."),
+        Column("factor", True, meaning="Factor, from a controlled vocabulary (factors.csv if given)."),
+        Column("level", True, "enum", LEVELS, "Where the factor operates."),
+        Column("assessment", True, "enum", ASSESSMENTS, "Whether it helped or hindered coordination."),
+        Column("statement", False, meaning="What the source says, paraphrased."),
+        Column("source_id", False, meaning="A key of sources.csv."),
+        Column("locator", False, meaning="Where in the source."),
+        Column("note", False, meaning="Coder's remark."),
+    ),
+    foreign_keys=(
+        ForeignKey(("country", "case"), "cases.csv", ("country", "case")),
+        ForeignKey(("factor",), "factors.csv", ("factor",)),
+        ForeignKey(("source_id",), "sources.csv", ("source_id",)),
+    ),
+)
+
+FACTORS = FileSpec(
+    name="factors.csv",
+    required=False,
+    meaning="Controlled vocabulary of institutional factors, with labels.",
+    key=("factor",),
+    columns=(
+        Column("factor", True, meaning="Key used by institutional.csv."),
+        Column("label_en", False, meaning="English label."),
+        Column("label_es", False, meaning="Spanish label."),
+        Column("description", False, meaning="What the factor covers."),
+    ),
+)
+
+PROGRAMMES = FileSpec(
+    name="programmes.csv",
+    required=False,
+    meaning="Programme metadata.",
+    key=("country", "programme"),
+    columns=(
+        Column("programme", True, meaning="Programme name, as in cases.csv `programmes`."),
+        Column("country", True, meaning="Country."),
+        Column("sector", True, "enum", SECTORS, "Social protection or productive development."),
+        Column("institution", False, meaning="Institution that runs it."),
+        Column("start_year", False, "int", meaning="Year it started."),
+        Column("coverage", False, meaning="Where it operates."),
+        Column("target_population", False, meaning="Whom it serves."),
+        Column("components", False, meaning="Its components, separated by ';'."),
+        Column("source_id", False, meaning="A key of sources.csv."),
+        Column("note", False, meaning="Coder's remark, e.g. where sources disagree."),
+    ),
+    foreign_keys=(ForeignKey(("source_id",), "sources.csv", ("source_id",)),),
+)
+
+SOURCES = FileSpec(
+    name="sources.csv",
+    required=False,
+    meaning="Bibliography.",
+    key=("source_id",),
+    columns=(
+        Column("source_id", True, meaning="Key used by the other files."),
+        Column("citation", False, meaning="Full citation."),
+        Column("url", False, meaning="Where to read it."),
+        Column("year", False, "int", meaning="Year of publication."),
+        Column("note", False, meaning="Coder's remark."),
+    ),
+)
+
+FILES: tuple[FileSpec, ...] = (
+    FINDINGS,
+    OUTCOMES,
+    DOMAINS,
+    CASES,
+    INSTITUTIONAL,
+    FACTORS,
+    PROGRAMMES,
+    SOURCES,
+)
+SPECS = {spec.name: spec for spec in FILES}
+OPTIONAL_FILES = tuple(spec.name for spec in FILES if not spec.required)
