@@ -10,9 +10,10 @@ DATA   ?= data
 OUT    ?=
 lang   ?= en
 RUN_ARGS ?=
+LAB_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run validate test lint format lab benchmark clean
+.PHONY: help setup run validate test lint format lab template benchmark clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,6 +43,15 @@ lint: $(STAMP)  ## Lint and check formatting
 
 format: $(STAMP)  ## Apply ruff fixes and formatting
 	@$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+lab: $(STAMP)  ## Open JupyterLab in notebooks/ with the .venv kernel (LAB_ARGS="--no-browser --port 8899")
+	@$(BIN)/python -c "import sys; from jupyter_client.kernelspec import KernelSpecManager; \
+		sys.exit(not KernelSpecManager().find_kernel_specs().get('python3', '').startswith(sys.prefix))" \
+		|| $(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)"
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks $(LAB_ARGS)
+
+template: $(STAMP)  ## Regenerate the coding template in templates/ from the data contract
+	@$(BIN)/python scripts/make_template.py
 
 benchmark: $(STAMP)  ## Measure run times against the notebook floor (writes docs/benchmarks.md)
 	@$(BIN)/python scripts/benchmark.py
