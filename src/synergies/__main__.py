@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
+from typing import TextIO
 
 from synergies import contract
 from synergies.config import resolve
@@ -51,20 +54,42 @@ def validation_summary(ev: Evidence) -> str:
     return "\n".join(lines)
 
 
+def data_dir_argument(given: str) -> Path:
+    """The directory a user means: relative to where they are if it exists there, else to the repository."""
+    path = Path(given).expanduser()
+    return path.resolve() if path.exists() else resolve(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code (0 valid, 1 invalid, 2 usage)."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):  # data may hold characters a console cannot show
+            stream.reconfigure(errors="backslashreplace")
     parser = argparse.ArgumentParser(prog="python -m synergies", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("validate", help="check a data directory against the data contract")
-    check.add_argument("data_dir", nargs="?", default="data", help="data directory (default: data)")
+    check.add_argument(
+        "data_dir",
+        nargs="?",
+        default="data",
+        help="data directory (default: data); relative paths are taken from the current "
+        "directory, or from the repository root if nothing is there",
+    )
     args = parser.parse_args(argv)
     try:
-        evidence = load_evidence(resolve(args.data_dir))
+        evidence = load_evidence(data_dir_argument(args.data_dir))
     except DataError as err:
-        print(err.report(), file=sys.stderr)
-        return 1
-    print(validation_summary(evidence))
-    return 0
+        return _emit(err.report(), sys.stderr, 1)
+    return _emit(validation_summary(evidence), sys.stdout, 0)
+
+
+def _emit(text: str, stream: TextIO, code: int) -> int:
+    """Print and return the exit code; a reader that stops early (`| head`) is not an error."""
+    try:
+        print(text, file=stream, flush=True)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())  # no second error at exit
+    return code
 
 
 if __name__ == "__main__":

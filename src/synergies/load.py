@@ -3,6 +3,18 @@
 `load_evidence` either returns a complete, checked `Evidence` or raises `DataError`
 listing every problem at once (file, spreadsheet row, column, value, what was
 expected). Nothing downstream ever sees data that failed a check.
+
+Rows are numbered as a spreadsheet shows them: the header is row 1, a value with a
+line break inside quotes stays one row, and blank rows count but are otherwise ignored.
+
+Accepted as Excel and editors write them: a UTF-8 byte order mark, white space around
+values and column names (trimmed), one line-ending style (LF, CRLF or CR), quoted values
+with commas, quotes or line breaks, rows that stop before their last empty cells, empty
+unnamed columns, and columns the contract does not name (kept, unchecked). Refused with a
+located message: other encodings, other delimiters, stray quotes, rows with extra fields,
+mixed line endings, control characters, formulas, over-long cells, and every contract rule.
+
+Every check works on whole columns, so a million findings load in seconds.
 """
 
 from __future__ import annotations
@@ -10,22 +22,35 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.csv
 
 from synergies import contract
 from synergies.contract import Column, FileSpec
 
 # How many rows to name for one kind of problem before summarising the rest.
 MAX_ROWS_PER_PROBLEM = 10
+# How many lines a report lists at most, whatever the number of kinds of problem.
+MAX_REPORT_LINES = 200
 
+# Characters no cell may hold: C0 controls except tab, line feed and carriage return, and DEL.
 _CONTROL_CHARS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
-# A cell a spreadsheet would run as a formula (CSV injection): =..., @..., +cmd, -cmd.
-_FORMULA = r"^(?:=|@|[+\-]\s*[A-Za-z(])"
+# A cell a spreadsheet would run as a formula (CSV injection): =..., @..., +cmd, -cmd, -2+3+cmd,
+# but not a signed number (-0.5) or a lone dash. Written without \s or look-ahead so that pandas
+# runs it in pyarrow's regex engine rather than row by row.
+_FORMULA = r"^(?:=|@|[+\-][ \t]*(?:[A-Za-z(]|[0-9.,]+[ \t]*[-+*/^&(]))"
+# Where a value is cut in messages, so a pasted 10 MB cell is never echoed.
+_SHOWN_CHARS = 60
+# Characters a message shows as escapes (\n, \x00, \u200b): line breaks, controls, and the
+# invisible ones that make two equal-looking keys differ (zero-width spaces, BOMs, direction marks).
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -37,8 +62,11 @@ class Problem:
     column: str
     value: str | None  # the offending cell; None when the problem is not about one cell
     expected: str
+    # Groups problems of one kind in the report when `expected` names a row (e.g. duplicates).
+    kind: str = field(default="", compare=False)
 
     def sort_key(self) -> tuple[str, int, str, str, str]:
+        """Order of the report: by file, then row, then column."""
         return (self.file, self.row, self.column, self.expected, self.value or "")
 
     def __str__(self) -> str:
@@ -60,19 +88,25 @@ class DataError(Exception):
         super().__init__(self.report())
 
     def report(self) -> str:
+        """Every problem, at most MAX_ROWS_PER_PROBLEM rows of each kind, then a count."""
         lines = [f"The data in {self.data_dir} do not follow the data contract:"]
         groups: dict[tuple[str, str, str], list[Problem]] = {}
         for p in self.problems:
-            groups.setdefault((p.file, p.column, p.expected), []).append(p)
-        count = 0
+            groups.setdefault((p.file, p.column, p.kind or p.expected), []).append(p)
+        listed = 0
         for group in groups.values():
-            for p in group[:MAX_ROWS_PER_PROBLEM]:
-                lines.append(f"  - {p}")
-                count += 1
-            if len(group) > MAX_ROWS_PER_PROBLEM:
-                rest = len(group) - MAX_ROWS_PER_PROBLEM
+            if len(lines) >= MAX_REPORT_LINES:
+                break
+            shown = group[:MAX_ROWS_PER_PROBLEM]
+            lines += [f"  - {p}" for p in shown]
+            listed += len(shown)
+            if len(group) > len(shown):
+                rest = len(group) - len(shown)
                 lines.append(f"  - ... and {rest:,} more rows of {group[0].file} with the same problem")
+                listed += rest
         n = len(self.problems)
+        if listed < n:
+            lines.append(f"  - ... and {n - listed:,} more problems of other kinds")
         lines.append(f"{n:,} problem{'s' if n != 1 else ''} found. Fix them and run `make validate` again.")
         return "\n".join(lines)
 
@@ -112,9 +146,10 @@ def _show(value: str | None) -> str:
         return "nothing"
     if value == "":
         return "an empty cell"
-    shown = value if len(value) <= 60 else value[:57] + "..."
-    shown = shown.encode("unicode_escape").decode("ascii") if re.search(_CONTROL_CHARS, shown) else shown
-    suffix = f" ({len(value):,} characters)" if len(value) > 60 else ""
+    cut = len(value) > _SHOWN_CHARS
+    shown = value[: _SHOWN_CHARS - 3] + "..." if cut else value
+    shown = _INVISIBLE.sub(lambda m: repr(m.group())[1:-1], shown)
+    suffix = f" ({len(value):,} characters)" if cut else ""
     return f"'{shown}'{suffix}"
 
 
@@ -122,34 +157,57 @@ def _read_text(path: Path, name: str) -> tuple[str | None, list[Problem]]:
     """Read a file as UTF-8 text (a BOM is accepted), or say why it cannot be read."""
     if path.is_dir():
         return None, [Problem(name, 0, "", None, "a CSV file, but this is a directory")]
+    if not path.is_file():
+        return None, [Problem(name, 0, "", None, "a CSV file, but this is not a regular file")]
     try:
         raw = path.read_bytes()
     except PermissionError:
         return None, [Problem(name, 0, "", None, "a readable file (permission denied)")]
     except OSError as err:
         return None, [Problem(name, 0, "", None, f"a readable file ({err.strerror})")]
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+    wrong = _wrong_format(raw, name)
+    if wrong:
+        return None, wrong
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        byte = raw[err.start : err.start + 1].hex().upper()
-        return None, [
-            Problem(
-                name,
-                line,
-                "",
-                None,
-                f"UTF-8 text, but byte 0x{byte} on line {line} is not UTF-8 (save the file as 'CSV UTF-8')",
-            )
-        ]
+        return None, [_not_utf8(raw, err.start, name)]
     if not text.strip():
         return None, [Problem(name, 0, "", None, "a header row and data rows, but the file is empty")]
     return text, []
 
 
+def _wrong_format(raw: bytes, name: str) -> list[Problem]:
+    """Recognise the files people save by mistake instead of CSV UTF-8: UTF-16 text, workbooks."""
+    save_as = "in Excel use File > Save As > 'CSV UTF-8 (Comma delimited)'"
+    head = raw[:1000]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(b"\x00") > len(head) // 4:
+        return [Problem(name, 0, "", None, f"UTF-8 text, but the file is UTF-16 ('Unicode text'); {save_as}")]
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+        return [Problem(name, 0, "", None, f"a CSV file, but this is a spreadsheet workbook; {save_as}")]
+    return []
+
+
+def _not_utf8(raw: bytes, at: int, name: str) -> Problem:
+    """Locate a byte that is not UTF-8 and show its line as a Latin-1 (Windows) editor would."""
+    line = raw[:at].count(b"\n") + 1
+    start = max(raw.rfind(b"\n", 0, at) + 1, at - 30)
+    end = raw.find(b"\n", at)
+    end = min(len(raw) if end < 0 else end, at + 30)
+    context = raw[start:end].decode("cp1252", errors="replace").strip()
+    return Problem(
+        name,
+        line,
+        "",
+        context,
+        f"UTF-8 text, but byte 0x{raw[at : at + 1].hex().upper()} on line {line} is not UTF-8 "
+        "(the file looks saved as Latin-1/Windows-1252); in Excel use File > Save As > 'CSV UTF-8'",
+    )
+
+
 _TERMINATOR = re.compile(r'"(?:[^"]|"")*"|\r\n|\n|\r')
+_LINE_ENDINGS = {"\r\n": "CRLF (Windows)", "\n": "LF (Unix)", "\r": "CR (old Mac)"}
 
 
 def _line_ending_problem(text: str, name: str) -> list[Problem]:
@@ -159,13 +217,7 @@ def _line_ending_problem(text: str, name: str) -> list[Problem]:
     has_cr = re.search(r"\r(?!\n)", text) is not None
     if has_crlf + has_lf + has_cr < 2:
         return []
-    styles: list[str] = []
-    for m in _TERMINATOR.finditer(text):
-        token = m.group()
-        if token.startswith('"'):
-            continue
-        styles.append(token)
-    kinds = {"\r\n": "CRLF (Windows)", "\n": "LF (Unix)", "\r": "CR (old Mac)"}
+    styles = [m.group() for m in _TERMINATOR.finditer(text) if not m.group().startswith('"')]
     if len(set(styles)) < 2:
         return []
     first = styles[0]
@@ -176,67 +228,184 @@ def _line_ending_problem(text: str, name: str) -> list[Problem]:
             change + 1,
             "",
             None,
-            f"one line-ending style throughout, but rows up to {change} end with {kinds[first]} "
-            f"and row {change + 1} with {kinds[styles[change]]} (re-save the file from one editor)",
+            f"one line-ending style throughout, but rows up to {change} end with {_LINE_ENDINGS[first]} "
+            f"and row {change + 1} with {_LINE_ENDINGS[styles[change]]} (re-save the file from one editor)",
         )
     ]
 
 
-def _parse_csv(text: str, name: str) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Parse CSV text into a frame of trimmed strings, or report where the parsing fails."""
-    header = next(csv.reader(io.StringIO(text)), [])
-    columns = [h.strip() for h in header]
-    problems: list[Problem] = []
-    if len(columns) == 1 and (";" in columns[0] or "\t" in columns[0]):
-        sep = "semicolons" if ";" in columns[0] else "tabs"
-        return None, [Problem(name, 1, "", None, f"commas between columns, but the header uses {sep}")]
-    seen: set[str] = set()
-    for col in columns:
-        if col in seen:
-            problems.append(Problem(name, 1, col, None, "each column name once, but it appears twice"))
-        if col == "":
-            problems.append(Problem(name, 1, "", None, "a name for every column, but one is empty"))
-        seen.add(col)
-    if problems:
-        return None, problems
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=True,
-            engine="c",
-        )
-    except (pd.errors.ParserError, ValueError):
-        return None, _locate_parse_error(text, name, len(columns))
-    frame.columns = columns
-    for col in columns:
-        frame[col] = frame[col].str.strip()
-    return frame, []
-
-
-def _locate_parse_error(text: str, name: str, width: int) -> list[Problem]:
-    """Find the row that breaks CSV parsing (extra fields, a stray quote) with the csv module."""
+@contextmanager
+def _large_csv_fields() -> Iterator[None]:
+    """Let the csv module read cells of any length (its default stops at 128 KiB), then restore."""
+    previous = csv.field_size_limit()
     csv.field_size_limit(1 << 30)
-    reader = csv.reader(io.StringIO(text), strict=True)
-    row = 0
     try:
-        for row, record in enumerate(reader, start=1):
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _records(text: str, strict: bool = False) -> Iterator[list[str]]:
+    """The csv module's reader over the text, with any line endings and quotes as Excel writes them."""
+    return csv.reader(io.StringIO(text, newline=""), strict=strict)
+
+
+def _quote_problem(text: str, name: str) -> list[Problem]:
+    """Find a stray double quote: one that is never closed, or closes before its value ends.
+
+    pandas silently joins the following rows into such a value, so this strict pass with
+    the csv module runs first, and only on files that contain a quote at all.
+    """
+    reader = _records(text, strict=True)
+    row, line = 0, 0
+    try:
+        with _large_csv_fields():
+            for row, _ in enumerate(reader, start=1):  # noqa: B007 - row is used after the loop
+                line = reader.line_num
+    except csv.Error as err:
+        row, start = row + 1, line + 1
+        if "expected after" in str(err):
+            where = f"on line {reader.line_num}" if reader.line_num > start else "on the same line"
+            what = (
+                'double quotes only around a whole value (a quote inside a value is written twice: ""), '
+                f"but a quote opened in this row closes {where} in the middle of a value"
+            )
+        elif "end of data" in str(err) or "EOF" in str(err):
+            what = (
+                "every double quote that opens a value to be closed, but the one opened in this row never is"
+            )
+        else:
+            what = f"well-formed CSV ({err}); check the quotes"
+        return [Problem(name, row, "", None, what)]
+    return []
+
+
+def _too_many_fields(text: str, name: str, width: int) -> list[Problem]:
+    """Every row with more fields than the header, found with the csv module once pandas refused."""
+    problems = []
+    with _large_csv_fields():
+        for row, record in enumerate(_records(text), start=1):
             if len(record) > width:
-                return [
+                problems.append(
                     Problem(
                         name,
                         row,
                         "",
                         None,
-                        f"{width} fields as in the header, but the row has {len(record)} "
-                        "(a comma in a value needs the value in double quotes)",
+                        f"at most {width} fields as in the header, but the row has {len(record)} "
+                        "(a value with a comma needs double quotes around it)",
+                        kind="too many fields",
                     )
-                ]
-    except csv.Error as err:
-        return [Problem(name, row + 1, "", None, f"well-formed CSV ({err}); check the quotes")]
-    return [Problem(name, 0, "", None, "well-formed CSV; the file could not be parsed")]
+                )
+    return problems or [Problem(name, 0, "", None, "well-formed CSV; the file could not be parsed")]
+
+
+def _header(text: str, name: str) -> tuple[list[str], list[Problem]]:
+    """The trimmed column names, or why the header cannot be used (other delimiter, duplicates)."""
+    end = next((m.end() for m in _TERMINATOR.finditer(text) if not m.group().startswith('"')), len(text))
+    with _large_csv_fields():
+        columns = [h.strip().strip("\ufeff") for h in next(_records(text[:end]), [])]
+    if not any(columns):
+        return columns, [Problem(name, 1, "", None, "the column names on row 1, but row 1 is empty")]
+    if len(columns) == 1 and (";" in columns[0] or "\t" in columns[0]):
+        sep = "semicolons" if ";" in columns[0] else "tabs"
+        return columns, [
+            Problem(
+                name,
+                1,
+                "",
+                None,
+                f"commas between columns, but the header uses {sep} "
+                "(in Excel use File > Save As > 'CSV UTF-8 (Comma delimited)')",
+            )
+        ]
+    problems = []
+    seen: set[str] = set()
+    for col in columns:
+        if col and col in seen:
+            problems.append(Problem(name, 1, col, None, "each column name once, but it appears twice"))
+        seen.add(col)
+    return columns, problems
+
+
+def _unnamed_columns(frame: pd.DataFrame, columns: list[str], name: str) -> list[Problem]:
+    """An unnamed column is fine while empty (Excel writes those); one holding data needs a name."""
+    problems = []
+    for position, col in enumerate(columns):
+        if col == "" and frame.iloc[:, position].ne("").any():
+            problems.append(
+                Problem(
+                    name,
+                    1,
+                    "",
+                    None,
+                    f"a name for every column that holds data, but column {position + 1} has none",
+                )
+            )
+    return problems
+
+
+def _read_cells(text: str, width: int) -> pd.DataFrame | None:
+    """Every record as strings, header first, one column per header field; None if a row is too long.
+
+    pyarrow's reader is fast but refuses short rows and very long cells; pandas' C reader
+    then takes over, padding short rows with empty cells. Both refuse rows with extra fields.
+    """
+    data = text.encode("utf-8")
+    try:
+        names = [str(i) for i in range(width)]
+        table = pyarrow.csv.read_csv(
+            io.BytesIO(data),
+            read_options=pyarrow.csv.ReadOptions(column_names=names, block_size=1 << 23),
+            parse_options=pyarrow.csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pyarrow.csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pyarrow.string()),
+                null_values=[],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        return table.to_pandas().set_axis(range(width), axis=1)
+    except pyarrow.ArrowException:
+        pass
+    try:
+        return pd.read_csv(
+            io.BytesIO(data),
+            header=None,
+            names=range(width),
+            index_col=False,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            encoding="utf-8",
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError):
+        return None
+
+
+def _parse_csv(text: str, name: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Parse CSV text into a frame of trimmed strings indexed so that index + 2 is the spreadsheet row."""
+    if '"' in text:
+        problems = _quote_problem(text, name)
+        if problems:
+            return None, problems
+    columns, problems = _header(text, name)
+    if problems:
+        return None, problems
+    frame = _read_cells(text, len(columns))
+    if frame is None:
+        return None, _too_many_fields(text, name, len(columns))
+    frame = frame.iloc[1:]
+    frame.index = frame.index - 1
+    for position in frame.columns:
+        frame[position] = frame[position].str.strip()
+    problems = _unnamed_columns(frame, columns, name)
+    frame = frame.loc[:, [col != "" for col in columns]]
+    frame.columns = [col for col in columns if col != ""]
+    blank = frame.eq("").all(axis=1)
+    return frame[~blank], problems
 
 
 # --------------------------------------------------------------------------- checking one file
@@ -278,9 +447,18 @@ def _cell_checks(col: Column) -> list[pa.Check]:
     return checks
 
 
+def _as_number(s: pd.Series) -> pd.Series:
+    """Cells as floats, NaN where empty or not a number; converts only filled cells, as most are empty."""
+    filled = s != ""
+    numbers = pd.Series(float("nan"), index=s.index)
+    if filled.any():
+        numbers[filled] = pd.to_numeric(s[filled], errors="coerce")
+    return numbers
+
+
 def _numeric_ok(s: pd.Series, kind: str) -> pd.Series:
     """True where a cell is empty or a number of the required kind."""
-    values = pd.to_numeric(s.where(s != ""), errors="coerce")
+    values = _as_number(s)
     ok = values.notna() & values.abs().ne(float("inf"))
     if kind == "positive_number":
         ok &= values > 0
@@ -305,88 +483,129 @@ def _schema(spec: FileSpec, present: list[str]) -> pa.DataFrameSchema:
     )
 
 
+def _cell_problems(frame: pd.DataFrame, spec: FileSpec) -> list[Problem]:
+    """Every cell that breaks its column's rule, from one lazy pandera validation."""
+    try:
+        _schema(spec, list(frame.columns)).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        cases = err.failure_cases.dropna(subset=["index"])
+        rows = (cases["index"].astype("int64") + 2).tolist()
+        columns, values, expected = (
+            cases[c].astype(str).tolist() for c in ("column", "failure_case", "check")
+        )
+        return [Problem(spec.name, *cell) for cell in zip(rows, columns, values, expected, strict=True)]
+    return []
+
+
+def _duplicate_keys(frame: pd.DataFrame, spec: FileSpec) -> list[Problem]:
+    """Rows whose key repeats an earlier row's, each pointing at the first row with that key."""
+    keyed = frame[list(spec.key)]
+    repeated = keyed.duplicated(keep=False) & keyed.ne("").all(axis=1)
+    if not repeated.any():
+        return []
+    rows = keyed[repeated]
+    first_row = rows.index.to_series().groupby([rows[k] for k in spec.key], sort=False).transform("min") + 2
+    later = rows.duplicated(keep="first")
+    column = " + ".join(spec.key)
+    return [
+        Problem(
+            spec.name,
+            i + 2,
+            column,
+            " / ".join(rows.loc[i]),
+            f"a unique key, but row {first_row[i]} has the same",
+            kind="duplicate key",
+        )
+        for i in later[later].index
+    ]
+
+
+def _near_miss(wanted: str, columns: Iterable[str]) -> str | None:
+    """A header name that differs from a missing column only in case, spaces or hyphens, if any."""
+
+    def simple(name: str) -> str:
+        return re.sub(r"[\s\-]+", "_", _INVISIBLE.sub("", name)).lower()
+
+    return next((c for c in columns if simple(c) == wanted), None)
+
+
 def _check_file(frame: pd.DataFrame, spec: FileSpec) -> list[Problem]:
     """Every per-file rule: required columns, cell values, unique keys."""
-    problems: list[Problem] = []
-    missing = [c for c in spec.required_columns if c not in frame.columns]
-    for col in missing:
-        problems.append(Problem(spec.name, 1, col, None, f"a column named '{col}' in the header"))
+    problems = [
+        Problem(spec.name, 1, col, _near_miss(col, frame.columns), f"a column named '{col}' in the header")
+        for col in spec.required_columns
+        if col not in frame.columns
+    ]
     if frame.empty and spec.required:
         problems.append(
             Problem(spec.name, 2, "", None, "at least one data row, but the file has only a header")
         )
     if frame.empty:
         return problems
-    try:
-        _schema(spec, list(frame.columns)).validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as err:
-        cases = err.failure_cases
-        for column, index, value, expected in zip(
-            cases["column"], cases["index"], cases["failure_case"], cases["check"], strict=True
-        ):
-            if pd.isna(index):
-                continue
-            problems.append(Problem(spec.name, int(index) + 2, str(column), str(value), str(expected)))
+    problems += _cell_problems(frame, spec)
     if spec.key and all(k in frame.columns for k in spec.key):
-        keyed = frame[list(spec.key)]
-        dup = keyed.duplicated(keep="first") & keyed.ne("").all(axis=1)
-        first_row = {tuple(k): i + 2 for i, k in reversed(list(enumerate(keyed.itertuples(index=False))))}
-        for i in dup[dup].index:
-            key = tuple(keyed.loc[i])
-            shown = " / ".join(key)
-            col = spec.key[-1] if len(spec.key) == 1 else " + ".join(spec.key)
-            problems.append(
-                Problem(
-                    spec.name,
-                    i + 2,
-                    col,
-                    shown,
-                    f"a unique key, but row {first_row[key]} has the same",
-                )
-            )
+        problems += _duplicate_keys(frame, spec)
     return problems
 
 
 # --------------------------------------------------------------------------- cross-file checks
 
 
+def _unknown_references(
+    frame: pd.DataFrame, name: str, fk: contract.ForeignKey, target: pd.DataFrame
+) -> list[Problem]:
+    """Rows of `frame` whose filled-in reference is not a key of the target file."""
+    values = frame[list(fk.columns)]
+    if len(fk.columns) == 1:
+        listed = values.iloc[:, 0].isin(target[fk.target_columns[0]])
+    else:
+        known = pd.MultiIndex.from_frame(target[list(fk.target_columns)])
+        listed = pd.MultiIndex.from_frame(values).isin(known)
+    bad = values.ne("").all(axis=1) & ~listed
+    what = " and ".join(fk.target_columns)
+    article = "an" if what[0] in "aeiou" else "a"
+    return [
+        Problem(
+            name, i + 2, " + ".join(fk.columns), " / ".join(row), f"{article} {what} listed in {fk.target}"
+        )
+        for i, row in zip(bad[bad].index, values[bad].itertuples(index=False, name=None), strict=True)
+    ]
+
+
+def _mixed_arms(findings: pd.DataFrame) -> list[Problem]:
+    """Rows whose arm differs from the arm on the first row of the same intervention in the same case."""
+    valid = findings[findings["arm"].isin(contract.ARMS)]
+    groups = valid.groupby(["country", "case", "intervention"], sort=False)
+    first_arm = groups["arm"].transform("first")
+    first_row = valid.index.to_series().groupby(groups.ngroup()).transform("min")
+    differs = valid["arm"] != first_arm
+    return [
+        Problem(
+            "findings.csv",
+            i + 2,
+            "arm",
+            valid.at[i, "arm"],
+            f"'{first_arm[i]}' as on row {first_row[i] + 2}, the first row of intervention "
+            f"'{valid.at[i, 'intervention']}' in this case (an intervention is one arm)",
+            kind="mixed arms",
+        )
+        for i in differs[differs].index
+    ]
+
+
 def _check_keys(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     """Every value that refers to another file must be a key of that file (when it is given)."""
     problems: list[Problem] = []
     for name, frame in tables.items():
-        spec = contract.SPECS[name]
-        for fk in spec.foreign_keys:
+        for fk in contract.SPECS[name].foreign_keys:
             target = tables.get(fk.target)
-            if target is None or not all(c in frame.columns for c in fk.columns):
+            if target is None or not set(fk.columns) <= set(frame.columns):
                 continue
-            if not all(c in target.columns for c in fk.target_columns):
-                continue
-            known = set(target[list(fk.target_columns)].itertuples(index=False, name=None))
-            values = frame[list(fk.columns)]
-            filled = values.ne("").all(axis=1)
-            keys = pd.Series(list(values.itertuples(index=False, name=None)), index=values.index)
-            bad = filled & ~keys.isin(known)
-            column = " + ".join(fk.columns)
-            what = " and ".join(fk.target_columns)
-            for i in bad[bad].index:
-                problems.append(
-                    Problem(name, i + 2, column, " / ".join(keys[i]), f"a {what} listed in {fk.target}")
-                )
+            if set(fk.target_columns) <= set(target.columns):
+                problems += _unknown_references(frame, name, fk, target)
     findings = tables.get("findings.csv")
     if findings is not None and {"country", "case", "intervention", "arm"} <= set(findings.columns):
-        arms = findings.groupby(["country", "case", "intervention"], sort=False)["arm"]
-        mixed = arms.transform("nunique") > 1
-        for i in mixed[mixed].index:
-            problems.append(
-                Problem(
-                    "findings.csv",
-                    i + 2,
-                    "arm",
-                    findings.at[i, "arm"],
-                    f"the same arm on every row of intervention '{findings.at[i, 'intervention']}' "
-                    "in this case, but its rows disagree",
-                )
-            )
+        problems += _mixed_arms(findings)
     return problems
 
 
@@ -433,8 +652,18 @@ def _fill_labels(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     return frame
 
 
+def _as_flag(series: pd.Series) -> pd.Series:
+    """true/false in any letter case as a nullable boolean; an empty cell is <NA>."""
+    lower = series.str.lower()
+    flags = pd.Series(pd.NA, index=series.index, dtype="boolean")
+    flags[lower == "true"] = True
+    flags[lower == "false"] = False
+    return flags
+
+
 def _as_bool(series: pd.Series, default: bool) -> pd.Series:
-    return series.str.lower().map({"true": True, "false": False}).fillna(default).astype(bool)
+    """true/false in any letter case as booleans; an empty cell takes the default."""
+    return _as_flag(series).fillna(default).astype(bool)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -455,23 +684,27 @@ def load_evidence(data_dir: str | Path) -> Evidence:
             if spec.required:
                 problems.append(Problem(spec.name, 0, "", None, "this required file in the data directory"))
             continue
-        text, found = _read_text(path, spec.name)
+        frame, found = _load_table(path, spec)
         problems += found
-        if text is None:
-            continue
-        found = _line_ending_problem(text, spec.name)
-        problems += found
-        frame, found = _parse_csv(text, spec.name)
-        problems += found
-        if frame is None:
-            continue
-        problems += _check_file(frame, spec)
-        tables[spec.name] = frame
-    if not problems:
-        problems += _check_keys(tables)
+        if frame is not None:
+            tables[spec.name] = frame
+    problems += _check_keys(tables)
     if problems:
         raise DataError(data_dir, problems)
     return _assemble(data_dir, tables)
+
+
+def _load_table(path: Path, spec: FileSpec) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Read, parse and check one file; the frame is None when the file cannot be parsed at all."""
+    text, problems = _read_text(path, spec.name)
+    if text is None:
+        return None, problems
+    problems += _line_ending_problem(text, spec.name)
+    frame, found = _parse_csv(text, spec.name)
+    problems += found
+    if frame is None:
+        return None, problems
+    return frame, problems + _check_file(frame, spec)
 
 
 def _assemble(data_dir: Path, tables: dict[str, pd.DataFrame]) -> Evidence:
@@ -481,7 +714,7 @@ def _assemble(data_dir: Path, tables: dict[str, pd.DataFrame]) -> Evidence:
         frame = tables.get(name)
         if frame is None:
             return None
-        frame = frame.copy()
+        frame = frame.reset_index(drop=True)
         for col in contract.SPECS[name].columns:
             if col.name not in frame.columns:
                 frame[col.name] = ""
@@ -493,7 +726,7 @@ def _assemble(data_dir: Path, tables: dict[str, pd.DataFrame]) -> Evidence:
     if domains is None:
         domains = _default_domains(outcomes)
     else:
-        domains["order"] = domains["order"].astype(int)
+        domains["order"] = pd.to_numeric(domains["order"]).astype(int)
         domains = domains.sort_values(["order", "domain"], kind="stable").reset_index(drop=True)
     domains = _fill_labels(domains, "domain")
     # Domains named in the codebook but absent from domains.csv cannot occur (checked);
@@ -508,9 +741,9 @@ def _assemble(data_dir: Path, tables: dict[str, pd.DataFrame]) -> Evidence:
     findings["better"] = findings["outcome"].map(polarity["better"])
     findings["effect"] = derive_effect(findings["direction"], findings["better"])
     for col in ("estimate", "std_error", "p_value"):
-        findings[col] = pd.to_numeric(findings[col].where(findings[col] != ""), errors="coerce")
-    findings["n"] = pd.to_numeric(findings["n"].where(findings["n"] != ""), errors="coerce").astype("Int64")
-    findings["significant"] = findings["significant"].str.lower().map({"true": True, "false": False})
+        findings[col] = _as_number(findings[col])
+    findings["n"] = _as_number(findings["n"]).astype("Int64")
+    findings["significant"] = _as_flag(findings["significant"])
 
     factors = with_optional_columns("factors.csv")
     if factors is not None:
