@@ -333,3 +333,135 @@ def factor_summary(ev: Evidence) -> pd.DataFrame | None:
     table["_name"] = table["factor"].str.casefold()
     table = table.sort_values(["n_cases", "_rank", "_name"], ascending=[False, True, True], kind="stable")
     return table.drop(columns=["_rank", "_name"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- figure and overview tables
+
+
+def combine_effects(counts: pd.DataFrame) -> pd.Series:
+    """The one effect a group of findings shares, or "conflicting" when they differ (row by row)."""
+    present = counts[list(EFFECTS)].gt(0)
+    single = present.sum(axis=1).eq(1)
+    shared = present.idxmax(axis=1).astype(str)
+    return shared.where(single, "conflicting").astype(str)
+
+
+def arm_outcome_cells(ev: Evidence) -> pd.DataFrame:
+    """Arm × outcome cells of the effect-direction heatmap: effect counts, the shared effect and sign.
+
+    `effect` is the effect every finding in the cell shares, else "conflicting"; `direction`
+    is the shared direction of change, else "mixed". Cells without findings are absent.
+    """
+    keys = [*ARM_KEYS, "domain", "outcome"]
+    table = tally(ev.findings, keys)
+    table["effect"] = combine_effects(table)
+    grouped = ev.findings.sort_values("finding_id", kind="stable").groupby(keys, sort=False)
+    directions = grouped["direction"].first().where(grouped["direction"].nunique() == 1, "mixed")
+    ids = grouped["finding_id"].agg(";".join)
+    index = pd.MultiIndex.from_frame(table[keys])
+    table["direction"] = directions.reindex(index).to_numpy()
+    table["finding_ids"] = ids.reindex(index).to_numpy()
+    columns = [*keys, "effect", "direction", *EFFECTS, "total", "finding_ids"]
+    return sort_display(table[columns], ev)
+
+
+def data_overview(ev: Evidence) -> pd.DataFrame:
+    """What the data hold, as (item, count) rows: findings, countries, cases, arms, outcomes, domains."""
+    f = ev.findings
+    arm_table = f[ARM_KEYS].drop_duplicates()
+    cases_with = f[["country", "case"]].drop_duplicates()
+    rows = [
+        ("findings", len(f)),
+        ("countries", len(set(f["country"]) | set(ev.cases["country"]))),
+        ("countries_with_findings", f["country"].nunique()),
+        ("cases", len(ev.cases)),
+        ("cases_with_findings", len(cases_with)),
+        ("arms", len(arm_table)),
+        ("single_arms", int((arm_table["arm"] == "single").sum())),
+        ("combined_arms", int((arm_table["arm"] == "combined").sum())),
+        ("outcomes_in_codebook", len(ev.outcomes)),
+        ("outcomes_measured", f["outcome"].nunique()),
+        ("domains", len(ev.domains)),
+        ("domains_measured", f["domain"].nunique()),
+        *((effect, int((f["effect"] == effect).sum())) for effect in EFFECTS),
+    ]
+    return pd.DataFrame(rows, columns=["item", "count"])
+
+
+def polarity_decisions(ev: Evidence) -> pd.DataFrame:
+    """The codebook's polarity per outcome (which direction is better, and why) with its finding count."""
+    n = ev.findings.groupby("outcome").size()
+    table = ev.outcomes[["outcome", "domain", "better", "label_en", "label_es", "note"]].copy()
+    table["n_findings"] = table["outcome"].map(n).fillna(0).astype(int)
+    return sort_display(table, ev)
+
+
+def single_combined_domains(comparison: pd.DataFrame, ev: Evidence) -> pd.DataFrame:
+    """Per case, arm pair and domain: outcomes measured by each arm and by both, and each arm's verdict.
+
+    `comparison` is `single_vs_combined(ev)`. A domain where both arms have outcomes but
+    none in common shows that the arms met in a domain without being comparable in it;
+    the verdicts (from `effects_by_domain`, "" where the arm has no finding in the domain)
+    then rest on different outcomes.
+    """
+    keys = ["country", "case", "single_arm", "combined_arm", "domain"]
+    counts = ["single_outcomes", "combined_outcomes", "shared_outcomes"]
+    columns = [*keys, *counts, "single_verdict", "combined_verdict"]
+    if comparison.empty:
+        return pd.DataFrame(columns=columns)
+    work = comparison.assign(
+        single_outcomes=comparison["single_effect"].ne(""),
+        combined_outcomes=comparison["combined_effect"].ne(""),
+        shared_outcomes=comparison["comparable"].astype(bool),
+    )
+    table = work.groupby(keys, sort=False)[counts].sum().astype(int).reset_index()
+    verdict = effects_by_domain(ev).set_index(["country", "case", "intervention", "domain"])["verdict"]
+    for kind in ("single", "combined"):
+        index = pd.MultiIndex.from_frame(table[["country", "case", f"{kind}_arm", "domain"]])
+        table[f"{kind}_verdict"] = verdict.reindex(index).fillna("").to_numpy()
+    return sort_display(table[columns], ev)
+
+
+# --------------------------------------------------------------------------- narrative tables
+
+
+def country_domain_verdicts(ev: Evidence, threshold: float = VERDICT_THRESHOLD) -> pd.DataFrame:
+    """Country × domain: how many cases point each way, and their shared verdict or "mixed".
+
+    Built on `case_domain_verdicts`, so each evaluation counts once; one row per pair with findings.
+    """
+    cases = case_domain_verdicts(ev, threshold)
+    verdict_names = [*EFFECTS, "conflicting"]
+    counts = (
+        cases.groupby(["country", "domain"], sort=False)["verdict"]
+        .value_counts()
+        .unstack(fill_value=0)
+        .reindex(columns=verdict_names, fill_value=0)
+        .astype(int)
+    )
+    counts.columns = [f"n_{name}" for name in verdict_names]
+    table = counts.reset_index()
+    table.columns.name = None
+    table["n_cases"] = table[[f"n_{name}" for name in verdict_names]].sum(axis=1)
+    shared = cases.groupby(["country", "domain"], sort=False)["verdict"].agg(
+        lambda s: s.iloc[0] if s.nunique() == 1 else "mixed"
+    )
+    table["verdict"] = shared.reindex(pd.MultiIndex.from_frame(table[["country", "domain"]])).to_numpy()
+    return sort_display(table, ev)
+
+
+def national_barrier_local_enabler_rows(ev: Evidence) -> pd.DataFrame | None:
+    """Institutional rows of cases that have a national barrier and a local enabler: those two kinds only.
+
+    These cases show coordination working locally while national arrangements hinder it.
+    None when institutional.csv is not given.
+    """
+    inst = ev.institutional
+    if inst is None:
+        return None
+    national_barrier = (inst["level"] == "national") & (inst["assessment"] == "barrier")
+    local_enabler = (inst["level"] == "local") & (inst["assessment"] == "enabler")
+    keys = inst[["country", "case"]].apply(tuple, axis=1)
+    both = set(keys[national_barrier]) & set(keys[local_enabler])
+    rows = inst[keys.isin(both) & (national_barrier | local_enabler)]
+    return sort_display(rows, ev)

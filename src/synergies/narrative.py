@@ -1,0 +1,2179 @@
+"""The country-comparison narrative: prose in English and Spanish, generated from the evidence.
+
+`build(ev)` turns the aggregate tables into a `Narrative` (sections → paragraphs →
+sentences). Each sentence holds its text in both languages, the rows it rests on (`Ref`)
+and every number it states (`Count`, with the query that reproduces it), so tests can
+check the text against the data. `render_markdown` prints one language with compact
+citations; `write` saves both. The wording helpers (plurals, number words with gender,
+lists joined with y/e and o/u) and `escape` (data text rendered as text in Markdown and
+HTML) are public so they can be tested on their own.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from synergies import aggregate, i18n
+from synergies.load import Evidence
+
+ALPHA = 0.05  # the conventional significance level the power caution refers to
+MAX_LISTED = 8  # longest list of individual outcomes or changes spelled out before counting instead
+MAX_CASES_LISTED = 8  # longest list of per-case finding counts spelled out in the caveats
+NARRATIVE_DIR = "narrative"
+FILE_STEM = "country_comparison"
+
+# The order citations are printed in, and how each file's rows are keyed.
+REF_FILES = ("findings.csv", "cases.csv", "programmes.csv", "institutional.csv", "domains.csv", "sources.csv")
+
+# Spanish names of countries a data directory is likely to hold; others keep the name in the data.
+COUNTRY_ES = {
+    "Belize": "Belice",
+    "Brazil": "Brasil",
+    "Cameroon": "Camerún",
+    "Dominican Republic": "República Dominicana",
+    "Ethiopia": "Etiopía",
+    "Haiti": "Haití",
+    "Kenya": "Kenia",
+    "Malawi": "Malaui",
+    "Mexico": "México",
+    "Panama": "Panamá",
+    "Peru": "Perú",
+    "Philippines": "Filipinas",
+    "Rwanda": "Ruanda",
+    "United States": "Estados Unidos",
+}
+
+NUMBER_WORDS = {
+    "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    "es": ("cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez"),
+}
+
+# key -> {"en": (singular, plural), "es": (singular, plural, gender)}
+NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "finding": {"en": ("finding", "findings"), "es": ("hallazgo", "hallazgos", "m")},
+    "case": {"en": ("case", "cases"), "es": ("caso", "casos", "m")},
+    "evaluated_case": {
+        "en": ("evaluated case", "evaluated cases"),
+        "es": ("caso evaluado", "casos evaluados", "m"),
+    },
+    "country": {"en": ("country", "countries"), "es": ("país", "países", "m")},
+    "domain": {"en": ("domain", "domains"), "es": ("dominio", "dominios", "m")},
+    "outcome": {"en": ("outcome", "outcomes"), "es": ("resultado", "resultados", "m")},
+    "arm": {"en": ("arm", "arms"), "es": ("brazo", "brazos", "m")},
+    "evaluation": {"en": ("evaluation", "evaluations"), "es": ("evaluación", "evaluaciones", "f")},
+    "change": {"en": ("change", "changes"), "es": ("cambio", "cambios", "m")},
+    "source": {"en": ("source", "sources"), "es": ("fuente", "fuentes", "f")},
+    "enabler": {"en": ("enabler", "enablers"), "es": ("facilitador", "facilitadores", "m")},
+    "barrier": {"en": ("barrier", "barriers"), "es": ("barrera", "barreras", "f")},
+    "mixed": {
+        "en": ("factor with a mixed assessment", "factors with a mixed assessment"),
+        "es": ("factor de valoración mixta", "factores de valoración mixta", "m"),
+    },
+    "optional_file": {
+        "en": ("optional file", "optional files"),
+        "es": ("archivo opcional", "archivos opcionales", "m"),
+    },
+}
+
+# Adjectives describing findings by effect (Spanish agrees with the masculine "hallazgo").
+EFFECT_ADJECTIVES = {
+    "beneficial": {"en": ("beneficial", "beneficial"), "es": ("beneficioso", "beneficiosos")},
+    "adverse": {"en": ("adverse", "adverse"), "es": ("adverso", "adversos")},
+    "no_change": {"en": ("with no change", "with no change"), "es": ("sin cambio", "sin cambio")},
+    "unclear": {"en": ("unclear", "unclear"), "es": ("incierto", "inciertos")},
+    "conflicting": {"en": ("conflicting", "conflicting"), "es": ("contradictorio", "contradictorios")},
+}
+
+# What a unit with a given verdict does: (singular subject, plural subject).
+VERDICT_VERBS = {
+    "beneficial": {
+        "en": ("points to beneficial effects", "point to beneficial effects"),
+        "es": ("apunta a efectos beneficiosos", "apuntan a efectos beneficiosos"),
+    },
+    "adverse": {
+        "en": ("points to adverse effects", "point to adverse effects"),
+        "es": ("apunta a efectos adversos", "apuntan a efectos adversos"),
+    },
+    "no_change": {
+        "en": ("shows no change", "show no change"),
+        "es": ("no muestra cambios", "no muestran cambios"),
+    },
+    "unclear": {
+        "en": ("shows only changes of ambiguous desirability", "show only changes of ambiguous desirability"),
+        "es": (
+            "solo muestra cambios de deseabilidad ambigua",
+            "solo muestran cambios de deseabilidad ambigua",
+        ),
+    },
+    "conflicting": {
+        "en": ("gives conflicting findings", "give conflicting findings"),
+        "es": ("arroja hallazgos contradictorios", "arrojan hallazgos contradictorios"),
+    },
+}
+
+TITLES = {
+    "document": {
+        "en": "Country comparison of evaluated effects",
+        "es": "Comparación de los efectos evaluados entre países",
+    },
+    "generated": {
+        "en": "Generated from the data by `synergies.narrative`; edit the data, not this file.",
+        "es": "Generado a partir de los datos por `synergies.narrative`; corrija los datos, no este archivo.",
+    },
+    "overview": {"en": "Overview", "es": "Panorama general"},
+    "comparison": {"en": "Across countries", "es": "Comparación entre países"},
+    "caveats": {"en": "Caveats", "es": "Advertencias"},
+    "tracing": {"en": "How to trace a sentence", "es": "Cómo rastrear el origen de cada oración"},
+    "references": {"en": "References", "es": "Referencias"},
+}
+
+# What a reader loses when an optional file is not given.
+MISSING_CONSEQUENCES = {
+    "domains.csv": {
+        "en": "domains appear in the order they first occur in `outcomes.csv` and are named by their keys.",
+        "es": "los dominios aparecen en el orden en que surgen en `outcomes.csv` y se nombran con su clave.",
+    },
+    "cases.csv": {
+        "en": "cases are taken from `findings.csv`, so a case without findings (an evidence gap) cannot be "
+        "shown and the programmes of each case are not named.",
+        "es": "los casos se toman de `findings.csv`, así que no puede mostrarse un caso sin hallazgos (un "
+        "vacío de evidencia) ni se nombran los programas de cada caso.",
+    },
+    "institutional.csv": {
+        "en": "there is no institutional analysis, so enablers of and barriers to coordination are not "
+        "discussed.",
+        "es": "no hay análisis institucional, así que no se discuten los facilitadores ni las barreras de "
+        "la coordinación.",
+    },
+    "factors.csv": {
+        "en": "institutional factors, if any, are named by their keys.",
+        "es": "los factores institucionales, si los hay, se nombran con su clave.",
+    },
+    "programmes.csv": {
+        "en": "the sector of each programme (social protection or productive development) is not stated.",
+        "es": "no se indica el sector de cada programa (protección social o desarrollo productivo).",
+    },
+    "sources.csv": {
+        "en": "there is no reference list, and source keys cannot be resolved to full citations.",
+        "es": "no hay lista de referencias y las claves de las fuentes no remiten a citas completas.",
+    },
+}
+
+
+# =========================================================================== structure
+
+
+@dataclass(frozen=True)
+class Ref:
+    """One data row a sentence rests on: the contract file and the row's key in it."""
+
+    file: str
+    key: tuple[str, ...]
+
+    def label(self) -> str:
+        """How the row is written in a citation (unescaped)."""
+        if self.file in ("cases.csv", "programmes.csv"):
+            return f"{self.key[0]}/{self.key[1]}"
+        if self.file == "institutional.csv":
+            return f"{self.key[0]}/{self.key[1]}: {self.key[2]}"
+        return self.key[0]
+
+
+@dataclass(frozen=True)
+class Count:
+    """A number a sentence states, with the query over a named table that reproduces it.
+
+    `unit` is "rows", "distinct:col[,col]", "value:col" (the value in the one matching row),
+    "below:col" (the shown value is an upper bound of it), "max:col", or "min_size:cols" /
+    "max_size:cols" (smallest / largest group). `where` filters rows (column, allowed values).
+    Table "constant" holds method constants named by `unit`.
+    """
+
+    value: float
+    table: str
+    unit: str = "rows"
+    where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence in both languages (Markdown, data already escaped), its rows and its numbers."""
+
+    en: str
+    es: str
+    refs: tuple[Ref, ...] = ()
+    counts: tuple[Count, ...] = ()
+
+    def text(self, lang: str) -> str:
+        """The sentence in `lang`, without its citation."""
+        return self.en if i18n.check_lang(lang) == "en" else self.es
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Sentences read together; `as_list` prints each as a bullet."""
+
+    sentences: tuple[Sentence, ...]
+    as_list: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    """A headed part of the narrative; `key` is a country name or a fixed section key."""
+
+    key: str
+    title: dict[str, str]
+    paragraphs: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True)
+class Narrative:
+    """The whole text, language-independent in structure."""
+
+    title: dict[str, str]
+    sections: tuple[Section, ...]
+
+    def sentences(self) -> Iterator[Sentence]:
+        """Every sentence, in reading order."""
+        for section in self.sections:
+            for paragraph in section.paragraphs:
+                yield from paragraph.sentences
+
+    def section(self, key: str) -> Section:
+        """The section with this key (a country name, or overview, comparison, caveats ...)."""
+        return next(s for s in self.sections if s.key == key)
+
+
+def _count(value: float, table: str, unit: str = "rows", **where: object) -> Count:
+    """A Count with its filters normalised to sorted (column, values-as-strings) pairs."""
+    pairs = []
+    for column, allowed in sorted(where.items()):
+        values = allowed if isinstance(allowed, list | tuple | set | frozenset) else (allowed,)
+        pairs.append((column, tuple(sorted(str(v) for v in values))))
+    return Count(value, table, unit, tuple(pairs))
+
+
+def _say(en: str, es: str, refs: Iterable[Ref] = (), counts: Iterable[Count] = ()) -> Sentence:
+    """A sentence with its refs de-duplicated and sorted, so the same data give the same text."""
+    unique = sorted(set(refs), key=lambda r: (REF_FILES.index(r.file), [natural_key(k) for k in r.key]))
+    return Sentence(en, es, tuple(unique), tuple(counts))
+
+
+# =========================================================================== wording helpers
+
+
+def natural_key(text: str) -> tuple:
+    """Sort key that orders embedded numbers by value: F2 before F10."""
+    parts = re.split(r"(\d+)", str(text))
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in parts)
+
+
+def number_word(n: int, lang: str, gender: str = "m", before_noun: bool = True) -> str:
+    """A count as a reader expects it: words up to ten (Spanish with gender), digits above."""
+    i18n.check_lang(lang)
+    if 0 <= n <= 10:
+        if lang == "es" and n == 1:
+            return "una" if gender == "f" else ("un" if before_noun else "uno")
+        return NUMBER_WORDS[lang][n]
+    if lang == "en":
+        return f"{n:,}"
+    return f"{n:,}".replace(",", "\u00a0") if n >= 10_000 else str(n)
+
+
+def noun(n: int, key: str, lang: str) -> str:
+    """The noun `key` in the number that agrees with `n`."""
+    forms = NOUNS[key][i18n.check_lang(lang)]
+    return forms[0] if n == 1 else forms[1]
+
+
+def gender(key: str) -> str:
+    """Grammatical gender of a Spanish noun of NOUNS: "m" or "f"."""
+    return NOUNS[key]["es"][2]
+
+
+def count_noun(n: int, key: str, lang: str) -> str:
+    """`n` and the noun agreeing with it: "one finding", "una evaluación", "dos hallazgos", "11 cases"."""
+    return f"{number_word(n, lang, gender(key))} {noun(n, key, lang)}"
+
+
+def pick(n: int, singular: str, plural: str) -> str:
+    """The singular form when `n` is 1, else the plural (verbs, pronouns, adjectives)."""
+    return singular if n == 1 else plural
+
+
+def capitalise(text: str) -> str:
+    """Upper-case the first letter, leaving the rest alone (sentence starts)."""
+    return text[:1].upper() + text[1:]
+
+
+def lower_first(label: str) -> str:
+    """Lower-case a label's first letter for running text, unless it starts an acronym or name."""
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
+def _first_letters(item: str) -> str:
+    """The first word of an item as pronounced, without Markdown marks, escapes or accents."""
+    plain = html.unescape(re.sub(r"[\\*_`]", "", item)).strip()
+    plain = re.sub(r"^[^\w]+", "", plain)
+    decomposed = unicodedata.normalize("NFD", plain.casefold())
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+
+
+def conjunction(kind: str, lang: str, next_item: str) -> str:
+    """The conjunction before `next_item`: and/or in English; y→e before /i/, o→u before /o/ in Spanish."""
+    i18n.check_lang(lang)
+    if lang == "en":
+        return {"and": "and", "or": "or", "nor": "or"}[kind]
+    start = _first_letters(next_item)
+    if kind == "and":
+        sound_i = start.startswith("i") or start.startswith("hi")
+        body = start[2:] if start.startswith("hi") else start[1:]
+        diphthong = body[:1] in ("a", "e", "o", "u")
+        return "e" if sound_i and not diphthong else "y"
+    if kind == "or":
+        return "u" if start.startswith("o") or start.startswith("ho") else "o"
+    return "ni"
+
+
+def join_list(items: Sequence[str], lang: str, kind: str = "and") -> str:
+    """Items as a list reads: "A, B and C" / "A, B y C"; semicolons when an item holds a comma."""
+    items = list(items)
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    word = conjunction(kind, lang, items[-1])
+    heavy = any("," in re.sub(r"\([^)]*\)", "", item) for item in items)
+    if len(items) == 2:
+        return f"{items[0]}, {word} {items[1]}" if heavy else f"{items[0]} {word} {items[1]}"
+    separator = "; " if heavy else ", "
+    last = f"; {word} " if heavy else f" {word} "
+    return separator.join(items[:-1]) + last + items[-1]
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*\[\]|~#])")
+# An underscore inside a word never starts emphasis (CommonMark), so only edge underscores are escaped.
+_EDGE_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+
+
+def escape(text: object) -> str:
+    """Data text made safe to print: HTML special characters and Markdown punctuation escaped.
+
+    Line breaks become spaces, so a value cannot start a heading, list or table of its own.
+    """
+    value = " ".join(str(text).split())
+    value = html.escape(value, quote=False)
+    value = _MARKDOWN_PUNCTUATION.sub(r"\\\1", value)
+    value = _EDGE_UNDERSCORE.sub(r"\\_", value)
+    value = re.sub(r"^([+\-=>])", r"\\\1", value)
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", value)
+
+
+def compact_ids(ids: Iterable[str]) -> list[str]:
+    """Finding ids in natural order, with runs of three or more consecutive numbers written A–B."""
+    unique = sorted(set(ids), key=natural_key)
+    parsed = [re.fullmatch(r"(.*?)(\d+)", i) for i in unique]
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        """Write out the current run, as a range when it is long enough."""
+        out.extend([f"{run[0]}–{run[-1]}"] if len(run) >= 3 else run)
+        run.clear()
+
+    previous = None
+    for ident, match in zip(unique, parsed, strict=True):
+        current = (match.group(1), len(match.group(2)), int(match.group(2))) if match else None
+        follows = (
+            current is not None
+            and previous is not None
+            and current[:2] == previous[:2]
+            and current[2] == previous[2] + 1
+        )
+        if not follows:
+            flush()
+        run.append(ident)
+        previous = current
+    flush()
+    return out
+
+
+def citation(refs: Sequence[Ref]) -> str:
+    """Refs as printed: " [F01–F03, F07; Colombia/PPP; Peru/Haku Wiñay + Juntos: factor_a, factor_b]"."""
+    if not refs:
+        return ""
+    groups: list[str] = []
+    findings = [r.key[0] for r in refs if r.file == "findings.csv"]
+    if findings:
+        groups.append(", ".join(escape(i) for i in compact_ids(findings)))
+    seen: set[str] = set()
+    for file in REF_FILES[1:]:
+        of_file = [r for r in refs if r.file == file]
+        if file == "institutional.csv":
+            by_case: dict[tuple[str, str], list[str]] = {}
+            for r in of_file:
+                by_case.setdefault((r.key[0], r.key[1]), []).append(r.key[2])
+            for (country, case), factors in by_case.items():
+                shown = ", ".join(escape(f) for f in sorted(set(factors), key=natural_key))
+                groups.append(f"{escape(country)}/{escape(case)}: {shown}")
+            continue
+        for r in of_file:
+            label = r.label()
+            if label not in seen:
+                seen.add(label)
+                groups.append(escape(label))
+    return " [" + "; ".join(groups) + "]"
+
+
+def _with_citation(text: str, refs: Sequence[Ref]) -> str:
+    """Put the citation before the sentence's final punctuation mark."""
+    cite = citation(refs)
+    if cite and text and text[-1] in ".:":
+        return text[:-1] + cite + text[-1]
+    return text + cite
+
+
+def _percent(value: float, lang: str) -> str:
+    """A percentage as each language writes it: "70%" / "70 %"."""
+    return f"{value:g}%" if lang == "en" else f"{value:g}\u00a0%"
+
+
+def _p_value(p: float, column: str, table: str, **where: object) -> tuple[str, Count]:
+    """ "p = 0.125" (or "p < 0.001") and the Count that checks it."""
+    if p < 0.001:
+        return "p < 0.001", _count(0.001, table, f"below:{column}", **where)
+    return f"p = {p:.3f}", _count(round(p, 3), table, f"value:{column}", **where)
+
+
+# =========================================================================== facts
+
+
+@dataclass
+class _Facts:
+    """The evidence plus every aggregate table and label the sentences draw on, computed once."""
+
+    ev: Evidence
+    arms: pd.DataFrame
+    arm_verdicts: pd.DataFrame
+    case_verdicts: pd.DataFrame
+    country_verdicts: pd.DataFrame
+    tests_arm: pd.DataFrame
+    tests_case: pd.DataFrame
+    gaps: pd.DataFrame
+    comparison: pd.DataFrame
+    factors: pd.DataFrame | None
+    contrasts: pd.DataFrame | None
+    labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    _groups: dict[str, dict] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, ev: Evidence) -> _Facts:
+        """Compute every table once from the evidence."""
+        arm_verdicts = aggregate.effects_by_domain(ev)
+        case_verdicts = aggregate.case_domain_verdicts(ev)
+        facts = cls(
+            ev=ev,
+            arms=aggregate.arms(ev),
+            arm_verdicts=arm_verdicts,
+            case_verdicts=case_verdicts,
+            country_verdicts=aggregate.country_domain_verdicts(ev),
+            tests_arm=aggregate.sign_tests(arm_verdicts, ev, unit="arm"),
+            tests_case=aggregate.sign_tests(case_verdicts, ev, unit="case"),
+            gaps=aggregate.evidence_gaps(ev),
+            comparison=aggregate.single_vs_combined(ev),
+            factors=aggregate.factor_summary(ev),
+            contrasts=aggregate.national_barrier_local_enabler_rows(ev),
+        )
+        for lang in i18n.LANGS:
+            facts.labels[lang] = {
+                "domain": i18n.labels(ev.domains, "domain", lang),
+                "outcome": i18n.labels(ev.outcomes, "outcome", lang),
+                "factor": i18n.labels(ev.factors, "factor", lang) if ev.factors is not None else {},
+            }
+        return facts
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        """All findings of the evidence."""
+        return self.ev.findings
+
+    @property
+    def countries(self) -> list[str]:
+        """Every country of the findings or the cases, alphabetically."""
+        names = set(self.findings["country"]) | set(self.ev.cases["country"])
+        return sorted(names, key=str.casefold)
+
+    def domain(self, key: str, lang: str) -> str:
+        """A domain's label, escaped and in italics (labels are names of categories)."""
+        return f"*{escape(self.labels[lang]['domain'].get(key, key))}*"
+
+    def outcome(self, key: str, lang: str) -> str:
+        """An outcome's label for running text, escaped."""
+        return escape(lower_first(self.labels[lang]["outcome"].get(key, key)))
+
+    def factor(self, key: str, lang: str) -> str:
+        """An institutional factor's label, escaped and in italics."""
+        return f"*{escape(self.labels[lang]['factor'].get(key, key))}*"
+
+    def domain_rank(self, domains: Iterable[str]) -> list[str]:
+        """Domains in display order."""
+        order = {d: i for i, d in enumerate(self.ev.domain_order)}
+        return sorted(set(domains), key=lambda d: (order.get(d, len(order)), d))
+
+    def country_findings(self, country: str) -> pd.DataFrame:
+        """The findings of one country (grouped once, so large data stay fast)."""
+        if "country" not in self._groups:
+            self._groups["country"] = dict(list(self.findings.groupby("country", sort=False)))
+        return self._groups["country"].get(country, self.findings.iloc[0:0])
+
+    def case_findings(self, country: str, case: str) -> pd.DataFrame:
+        """The findings of one case."""
+        if "case" not in self._groups:
+            self._groups["case"] = dict(list(self.findings.groupby(["country", "case"], sort=False)))
+        return self._groups["case"].get((country, case), self.findings.iloc[0:0])
+
+    def evaluated_cases(self, country: str) -> list[str]:
+        """Cases of a country that have findings, alphabetically."""
+        arms = self.arms
+        rows = arms[(arms["country"] == country) & (arms["n_findings"] > 0)]
+        return list(dict.fromkeys(rows["case"]))
+
+    def gap_cases(self, country: str) -> list[str]:
+        """Cases of a country without findings (evidence gaps), alphabetically."""
+        gaps = self.gaps
+        if gaps.empty:
+            return []
+        rows = gaps[(gaps["kind"] == "case_without_findings") & (gaps["country"] == country)]
+        return list(rows["case"])
+
+
+def country_name(country: str, lang: str) -> str:
+    """A country's name in `lang`, escaped."""
+    return escape(COUNTRY_ES.get(country, country) if lang == "es" else country)
+
+
+def _case_in_country(case: str, country: str, lang: str) -> str:
+    """ "Case (Country)", escaped."""
+    return f"{escape(case)} ({country_name(country, lang)})"
+
+
+def _finding_refs(frame: pd.DataFrame) -> list[Ref]:
+    """Refs to the findings in `frame`."""
+    return [Ref("findings.csv", (i,)) for i in frame["finding_id"]]
+
+
+def _case_ref(country: str, case: str) -> Ref:
+    """Ref to a case row of cases.csv."""
+    return Ref("cases.csv", (country, case))
+
+
+def _institutional_refs(frame: pd.DataFrame) -> list[Ref]:
+    """Refs to the institutional rows in `frame`."""
+    return [Ref("institutional.csv", (r.country, r.case, r.factor)) for r in frame.itertuples()]
+
+
+# =========================================================================== overview
+
+
+def _overview(f: _Facts) -> Section:
+    """What the data hold, the evidence gaps in one line, and how effects are counted."""
+    findings = f.findings
+    n = len(findings)
+    n_outcomes = findings["outcome"].nunique()
+    n_domains = findings["domain"].nunique()
+    with_findings = f.arms[f.arms["n_findings"] > 0]
+    n_cases = with_findings[["country", "case"]].drop_duplicates().shape[0]
+    countries = sorted(set(findings["country"]), key=str.casefold)
+    counts = [
+        _count(n, "findings"),
+        _count(n_outcomes, "findings", "distinct:outcome"),
+        _count(n_domains, "findings", "distinct:domain"),
+        _count(n_cases, "findings", "distinct:country,case"),
+        _count(len(countries), "findings", "distinct:country"),
+    ]
+    sentences = []
+    for_lang = {}
+    for lang in i18n.LANGS:
+        names = join_list([country_name(c, lang) for c in countries], lang)
+        place = f"{count_noun(len(countries), 'country', lang)}: {names}"
+        if lang == "en":
+            for_lang[lang] = (
+                f"The data hold {count_noun(n, 'finding', lang)} on "
+                f"{count_noun(n_outcomes, 'outcome', lang)} in {count_noun(n_domains, 'domain', lang)}, "
+                f"from {count_noun(n_cases, 'evaluated_case', lang)} in {place}."
+            )
+        else:
+            for_lang[lang] = (
+                f"Los datos reúnen {count_noun(n, 'finding', lang)} sobre "
+                f"{count_noun(n_outcomes, 'outcome', lang)} en {count_noun(n_domains, 'domain', lang)}, "
+                f"procedentes de {count_noun(n_cases, 'evaluated_case', lang)} en {place}."
+            )
+    sentences.append(_say(for_lang["en"], for_lang["es"], _finding_refs(findings), counts))
+    gap_sentence = _overview_gaps(f)
+    if gap_sentence:
+        sentences.append(gap_sentence)
+    sentences.append(_method_sentence())
+    return Section("overview", TITLES["overview"], (Paragraph(tuple(sentences)),))
+
+
+def _overview_gaps(f: _Facts) -> Sentence | None:
+    """Cases without impact findings, counted and placed by country."""
+    gaps = f.gaps[f.gaps["kind"] == "case_without_findings"] if not f.gaps.empty else f.gaps
+    if gaps.empty:
+        return None
+    k = len(gaps)
+    countries = sorted(set(gaps["country"]), key=str.casefold)
+    refs = [_case_ref(r.country, r.case) for r in gaps.itertuples()]
+    count = _count(k, "evidence_gaps", kind="case_without_findings")
+    en_where = join_list([country_name(c, "en") for c in countries], "en")
+    es_where = join_list([country_name(c, "es") for c in countries], "es")
+    en = (
+        f"{capitalise(number_word(k, 'en'))} more {noun(k, 'case', 'en')}, in {en_where}, "
+        f"{pick(k, 'has', 'have')} no reported impact results and {pick(k, 'is', 'are')} treated as "
+        f"{pick(k, 'an evidence gap', 'evidence gaps')}."
+    )
+    if k == 1:
+        es = (
+            f"Otro caso, en {es_where}, no tiene resultados de impacto reportados y se trata como un vacío "
+            "de evidencia."
+        )
+    else:
+        es = (
+            f"Otros {number_word(k, 'es')} casos, en {es_where}, no tienen resultados de impacto reportados "
+            "y se tratan como vacíos de evidencia."
+        )
+    return _say(en, es, refs, [count])
+
+
+def _method_sentence() -> Sentence:
+    """How effects are counted: direction only, and the within-group agreement rule."""
+    share = round(aggregate.VERDICT_THRESHOLD * 100)
+    count = _count(share, "constant", "verdict_threshold_percent")
+    en = (
+        "Effects are counted by direction, not by size or statistical significance: a change is beneficial "
+        "or adverse according to the desirable direction the codebook gives its outcome, and a group of "
+        f"findings points to an effect when at least {_percent(share, 'en')} of those with a direction "
+        "agree."
+    )
+    es = (
+        "Los efectos se cuentan por su dirección, no por su tamaño ni por su significancia estadística: un "
+        "cambio es beneficioso o adverso según la dirección deseable que el libro de códigos asigna a su "
+        f"resultado, y un grupo de hallazgos apunta a un efecto cuando al menos el {_percent(share, 'es')} "
+        "de los que tienen dirección coinciden."
+    )
+    return _say(en, es, counts=[count])
+
+
+# =========================================================================== one country
+
+
+def _country_section(f: _Facts, country: str) -> Section:
+    """A country's cases, what their findings show, single versus combined, and institutions."""
+    paragraphs = [Paragraph(tuple(_case_sentences(f, country)))]
+    if f.evaluated_cases(country):
+        paragraphs.append(Paragraph(tuple(_findings_sentences(f, country))))
+        paragraphs.append(Paragraph(tuple(_arm_comparison_sentences(f, country))))
+    institutional = _institutional_country_sentences(f, country)
+    if institutional:
+        paragraphs.append(Paragraph(tuple(institutional)))
+    title = {lang: country_name(country, lang) for lang in i18n.LANGS}
+    return Section(country, title, tuple(paragraphs))
+
+
+def _programme_items(f: _Facts, country: str, case: str, lang: str) -> tuple[list[str], list[Ref]]:
+    """The programmes of a case as "Name (sector)" items, with the programme rows they rest on."""
+    cases = f.ev.cases
+    if "programmes" not in cases.columns:
+        return [], []
+    if "programmes" not in f._groups:
+        keys = zip(cases["country"], cases["case"], strict=True)
+        f._groups["programmes"] = dict(zip(keys, cases["programmes"], strict=True))
+        progs = f.ev.programmes
+        pairs = (
+            zip(progs["country"], progs["programme"], progs["sector"], strict=True)
+            if progs is not None
+            else ()
+        )
+        f._groups["sectors"] = {(c, p): sector for c, p, sector in pairs}
+    listed = f._groups["programmes"].get((country, case), "")
+    names = [p.strip() for p in str(listed).split(";") if p.strip()]
+    sectors = f._groups["sectors"]
+    items, refs = [], []
+    for name in names:
+        if (country, name) in sectors:
+            items.append(f"{escape(name)} ({i18n.word(sectors[(country, name)], lang)})")
+            refs.append(Ref("programmes.csv", (country, name)))
+        else:
+            items.append(escape(name))
+    return items, refs
+
+
+def _case_phrase(f: _Facts, country: str, case: str, lang: str) -> tuple[str, list[Ref]]:
+    """A case's name and, when known, the programmes it brings together."""
+    items, refs = _programme_items(f, country, case, lang)
+    name = escape(case)
+    if len(items) >= 2:
+        joined = join_list(items, lang)
+        return (
+            f"{name}, which brings together {joined}" if lang == "en" else f"{name}, que reúne {joined}"
+        ), refs
+    if len(items) == 1:
+        return (f"{name}, built on {items[0]}" if lang == "en" else f"{name}, basado en {items[0]}"), refs
+    return name, refs
+
+
+def _case_sentences(f: _Facts, country: str) -> list[Sentence]:
+    """Which cases a country has, their programmes and sectors, and which lack impact results."""
+    evaluated, gaps = f.evaluated_cases(country), f.gap_cases(country)
+    sentences = []
+    if evaluated:
+        k = len(evaluated)
+        texts = {}
+        refs: list[Ref] = [_case_ref(country, c) for c in evaluated]
+        for lang in i18n.LANGS:
+            phrases = []
+            for case in evaluated:
+                phrase, prog_refs = _case_phrase(f, country, case, lang)
+                phrases.append(phrase)
+                refs += prog_refs
+            what = count_noun(k, "evaluated_case", lang)
+            verb = "has" if lang == "en" else "tiene"
+            lead = ", " if k == 1 else ": "
+            texts[lang] = f"{country_name(country, lang)} {verb} {what}{lead}{join_list(phrases, lang)}."
+        count = _count(k, "findings", "distinct:case", country=country)
+        sentences.append(_say(texts["en"], texts["es"], refs, [count]))
+    if gaps:
+        sentences.append(_gap_case_sentence(f, country, gaps, also=bool(evaluated)))
+    return sentences
+
+
+def _gap_case_sentence(f: _Facts, country: str, gaps: list[str], also: bool) -> Sentence:
+    """Cases of a country with no impact results: named as evidence gaps."""
+    g = len(gaps)
+    refs: list[Ref] = [_case_ref(country, c) for c in gaps]
+    texts = {}
+    for lang in i18n.LANGS:
+        phrases = []
+        for case in gaps:
+            phrase, prog_refs = _case_phrase(f, country, case, lang)
+            phrases.append(phrase)
+            refs += prog_refs
+        joined = join_list(phrases, lang)
+        name = country_name(country, lang)
+        what = count_noun(g, "case", lang)
+        if lang == "en" and also:
+            texts[lang] = (
+                f"It also has {what} with no reported impact results, {joined}: "
+                f"{pick(g, 'an evidence gap', 'evidence gaps')}."
+            )
+        elif lang == "en":
+            texts[lang] = (
+                f"{name} has {what}, {joined}, but no impact results are reported for "
+                f"{pick(g, 'it', 'them')}, so {pick(g, 'it is an evidence gap', 'they are evidence gaps')}."
+            )
+        elif also:
+            texts[lang] = (
+                f"También tiene {what} sin resultados de impacto reportados, {joined}: "
+                f"{pick(g, 'un vacío de evidencia', 'vacíos de evidencia')}."
+            )
+        else:
+            texts[lang] = (
+                f"{name} tiene {what}, {joined}, pero sin resultados de impacto reportados, así que "
+                f"{pick(g, 'es un vacío', 'son vacíos')} de evidencia."
+            )
+    count = _count(g, "evidence_gaps", kind="case_without_findings", country=country)
+    return _say(texts["en"], texts["es"], refs, [count])
+
+
+def _findings_sentences(f: _Facts, country: str) -> list[Sentence]:
+    """How many findings in which domains, what they point to, and the adverse and unclear ones."""
+    sentences = [_findings_count_sentence(f, country)]
+    sentences += _domain_verdict_sentences(f, country)
+    for effect in ("adverse", "unclear", "no_change"):
+        sentence = _effect_detail_sentence(f, country, effect)
+        if sentence:
+            sentences.append(sentence)
+    return sentences
+
+
+def _findings_count_sentence(f: _Facts, country: str) -> Sentence:
+    """ "Its evaluation reports N findings in K domains: A (n); ...; none on X or Y." """
+    rows = f.country_findings(country)
+    domains = f.domain_rank(rows["domain"])
+    n, k = len(rows), len(domains)
+    unmeasured = (
+        []
+        if f.gaps.empty
+        else list(
+            f.gaps[(f.gaps["kind"] == "domain_not_measured") & (f.gaps["country"] == country)]["domain"]
+        )
+    )
+    several = len(f.evaluated_cases(country)) > 1
+    counts = [
+        _count(n, "findings", country=country),
+        _count(k, "findings", "distinct:domain", country=country),
+    ]
+    per_domain = {d: int((rows["domain"] == d).sum()) for d in domains}
+    if k > 1:
+        counts += [_count(v, "findings", country=country, domain=d) for d, v in per_domain.items()]
+    texts = {}
+    for lang in i18n.LANGS:
+        listed = join_list(
+            [
+                f"{f.domain(d, lang)} ({number_word(v, lang, 'm', before_noun=False)})"
+                for d, v in per_domain.items()
+            ],
+            lang,
+        )
+        where = f": {listed}" if k > 1 else f", {f.domain(domains[0], lang)}"
+        if lang == "en":
+            subject = "Their evaluations report" if several else "Its evaluation reports"
+            text = f"{subject} {count_noun(n, 'finding', lang)} in {count_noun(k, 'domain', lang)}{where}"
+            if unmeasured:
+                text += "; there are no findings on " + join_list(
+                    [f.domain(d, lang) for d in unmeasured], lang, "nor"
+                )
+        else:
+            subject = "Sus evaluaciones reportan" if several else "Su evaluación reporta"
+            text = f"{subject} {count_noun(n, 'finding', lang)} en {count_noun(k, 'domain', lang)}{where}"
+            if unmeasured:
+                text += "; no hay hallazgos sobre " + join_list(
+                    [("sobre " if i else "") + f.domain(d, lang) for i, d in enumerate(unmeasured)],
+                    lang,
+                    "nor",
+                )
+        texts[lang] = text + "."
+    return _say(texts["en"], texts["es"], _finding_refs(rows), counts)
+
+
+def _effect_breakdown(tally: dict[str, int], lang: str, where: dict[str, str]) -> tuple[str, list[Count]]:
+    """ "two beneficial and one adverse" from findings counted by effect, with the counts it states."""
+    parts, counts = [], []
+    for effect in ("beneficial", "adverse", "no_change", "unclear"):
+        n = int(tally.get(effect, 0))
+        if n:
+            adjective = EFFECT_ADJECTIVES[effect][lang][0 if n == 1 else 1]
+            parts.append(f"{number_word(n, lang, 'm', before_noun=False)} {adjective}")
+            counts.append(_count(n, "findings", effect=effect, **where))
+    return join_list(parts, lang), counts
+
+
+def _domain_verdict_sentences(f: _Facts, country: str) -> list[Sentence]:
+    """Domains where the country's cases agree on a verdict, then domains where they do not."""
+    table = f.country_verdicts[f.country_verdicts["country"] == country]
+    rows = f.country_findings(country)
+    k = len(table)
+    sentences = []
+    for verdict in ("beneficial", "adverse", "no_change"):
+        domains = list(table.loc[table["verdict"] == verdict, "domain"])
+        if not domains:
+            continue
+        refs = _finding_refs(rows[rows["domain"].isin(domains) & (rows["effect"] == verdict)])
+        counts = []
+        texts = {}
+        for lang in i18n.LANGS:
+            if len(domains) == k and k > 1:
+                where = (
+                    f"all {number_word(k, lang)} domains"
+                    if lang == "en"
+                    else f"los {number_word(k, lang)} dominios"
+                )
+            else:
+                where = join_list([f.domain(d, lang) for d in domains], lang)
+            one = len(rows) == 1
+            verb = VERDICT_VERBS[verdict][lang][0 if one else 1]
+            subject = {
+                "en": pick(len(rows), "Its only finding", "The findings"),
+                "es": pick(len(rows), "Su único hallazgo", "Los hallazgos"),
+            }[lang]
+            texts[lang] = f"{subject} {verb} in {where}." if lang == "en" else f"{subject} {verb} en {where}."
+        if len(domains) == k and k > 1:
+            counts.append(_count(k, "country_domain_verdicts", country=country))
+        sentences.append(_say(texts["en"], texts["es"], refs, counts))
+    unclear = list(table.loc[table["verdict"] == "unclear", "domain"])
+    if unclear:
+        texts = {
+            "en": f"In {join_list([f.domain(d, 'en') for d in unclear], 'en')}, every change concerns an "
+            "outcome of ambiguous desirability, so the direction of the effect cannot be judged.",
+            "es": f"En {join_list([f.domain(d, 'es') for d in unclear], 'es')}, todos los cambios se "
+            "refieren a resultados de deseabilidad ambigua, así que no puede juzgarse la dirección "
+            "del efecto.",
+        }
+        sentences.append(_say(texts["en"], texts["es"], _finding_refs(rows[rows["domain"].isin(unclear)])))
+    for domain in table.loc[table["verdict"].isin(["conflicting", "mixed"]), "domain"]:
+        sentences.append(_split_domain_sentence(f, country, domain))
+    return sentences
+
+
+def _split_domain_sentence(f: _Facts, country: str, domain: str) -> Sentence:
+    """A domain where findings conflict or the country's cases disagree: what each case shows."""
+    cases = f.case_verdicts[(f.case_verdicts["country"] == country) & (f.case_verdicts["domain"] == domain)]
+    rows = f.country_findings(country)
+    rows = rows[rows["domain"] == domain]
+    counts: list[Count] = []
+    texts = {}
+    for lang in i18n.LANGS:
+        clauses = []
+        for r in cases.itertuples():
+            clause = f"{escape(r.case)} {VERDICT_VERBS[r.verdict][lang][0]}"
+            if r.verdict == "conflicting":
+                tally = {e: getattr(r, e) for e in ("beneficial", "adverse", "no_change", "unclear")}
+                breakdown, found = _effect_breakdown(
+                    tally, lang, {"country": country, "case": r.case, "domain": domain}
+                )
+                clause += f" ({breakdown})"
+                if lang == "en":
+                    counts += found
+            clauses.append(clause)
+        prefix = "In" if lang == "en" else "En"
+        texts[lang] = f"{prefix} {f.domain(domain, lang)}, {join_list(clauses, lang)}."
+    return _say(texts["en"], texts["es"], _finding_refs(rows), counts)
+
+
+def _change_items(f: _Facts, rows: pd.DataFrame, lang: str) -> list[str]:
+    """ "an increase in X under A and B" for each outcome and direction among `rows`."""
+    items = []
+    order = {o: i for i, o in enumerate(f.ev.outcomes["outcome"])}
+    groups = rows.groupby(["outcome", "direction"], sort=False)["intervention"]
+    for (outcome, direction), interventions in sorted(groups, key=lambda g: (order.get(g[0][0], 0), g[0][1])):
+        names = [escape(a) for a in sorted(set(interventions), key=str.casefold)]
+        arms = join_list(names, lang)
+        if lang == "en":
+            arms = f"both {arms}" if len(names) == 2 else arms
+        else:
+            arms = f"tanto con {names[0]} como con {names[1]}" if len(names) == 2 else f"con {arms}"
+        if lang == "en":
+            change = {"increase": "an increase", "decrease": "a decrease"}.get(direction, "no change")
+            items.append(f"{change} in {f.outcome(outcome, lang)} under {arms}")
+        else:
+            change = {"increase": "un aumento", "decrease": "una disminución"}.get(direction, "ningún cambio")
+            items.append(f"{change} de {f.outcome(outcome, lang)} {arms}")
+    return items
+
+
+def _domain_counts(f: _Facts, rows: pd.DataFrame, lang: str) -> str:
+    """ "A (three) and B (one)": findings per domain among `rows`."""
+    domains = f.domain_rank(rows["domain"])
+    if len(domains) == 1:
+        return f.domain(domains[0], lang)
+    return join_list(
+        [
+            f"{f.domain(d, lang)} ({number_word(int((rows['domain'] == d).sum()), lang, before_noun=False)})"
+            for d in domains
+        ],
+        lang,
+    )
+
+
+def _effect_detail_sentence(f: _Facts, country: str, effect: str) -> Sentence | None:
+    """The adverse, unclear or no-change findings of a country, spelled out when few, else counted."""
+    rows = f.country_findings(country)
+    rows = rows[rows["effect"] == effect]
+    n = len(rows)
+    if not n:
+        return None
+    counts = [_count(n, "findings", country=country, effect=effect)]
+    detailed = effect != "no_change" and rows.groupby(["outcome", "direction"]).ngroups <= MAX_LISTED
+    if not detailed and rows["domain"].nunique() > 1:
+        counts += [
+            _count(int((rows["domain"] == d).sum()), "findings", country=country, effect=effect, domain=d)
+            for d in f.domain_rank(rows["domain"])
+        ]
+    texts = {}
+    for lang in i18n.LANGS:
+        number = capitalise(number_word(n, lang, "m"))
+        detail = join_list(_change_items(f, rows, lang), lang) if detailed else _domain_counts(f, rows, lang)
+        texts[lang] = _effect_detail_text(effect, n, number, detail, detailed, lang)
+    return _say(texts["en"], texts["es"], _finding_refs(rows), counts)
+
+
+def _effect_detail_text(effect: str, n: int, number: str, detail: str, detailed: bool, lang: str) -> str:
+    """The wording of one effect-detail sentence."""
+    sep = ": " if detailed else ", in "
+    sep_es = ": " if detailed else ", en "
+    if effect == "adverse":
+        if lang == "en":
+            return f"{number} {noun(n, 'finding', lang)} {pick(n, 'is', 'are')} adverse{sep}{detail}."
+        return f"{number} {noun(n, 'finding', lang)} {pick(n, 'es adverso', 'son adversos')}{sep_es}{detail}."
+    if effect == "unclear":
+        if lang == "en":
+            return (
+                f"{number} {noun(n, 'change', lang)} cannot be judged, because the codebook marks the "
+                f"desirable direction of {pick(n, 'its outcome', 'their outcomes')} as "
+                f"ambiguous{sep}{detail}."
+            )
+        return (
+            f"{number} {noun(n, 'change', lang)} no {pick(n, 'puede', 'pueden')} calificarse porque el "
+            "libro de códigos marca como ambigua la dirección deseable de "
+            f"{pick(n, 'su resultado', 'sus resultados')}{sep_es}{detail}."
+        )
+    if lang == "en":
+        return f"{number} {noun(n, 'finding', lang)} {pick(n, 'shows', 'show')} no change{sep}{detail}."
+    return f"{number} {noun(n, 'finding', lang)} no {pick(n, 'muestra', 'muestran')} cambios{sep_es}{detail}."
+
+
+# --------------------------------------------------------------------------- single versus combined
+
+
+def _arm_comparison_sentences(f: _Facts, country: str) -> list[Sentence]:
+    """Per evaluated case: the single-versus-combined comparison, or why there is none."""
+    sentences: list[Sentence] = []
+    comparison = f.comparison
+    for case in f.evaluated_cases(country):
+        pairs = (
+            comparison[(comparison["country"] == country) & (comparison["case"] == case)]
+            if not comparison.empty
+            else comparison
+        )
+        if pairs.empty:
+            sentences.append(_one_kind_of_arm_sentence(f, country, case))
+            continue
+        for (single, combined), rows in pairs.groupby(["single_arm", "combined_arm"], sort=False):
+            sentences += _arm_pair_sentences(f, country, case, single, combined, rows)
+    return sentences
+
+
+def _one_kind_of_arm_sentence(f: _Facts, country: str, case: str) -> Sentence:
+    """A case whose findings all concern single arms, or all combined ones."""
+    rows = f.case_findings(country, case)
+    kind = rows["arm"].iloc[0]
+    arms = sorted(set(rows["intervention"]), key=str.casefold)
+    k = len(arms)
+    texts = {}
+    for lang in i18n.LANGS:
+        names = join_list([escape(a) for a in arms], lang)
+        if lang == "en":
+            have, missing = ("single", "combined") if kind == "single" else ("combined", "single")
+            texts[lang] = (
+                f"All findings of {escape(case)} concern its {have} {pick(k, 'arm', 'arms')}, {names}; no "
+                f"{missing} arm was evaluated, so this case offers no single-versus-combined comparison."
+            )
+        else:
+            have, missing = ("individual", "combinado") if kind == "single" else ("combinado", "individual")
+            plural_have = "individuales" if kind == "single" else "combinados"
+            whose = pick(k, f"su brazo {have}", f"sus brazos {plural_have}")
+            texts[lang] = (
+                f"Todos los hallazgos de {escape(case)} corresponden a {whose}, {names}; no se evaluó "
+                f"ningún brazo {missing}, así que este caso no permite comparar programas individuales con "
+                "combinados."
+            )
+    return _say(texts["en"], texts["es"], _finding_refs(rows))
+
+
+def _arm_pair_sentences(
+    f: _Facts, country: str, case: str, single: str, combined: str, rows: pd.DataFrame
+) -> list[Sentence]:
+    """Compare one single arm with one combined arm of the same case, outcome by outcome and by domain."""
+    comparable = rows[rows["comparable"]]
+    ids = [
+        i for col in ("single_findings", "combined_findings") for v in rows[col] for i in v.split(";") if i
+    ]
+    refs = [Ref("findings.csv", (i,)) for i in ids]
+    if comparable.empty:
+        return [
+            _not_comparable_sentence(f, case, single, combined, rows, refs),
+            _domain_overlap_sentence(f, country, case, single, combined),
+        ]
+    return [_comparable_sentence(f, country, case, single, combined, rows, refs)]
+
+
+def _outcome_list(f: _Facts, outcomes: list[str], lang: str) -> str:
+    """Outcome labels as a list, or their number when the list would be too long to read."""
+    if len(outcomes) > MAX_LISTED:
+        return count_noun(len(outcomes), "outcome", lang)
+    return join_list([f.outcome(o, lang) for o in outcomes], lang)
+
+
+def _not_comparable_sentence(
+    f: _Facts, case: str, single: str, combined: str, rows: pd.DataFrame, refs: list[Ref]
+) -> Sentence:
+    """Both arms exist but share no outcome: say so and what each measured."""
+    single_outcomes = list(rows.loc[rows["single_effect"] != "", "outcome"])
+    combined_outcomes = list(rows.loc[rows["combined_effect"] != "", "outcome"])
+    counts = []
+    for outcomes, arm in ((single_outcomes, single), (combined_outcomes, combined)):
+        if len(outcomes) > MAX_LISTED:
+            counts.append(_count(len(outcomes), "findings", "distinct:outcome", case=case, intervention=arm))
+    s, c = escape(single), escape(combined)
+    en = (
+        f"The evaluation of {escape(case)} covers a single arm, {s}, and a combined arm, {c}, but measures "
+        f"them on different outcomes, so they cannot be compared outcome by outcome: {s} was measured on "
+        f"{_outcome_list(f, single_outcomes, 'en')}; {c} on {_outcome_list(f, combined_outcomes, 'en')}."
+    )
+    es = (
+        f"La evaluación de {escape(case)} abarca un brazo individual, {s}, y un brazo combinado, {c}, pero "
+        f"los mide con resultados distintos, así que no pueden compararse resultado por resultado: {s} se "
+        f"midió en {_outcome_list(f, single_outcomes, 'es')}; {c}, en "
+        f"{_outcome_list(f, combined_outcomes, 'es')}."
+    )
+    return _say(en, es, refs, counts)
+
+
+def _domain_overlap_sentence(f: _Facts, country: str, case: str, single: str, combined: str) -> Sentence:
+    """Where two arms share no outcome: do they at least share a domain, and what does each show there?"""
+    verdicts = f.arm_verdicts[(f.arm_verdicts["country"] == country) & (f.arm_verdicts["case"] == case)]
+    by_arm = {
+        arm: dict(zip(g["domain"], g["verdict"], strict=True)) for arm, g in verdicts.groupby("intervention")
+    }
+    shared = f.domain_rank(set(by_arm.get(single, {})) & set(by_arm.get(combined, {})))
+    of_arms = f.case_findings(country, case)
+    of_arms = of_arms[of_arms["intervention"].isin([single, combined])]
+    rows = of_arms[of_arms["domain"].isin(shared)]
+    if not shared:
+        return _say(
+            "Nor do the arms share a domain, so not even a domain-level comparison is possible.",
+            "Tampoco comparten ningún dominio, así que ni siquiera es posible compararlos por dominio.",
+            _finding_refs(of_arms),
+        )
+    texts = {}
+    for lang in i18n.LANGS:
+        clauses = []
+        for d in shared:
+            a, b = by_arm[single][d], by_arm[combined][d]
+            if a == b:
+                both = "both" if lang == "en" else "ambos"
+                clauses.append((d, f"{both} {VERDICT_VERBS[a][lang][1]}"))
+            elif lang == "en":
+                clauses.append(
+                    (
+                        d,
+                        f"the single arm {VERDICT_VERBS[a]['en'][0]} and the combined arm "
+                        f"{VERDICT_VERBS[b]['en'][0]}",
+                    )
+                )
+            else:
+                clauses.append(
+                    (
+                        d,
+                        f"el brazo individual {VERDICT_VERBS[a]['es'][0]} y el combinado "
+                        f"{VERDICT_VERBS[b]['es'][0]}",
+                    )
+                )
+        if len(shared) == 1:
+            d, clause = clauses[0]
+            texts[lang] = (
+                f"At domain level they overlap only in {f.domain(d, lang)}, where {clause}."
+                if lang == "en"
+                else f"Por dominio, solo coinciden en {f.domain(d, lang)}, donde {clause}."
+            )
+        else:
+            listed = join_list(
+                [f"{'in' if lang == 'en' else 'en'} {f.domain(d, lang)}, {c}" for d, c in clauses], lang
+            )
+            texts[lang] = (
+                f"At domain level they overlap in {count_noun(len(shared), 'domain', lang)}: {listed}."
+                if lang == "en"
+                else f"Por dominio, coinciden en {count_noun(len(shared), 'domain', lang)}: {listed}."
+            )
+    where = {"country": country, "case": case, "single_arm": single, "combined_arm": combined}
+    counts = [] if len(shared) == 1 else [_count(len(shared), "arm_pair_shared_domains", **where)]
+    return _say(texts["en"], texts["es"], _finding_refs(rows), counts)
+
+
+def _rank(effect: str) -> int | None:
+    """Order of desirability of an effect; None when it cannot be ranked (unclear, conflicting)."""
+    return {"beneficial": 2, "no_change": 1, "adverse": 0}.get(effect)
+
+
+def _comparable_sentence(
+    f: _Facts, country: str, case: str, single: str, combined: str, rows: pd.DataFrame, refs: list[Ref]
+) -> Sentence:
+    """Arms that share outcomes: on how many they agree, and which does better where they differ."""
+    comparable = rows[rows["comparable"]]
+    tally = {"same": 0, "combined": 0, "single": 0, "unranked": 0}
+    for r in comparable.itertuples():
+        a, b = _rank(r.single_effect), _rank(r.combined_effect)
+        if r.single_effect == r.combined_effect:
+            tally["same"] += 1
+        elif a is None or b is None:
+            tally["unranked"] += 1
+        else:
+            tally["combined" if b > a else "single"] += 1
+    c, other = len(comparable), len(rows) - len(comparable)
+    where = {"country": country, "case": case, "single_arm": single, "combined_arm": combined}
+    counts = [_count(c, "single_vs_combined", comparable="True", **where)]
+    counts += [_count(v, "arm_pair_tally", k, **where) for k, v in tally.items() if v]
+    if other > 1:
+        counts.append(_count(other, "single_vs_combined", comparable="False", **where))
+    phrases = {
+        "same": ("the effect is the same on {n}", "el efecto es el mismo en {n}"),
+        "combined": ("the combined arm does better on {n}", "el brazo combinado sale mejor en {n}"),
+        "single": ("the single arm does better on {n}", "el individual sale mejor en {n}"),
+        "unranked": (
+            "{n} cannot be ranked (ambiguous or conflicting)",
+            "{n} no pueden ordenarse (resultados ambiguos o contradictorios)",
+        ),
+    }
+    texts = {}
+    for i, lang in enumerate(i18n.LANGS):
+        parts = [
+            phrases[k][i].format(n=number_word(v, lang, before_noun=False)) for k, v in tally.items() if v
+        ]
+        if tally["unranked"] == 1:
+            parts[-1] = parts[-1].replace("pueden", "puede")
+        s, cb = escape(single), escape(combined)
+        if lang == "en":
+            text = (
+                f"In {escape(case)}, the single arm {s} and the combined arm {cb} were both measured on "
+                f"{count_noun(c, 'outcome', lang)}: {join_list(parts, lang)}."
+            )
+            if other:
+                text += (
+                    f" The other {count_noun(other, 'outcome', lang)} {pick(other, 'has', 'have')} no "
+                    "counterpart in the other arm."
+                    if other > 1
+                    else " The remaining outcome has no counterpart in the other arm."
+                )
+        else:
+            text = (
+                f"En {escape(case)}, el brazo individual {s} y el combinado {cb} se midieron con "
+                f"{count_noun(c, 'outcome', lang)} en común: {join_list(parts, lang)}."
+            )
+            if other:
+                text += (
+                    f" Los otros {count_noun(other, 'outcome', lang)} no tienen contraparte en el otro brazo."
+                    if other > 1
+                    else " El resultado restante no tiene contraparte en el otro brazo."
+                )
+        texts[lang] = text
+    return _say(texts["en"], texts["es"], refs, counts)
+
+
+# --------------------------------------------------------------------------- institutions of a country
+
+
+def _roles(f: _Facts, rows: pd.DataFrame, lang: str) -> tuple[list[str], list[Count]]:
+    """ "two enablers, A (national) and B (local)" per assessment, for a case's institutional rows."""
+    parts, counts = [], []
+    records = list(rows[["country", "case", "factor", "level", "assessment"]].itertuples(index=False))
+    for assessment in ("enabler", "barrier", "mixed"):
+        mine = [r for r in records if r.assessment == assessment]
+        if not mine:
+            continue
+        n = len(mine)
+        factors = [f"{f.factor(r.factor, lang)} ({i18n.word(r.level, lang)})" for r in mine]
+        parts.append(f"{count_noun(n, assessment, lang)}, {join_list(factors, lang)}")
+        counts.append(
+            _count(n, "institutional", country=mine[0].country, case=mine[0].case, assessment=assessment)
+        )
+    return parts, counts
+
+
+def _sorted_institutional(f: _Facts, rows: pd.DataFrame) -> pd.DataFrame:
+    """Institutional rows in factor-vocabulary order, then by level and factor key."""
+    order = list(f.ev.factors["factor"]) if f.ev.factors is not None else []
+    rank = {k: i for i, k in enumerate(order)}
+    work = rows.assign(
+        _rank=rows["factor"].map(rank).fillna(len(rank)),
+        _level=rows["level"].map({"national": 0, "local": 1}),
+        _name=rows["factor"].str.casefold(),
+    )
+    work = work.sort_values(["_rank", "_level", "_name"], kind="stable")
+    return work.drop(columns=["_rank", "_level", "_name"])
+
+
+def _institutional_country_sentences(f: _Facts, country: str) -> list[Sentence]:
+    """Per case: the enablers, barriers and mixed factors its institutional analysis names."""
+    inst = f.ev.institutional
+    if inst is None:
+        return []
+    mine = _sorted_institutional(f, inst[inst["country"] == country])
+    by_case = dict(list(mine.groupby("case", sort=False)))
+    sentences = []
+    for case in sorted(by_case, key=str.casefold):
+        rows = by_case[case]
+        texts, counts = {}, []
+        for lang in i18n.LANGS:
+            parts, found = _roles(f, rows, lang)
+            counts = found
+            verb = "names" if lang == "en" else "identifica"
+            head = "The institutional analysis of" if lang == "en" else "El análisis institucional de"
+            texts[lang] = f"{head} {escape(case)} {verb} {join_list(parts, lang)}."
+        sentences.append(_say(texts["en"], texts["es"], _institutional_refs(rows), counts))
+    return sentences
+
+
+# =========================================================================== across countries
+
+
+def _comparison_section(f: _Facts) -> Section:
+    """Recurrence of beneficial effects, sign tests with their power caution, gaps and institutions."""
+    recurrence = _recurrence_sentences(f)
+    paragraphs = [Paragraph(tuple(recurrence))] if recurrence else []
+    tests = _sign_test_items(f)
+    if tests:
+        paragraphs.append(Paragraph((_sign_test_intro(),)))
+        paragraphs.append(Paragraph(tuple(tests), as_list=True))
+        power = _power_sentence(f)
+        if power:
+            paragraphs.append(Paragraph((power,)))
+    gaps = _country_gap_sentences(f)
+    if gaps:
+        paragraphs.append(Paragraph(tuple(gaps)))
+    institutional = _institutional_comparison_sentences(f)
+    if institutional:
+        paragraphs.append(Paragraph(tuple(institutional)))
+    return Section("comparison", TITLES["comparison"], tuple(paragraphs))
+
+
+def _countries_by_domain(f: _Facts, verdict: str) -> dict[str, tuple[str, ...]]:
+    """Per domain, the countries where at least one case's findings point to `verdict`."""
+    table = f.country_verdicts
+    hits = table[table[f"n_{verdict}"] > 0]
+    out: dict[str, tuple[str, ...]] = {}
+    for domain in f.domain_rank(hits["domain"]):
+        out[domain] = tuple(sorted(set(hits.loc[hits["domain"] == domain, "country"]), key=str.casefold))
+    return out
+
+
+def _verdict_refs(f: _Facts, domains: Iterable[str], countries: Iterable[str], verdict: str) -> list[Ref]:
+    """The findings behind a verdict: those with that effect in cases whose domain verdict it is."""
+    cv = f.case_verdicts
+    keep = cv[
+        cv["domain"].isin(list(domains)) & cv["country"].isin(list(countries)) & (cv["verdict"] == verdict)
+    ]
+    keys = set(zip(keep["country"], keep["case"], keep["domain"], strict=True))
+    rows = f.findings
+    mask = [
+        (c, k, d) in keys and e == verdict
+        for c, k, d, e in zip(rows["country"], rows["case"], rows["domain"], rows["effect"], strict=True)
+    ]
+    return _finding_refs(rows[mask])
+
+
+def _recurrence_sentences(f: _Facts) -> list[Sentence]:
+    """Domains where beneficial (or adverse) effects recur across countries, occur in one, or in none."""
+    sentences: list[Sentence] = []
+    beneficial = _countries_by_domain(f, "beneficial")
+    measured = {d: set(f.findings.loc[f.findings["domain"] == d, "country"]) for d in f.ev.domain_order}
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for domain, countries in beneficial.items():
+        if len(countries) >= 2:
+            groups.setdefault(countries, []).append(domain)
+    for countries, domains in groups.items():
+        sentences.append(_recurs_sentence(f, countries, domains))
+    alone: dict[str, list[str]] = {}
+    for domain, countries in beneficial.items():
+        if len(countries) == 1:
+            alone.setdefault(countries[0], []).append(domain)
+    for country in sorted(alone, key=str.casefold):
+        sentences.append(_alone_sentence(f, country, alone[country], measured))
+    nowhere = [d for d in f.ev.domain_order if measured[d] and d not in beneficial]
+    if nowhere:
+        rows = f.findings[f.findings["domain"].isin(nowhere)]
+        listed = join_list([f.domain(d, "en") for d in nowhere], "en", "or")
+        en = f"No country's findings point to beneficial effects in {listed}."
+        es = (
+            "En ningún país los hallazgos apuntan a efectos beneficiosos en "
+            + join_list(
+                [("en " if i else "") + f.domain(d, "es") for i, d in enumerate(nowhere)], "es", "nor"
+            )
+            + "."
+        )
+        sentences.append(_say(en, es, _finding_refs(rows)))
+    adverse = _countries_by_domain(f, "adverse")
+    for domain, countries in adverse.items():
+        n = len(countries)
+        en = (
+            f"Adverse effects predominate in {f.domain(domain, 'en')} in cases from "
+            f"{count_noun(n, 'country', 'en')}: "
+            f"{join_list([country_name(c, 'en') for c in countries], 'en')}."
+        )
+        es = (
+            f"Los efectos adversos predominan en {f.domain(domain, 'es')} en casos de "
+            f"{count_noun(n, 'country', 'es')}: "
+            f"{join_list([country_name(c, 'es') for c in countries], 'es')}."
+        )
+        count = _count(n, "case_domain_verdicts", "distinct:country", domain=domain, verdict="adverse")
+        sentences.append(_say(en, es, _verdict_refs(f, [domain], countries, "adverse"), [count]))
+    unmeasured = [d for d in f.ev.domain_order if not measured[d]]
+    if unmeasured:
+        en = f"No finding concerns {join_list([f.domain(d, 'en') for d in unmeasured], 'en', 'or')}."
+        es = (
+            "Ningún hallazgo se refiere a "
+            + join_list(
+                [("a " if i else "") + f.domain(d, "es") for i, d in enumerate(unmeasured)], "es", "nor"
+            )
+            + "."
+        )
+        sentences.append(_say(en, es, [Ref("domains.csv", (d,)) for d in unmeasured]))
+    return sentences
+
+
+def _recurs_sentence(f: _Facts, countries: tuple[str, ...], domains: list[str]) -> Sentence:
+    """Beneficial effects found in the same two or more countries across these domains."""
+    n, k = len(countries), len(domains)
+    counts = [_count(n, "case_domain_verdicts", "distinct:country", domain=domains, verdict="beneficial")]
+    if k > 1:
+        counts.append(_count(k, "recurring_domains", countries=countries))
+    texts = {}
+    for lang in i18n.LANGS:
+        names = join_list([country_name(c, lang) for c in countries], lang)
+        listed = join_list([f.domain(d, lang) for d in domains], lang)
+        where = f"{count_noun(k, 'domain', lang)}: {listed}" if k > 1 else listed
+        texts[lang] = (
+            f"Beneficial effects recur in {count_noun(n, 'country', lang)} ({names}) in {where}."
+            if lang == "en"
+            else f"Los efectos beneficiosos se repiten en {count_noun(n, 'country', lang)} ({names}) en "
+            f"{where}."
+        )
+    return _say(texts["en"], texts["es"], _verdict_refs(f, domains, countries, "beneficial"), counts)
+
+
+def _alone_sentence(f: _Facts, country: str, domains: list[str], measured: dict[str, set[str]]) -> Sentence:
+    """Domains where beneficial effects come from one country only, and whether others measured them."""
+    others = {d: sorted(measured[d] - {country}, key=str.casefold) for d in domains}
+    nobody_else = not any(others.values())
+    texts = {}
+    for lang in i18n.LANGS:
+        listed = join_list([f.domain(d, lang) for d in domains], lang)
+        name = country_name(country, lang)
+        if lang == "en":
+            text = f"Beneficial effects in {listed} come from {name} alone"
+            if nobody_else:
+                text += (
+                    f"; no other country has findings in {pick(len(domains), 'that domain', 'these domains')}"
+                )
+            else:
+                also = [
+                    f"{join_list([country_name(c, lang) for c in others[d]], lang)} measured "
+                    f"{f.domain(d, lang)} without a beneficial verdict"
+                    for d in domains
+                    if others[d]
+                ]
+                text += "; " + join_list(also, lang)
+        else:
+            text = f"Los efectos beneficiosos en {listed} provienen solo de {name}"
+            if nobody_else:
+                those = pick(len(domains), "ese dominio", "esos dominios")
+                text += f"; ningún otro país tiene hallazgos en {those}"
+            else:
+                also = [
+                    f"{join_list([country_name(c, lang) for c in others[d]], lang)} "
+                    f"{pick(len(others[d]), 'midió', 'midieron')} {f.domain(d, lang)} sin un veredicto "
+                    "beneficioso"
+                    for d in domains
+                    if others[d]
+                ]
+                text += "; " + join_list(also, lang)
+        texts[lang] = text + "."
+    refs = _verdict_refs(f, domains, [country], "beneficial")
+    refs += _finding_refs(f.findings[f.findings["domain"].isin(domains) & (f.findings["country"] != country)])
+    return _say(texts["en"], texts["es"], refs)
+
+
+# --------------------------------------------------------------------------- sign tests
+
+
+def _sign_test_intro() -> Sentence:
+    """What the sign test counts and which arms cannot vote."""
+    share = round(aggregate.VERDICT_THRESHOLD * 100)
+    count = _count(share, "constant", "verdict_threshold_percent")
+    en = (
+        "A sign test per domain counts the intervention arms whose findings point the same way (at least "
+        f"{_percent(share, 'en')} of those with a direction agreeing) and asks whether beneficial arms "
+        "outnumber adverse ones by more than chance would; arms with conflicting findings, no change or "
+        "only outcomes of ambiguous desirability are reported but do not count."
+    )
+    es = (
+        "Para cada dominio, una prueba de signos cuenta los brazos de intervención cuyos hallazgos apuntan "
+        f"en la misma dirección (al menos el {_percent(share, 'es')} de los que tienen dirección coinciden) "
+        "y evalúa si los brazos beneficiosos superan a los adversos más de lo que cabría esperar por azar; "
+        "los brazos con hallazgos contradictorios, sin cambio o solo con resultados de deseabilidad "
+        "ambigua se informan, pero no cuentan."
+    )
+    return _say(en, es, counts=[count])
+
+
+def _unit_counts(row: pd.Series, lang: str, unit_noun: str) -> tuple[str, list[Count]]:
+    """ "two arms beneficial, none adverse and one conflicting" for one sign-test row."""
+    table = "sign_tests_" + row["unit"]
+    where = {"domain": row["domain"]}
+    n_ben = int(row["n_beneficial"])
+    counts = []
+    if n_ben:
+        adjective = EFFECT_ADJECTIVES["beneficial"][lang][0 if n_ben == 1 else 1]
+        first = f"{count_noun(n_ben, unit_noun, lang)} {adjective}"
+        counts.append(_count(n_ben, table, "value:n_beneficial", **where))
+    elif lang == "en":
+        first = f"no {noun(1, unit_noun, lang)} beneficial"
+    else:
+        first = f"ningún {noun(1, unit_noun, lang)} beneficioso"
+    parts = [first]
+    for column, effect in (
+        ("n_adverse", "adverse"),
+        ("n_conflicting", "conflicting"),
+        ("n_no_change", "no_change"),
+        ("n_unclear", "unclear"),
+    ):
+        n = int(row[column])
+        adjective = EFFECT_ADJECTIVES[effect][lang][0 if n == 1 else 1]
+        if n:
+            parts.append(f"{number_word(n, lang, 'm', before_noun=False)} {adjective}")
+            counts.append(_count(n, table, f"value:{column}", **where))
+        elif effect == "adverse":
+            singular = EFFECT_ADJECTIVES[effect][lang][0]
+            parts.append(f"none {singular}" if lang == "en" else f"ninguno {singular}")
+    return join_list(parts, lang), counts
+
+
+def _sign_test_items(f: _Facts) -> list[Sentence]:
+    """One list item per measured domain: arm verdicts, the p-value, and the case-level version if needed."""
+    items = []
+    for row, case_row in zip(
+        (r for _, r in f.tests_arm.iterrows()), (r for _, r in f.tests_case.iterrows()), strict=True
+    ):
+        if row["n_units"] == 0:
+            continue
+        domain = row["domain"]
+        rows = f.findings[f.findings["domain"] == domain]
+        texts, counts = {}, []
+        voting = int(row["n_beneficial"] + row["n_adverse"])
+        for lang in i18n.LANGS:
+            described, found = _unit_counts(row, lang, "arm")
+            if voting:
+                p_text, p_count = _p_value(row["p_value"], "p_value", "sign_tests_arm", domain=domain)
+                text = f"{f.domain(domain, lang)}: {described} ({p_text})."
+                found.append(p_count)
+            elif lang == "en":
+                text = (
+                    f"{f.domain(domain, lang)}: {described}; no arm points the same way clearly, so there "
+                    "is no test."
+                )
+            else:
+                text = (
+                    f"{f.domain(domain, lang)}: {described}; ningún brazo apunta con claridad en una "
+                    "dirección, así que no hay prueba."
+                )
+            if voting and int(row["n_evaluations"]) < voting:
+                extra, extra_counts = _case_level_text(f, domain, case_row, lang)
+                text += " " + extra
+                found += extra_counts
+            texts[lang] = text
+            if lang == "en":
+                counts = found
+        items.append(_say(texts["en"], texts["es"], _finding_refs(rows), counts))
+    return items
+
+
+def _case_level_text(f: _Facts, domain: str, case_row: pd.Series, lang: str) -> tuple[str, list[Count]]:
+    """Arms of one evaluation counted separately: which, and the test counting each evaluation once."""
+    av = f.arm_verdicts
+    voters = av[(av["domain"] == domain) & av["verdict"].isin(["beneficial", "adverse"])]
+    per_case = voters.groupby(["country", "case"], sort=False)["intervention"].nunique()
+    repeated = per_case[per_case > 1]
+    counts = []
+    pieces = []
+    for (country, case), n in repeated.items():
+        where = {"domain": domain, "country": country, "case": case, "verdict": ["beneficial", "adverse"]}
+        counts.append(_count(int(n), "effects_by_domain", "distinct:intervention", **where))
+        arms = count_noun(int(n), "arm", lang)
+        pieces.append(
+            f"{arms} of {_case_in_country(case, country, lang)}"
+            if lang == "en"
+            else f"{arms} de {_case_in_country(case, country, lang)}"
+        )
+    described, found = _unit_counts(case_row, lang, "case")
+    counts += found
+    k = int(sum(repeated))
+    if case_row["n_beneficial"] + case_row["n_adverse"] > 0:
+        p_text, p_count = _p_value(case_row["p_value"], "p_value", "sign_tests_case", domain=domain)
+        counts.append(p_count)
+        result = f"{described} ({p_text})"
+    elif lang == "en":
+        result = f"{described}, and no test is possible"
+    else:
+        result = f"{described}, de modo que no es posible hacer la prueba"
+    if lang == "en":
+        text = (
+            f"Here {join_list(pieces, lang)} {pick(k, 'was', 'were')} counted separately; counting each "
+            f"evaluation once gives {result}."
+        )
+    else:
+        text = (
+            f"Aquí se contaron por separado {join_list(pieces, lang)}; si cada evaluación cuenta una sola "
+            f"vez: {result}."
+        )
+    return text, counts
+
+
+def _smallest_testable() -> int:
+    """The fewest unanimous units with which a two-sided sign test can fall below ALPHA."""
+    n = 1
+    while aggregate.sign_test(n, 0)[0] >= ALPHA:
+        n += 1
+    return n
+
+
+def _power_sentence(f: _Facts) -> Sentence | None:
+    """The caution about power: how many arms a sign test needs, and which domains have fewer."""
+    limit = _smallest_testable() - 1
+    tested = f.tests_arm[(f.tests_arm["n_beneficial"] + f.tests_arm["n_adverse"]) > 0]
+    if tested.empty:
+        return None
+    weak = list(tested.loc[(tested["n_beneficial"] + tested["n_adverse"]) <= limit, "domain"])
+    counts = [_count(limit, "constant", "max_units_without_significance"), _count(ALPHA, "constant", "alpha")]
+    if not weak:
+        return _say(
+            f"Every domain tested has more than {number_word(limit, 'en')} arms pointing the same way, so "
+            "the test could detect a consistent direction; it still says nothing about the size of the "
+            "effects.",
+            f"Cada dominio evaluado tiene más de {number_word(limit, 'es')} brazos que apuntan en la misma "
+            "dirección, así que la prueba podría detectar una dirección constante; aun así, no dice nada "
+            "del tamaño de los efectos.",
+            counts=[counts[0]],
+        )
+    all_weak = len(weak) == len(tested)
+    texts = {}
+    for lang in i18n.LANGS:
+        where = (
+            ("every domain tested here" if lang == "en" else "todos los dominios evaluados aquí")
+            if all_weak
+            else join_list([f.domain(d, lang) for d in weak], lang)
+        )
+        if lang == "en":
+            texts[lang] = (
+                f"With {number_word(limit, lang)} or fewer arms pointing the same way, a sign test cannot "
+                f"reach p < {ALPHA} even when all of them agree. That is the case in {where}, so these "
+                f"tests have almost no power: a p-value above {ALPHA} does not show that the programmes "
+                "have no effect, and the counts describe the evidence rather than prove an effect."
+            )
+        else:
+            texts[lang] = (
+                f"Con {number_word(limit, lang)} brazos o menos que apunten en la misma dirección, una "
+                f"prueba de signos no puede llegar a p < {ALPHA} aunque todos coincidan. Eso ocurre en "
+                f"{where}, de modo que estas pruebas casi no tienen potencia: un valor p mayor que {ALPHA} "
+                "no demuestra que los programas carezcan de efecto, y los conteos describen la evidencia "
+                "más que probar un efecto."
+            )
+    return _say(texts["en"], texts["es"], counts=[*counts, _count(ALPHA, "constant", "alpha")])
+
+
+# --------------------------------------------------------------------------- evidence gaps across countries
+
+
+def _country_gap_sentences(f: _Facts) -> list[Sentence]:
+    """Countries with no impact evaluation at all: named as evidence gaps and left out of the comparison."""
+    sentences = []
+    for country in f.countries:
+        gaps = f.gap_cases(country)
+        if f.evaluated_cases(country) or not gaps:
+            continue
+        inst = f.ev.institutional
+        rows = inst[inst["country"] == country] if inst is not None else None
+        has_institutional = rows is not None and not rows.empty
+        refs = [_case_ref(country, c) for c in gaps]
+        if has_institutional:
+            refs += _institutional_refs(rows)
+        g = len(gaps)
+        cases_en = join_list([escape(c) for c in gaps], "en")
+        cases_es = join_list([escape(c) for c in gaps], "es")
+        name_en, name_es = country_name(country, "en"), country_name(country, "es")
+        if has_institutional:
+            what_en = (
+                f"{pick(g, 'its case', 'its cases')} {cases_en} {pick(g, 'has', 'have')} an institutional "
+                "analysis but no reported effects"
+            )
+            what_es = (
+                f"{pick(g, 'su caso', 'sus casos')} {cases_es} {pick(g, 'cuenta', 'cuentan')} con análisis "
+                "institucional, pero no con efectos reportados"
+            )
+        else:
+            what_en = (
+                f"{pick(g, 'its case', 'its cases')} {cases_en} {pick(g, 'reports', 'report')} no effects"
+            )
+            what_es = (
+                f"{pick(g, 'su caso', 'sus casos')} {cases_es} no {pick(g, 'reporta', 'reportan')} efectos"
+            )
+        en = (
+            f"{name_en} has no impact evaluation in these data: {what_en}, so {name_en} is an evidence gap "
+            "and does not enter the comparisons above."
+        )
+        es = (
+            f"{name_es} no tiene evaluaciones de impacto en estos datos: {what_es}, así que {name_es} es un "
+            "vacío de evidencia y no entra en las comparaciones anteriores."
+        )
+        sentences.append(_say(en, es, refs))
+    return sentences
+
+
+# --------------------------------------------------------------------------- institutions across countries
+
+
+def _role_phrase(assessment: str, level: str, lang: str, article: bool = True) -> str:
+    """ "a national enabler" / "facilitador nacional" / "a mixed factor at local level"."""
+    lvl = i18n.word(level, lang)
+    if lang == "en":
+        if assessment == "mixed":
+            return f"{'a ' if article else ''}mixed factor at {lvl} level"
+        return f"{'a ' if article else ''}{lvl} {i18n.word(assessment, lang)}"
+    if assessment == "mixed":
+        return f"factor mixto de nivel {lvl}"
+    return f"{i18n.word(assessment, lang)} {lvl}"
+
+
+def _institutional_comparison_sentences(f: _Facts) -> list[Sentence]:
+    """Recurring factors, the national-barrier/local-enabler pattern, and factors of one case."""
+    if f.ev.institutional is None or f.factors is None or f.factors.empty:
+        return []
+    sentences = [_recurring_factor_sentence(f, r) for r in f.factors.itertuples() if r.n_cases >= 2]
+    contrast = _contrast_sentence(f)
+    if contrast:
+        sentences.append(contrast)
+    single = [r.factor for r in f.factors.itertuples() if r.n_cases == 1]
+    if single:
+        sentences.append(_single_case_factors_sentence(f, single))
+    return sentences
+
+
+def _recurring_factor_sentence(f: _Facts, summary: object) -> Sentence:
+    """A factor named in two or more cases: where, and whether it helped or hindered each time."""
+    inst = f.ev.institutional
+    rows = aggregate.sort_display(inst[inst["factor"] == summary.factor], f.ev)
+    rank = {"enabler": 0, "barrier": 1, "mixed": 2, "national": 0, "local": 1}
+    roles = sorted(
+        set(zip(rows["assessment"], rows["level"], strict=True)), key=lambda r: (rank[r[0]], rank[r[1]])
+    )
+    n_cases, n_countries = int(summary.n_cases), int(summary.n_countries)
+    counts = [
+        _count(n_cases, "institutional", "distinct:country,case", factor=summary.factor),
+        _count(n_countries, "institutional", "distinct:country", factor=summary.factor),
+    ]
+    texts = {}
+    for lang in i18n.LANGS:
+        where = (
+            f"{count_noun(n_cases, 'case', lang)} in {count_noun(n_countries, 'country', lang)}"
+            if lang == "en"
+            else f"{count_noun(n_cases, 'case', lang)} de {count_noun(n_countries, 'country', lang)}"
+        )
+        name = f.factor(summary.factor, lang)
+        if len(roles) == 1:
+            cases = join_list([_case_in_country(r.case, r.country, lang) for r in rows.itertuples()], lang)
+            role = _role_phrase(*roles[0], lang)
+            texts[lang] = (
+                f"{name} recurs in {where}, always as {role}: {cases}."
+                if lang == "en"
+                else f"{name} aparece en {where}, siempre como {role}: {cases}."
+            )
+        else:
+            pieces = []
+            for assessment, level in roles:
+                mine = rows[(rows["assessment"] == assessment) & (rows["level"] == level)]
+                cases = join_list(
+                    [_case_in_country(r.case, r.country, lang) for r in mine.itertuples()], lang
+                )
+                pieces.append(
+                    f"{_role_phrase(assessment, level, lang)} {'in' if lang == 'en' else 'en'} {cases}"
+                )
+            texts[lang] = (
+                f"{name} recurs in {where}, with different assessments: {join_list(pieces, lang)}."
+                if lang == "en"
+                else f"{name} aparece en {where}, con valoraciones distintas: {join_list(pieces, lang)}."
+            )
+    return _say(texts["en"], texts["es"], _institutional_refs(rows), counts)
+
+
+def _contrast_sentence(f: _Facts) -> Sentence | None:
+    """Cases where national barriers sit beside local enablers: coordination working from below."""
+    rows = f.contrasts
+    if rows is None or rows.empty:
+        return None
+    cases = rows[["country", "case"]].drop_duplicates()
+    n, c = len(cases), cases["country"].nunique()
+    local = _sorted_institutional(f, rows[rows["level"] == "local"])["factor"].drop_duplicates()
+    counts = [
+        _count(n, "national_barrier_local_enabler_rows", "distinct:country,case"),
+        _count(c, "national_barrier_local_enabler_rows", "distinct:country"),
+    ]
+    texts = {}
+    for lang in i18n.LANGS:
+        listed = join_list([_case_in_country(r.case, r.country, lang) for r in cases.itertuples()], lang)
+        enablers = join_list([f.factor(k, lang) for k in local], lang)
+        if lang == "en":
+            texts[lang] = (
+                f"In {count_noun(n, 'case', lang)} in {count_noun(c, 'country', lang)}, barriers at "
+                f"national level sit beside enablers at local level ({enablers}): {listed}. In these cases "
+                "coordination finds support locally even where national arrangements hinder it."
+            )
+        else:
+            texts[lang] = (
+                f"En {count_noun(n, 'case', lang)} de {count_noun(c, 'country', lang)}, las barreras de "
+                f"nivel nacional conviven con facilitadores de nivel local ({enablers}): {listed}. En estos "
+                "casos, la coordinación encuentra apoyo en lo local aun cuando el marco nacional la "
+                "dificulta."
+            )
+    return _say(texts["en"], texts["es"], _institutional_refs(rows), counts)
+
+
+def _single_case_factors_sentence(f: _Facts, factors: list[str]) -> Sentence:
+    """Factors named in one case only, each with its role and case."""
+    inst = f.ev.institutional
+    rows = inst[inst["factor"].isin(factors)]
+    counts = [_count(1, "factor_summary", "max:n_cases", factor=factors)]
+    texts = {}
+    for lang in i18n.LANGS:
+        items = []
+        for factor in factors:
+            mine = rows[rows["factor"] == factor]
+            case, country = mine["case"].iloc[0], mine["country"].iloc[0]
+            roles = join_list(
+                [
+                    _role_phrase(r.assessment, r.level, lang)
+                    for r in _sorted_institutional(f, mine).itertuples()
+                ],
+                lang,
+            )
+            where = _case_in_country(case, country, lang)
+            items.append(f"{f.factor(factor, lang)}, {roles} {'in' if lang == 'en' else 'en'} {where}")
+        listed = (
+            "; ".join(items[:-1])
+            + (f"; {conjunction('and', lang, items[-1])} " if len(items) > 1 else "")
+            + items[-1]
+        )
+        texts[lang] = (
+            f"{pick(len(factors), 'Another factor appears', 'Other factors appear')} in one case "
+            f"{pick(len(factors), 'only', 'each')}: {listed}."
+            if lang == "en"
+            else f"{pick(len(factors), 'Otro factor aparece', 'Otros factores aparecen')} en un solo caso"
+            f"{pick(len(factors), '', ' cada uno')}: {listed}."
+        )
+    return _say(texts["en"], texts["es"], _institutional_refs(rows), counts)
+
+
+# =========================================================================== caveats
+
+
+def _caveats_section(f: _Facts) -> Section:
+    """Direction only; findings per evaluation; sources; ambiguous outcomes; optional files not given."""
+    sentences = [
+        _say(
+            "The synthesis counts the direction of each effect only, not its size or statistical "
+            "significance: a domain with many beneficial findings is not necessarily a domain with large "
+            "effects.",
+            "La síntesis solo cuenta la dirección de cada efecto, no su tamaño ni su significancia "
+            "estadística: un dominio con muchos hallazgos beneficiosos no tiene por qué tener efectos "
+            "grandes.",
+        ),
+    ]
+    per_case = _per_case_sentence(f)
+    if per_case:
+        sentences.append(per_case)
+    source = _source_sentence(f)
+    if source:
+        sentences.append(source)
+    ambiguous = _ambiguous_sentence(f)
+    if ambiguous:
+        sentences.append(ambiguous)
+    paragraphs = [Paragraph(tuple(sentences))]
+    missing = f.ev.missing_optional
+    if missing:
+        k = len(missing)
+        count = _count(k, "missing_optional")
+        lead = _say(
+            f"{capitalise(count_noun(k, 'optional_file', 'en'))} of the data contract "
+            f"{pick(k, 'was', 'were')} not given, and this text lacks what they would provide:",
+            f"No se entregaron {count_noun(k, 'optional_file', 'es')} del contrato de datos, y este texto "
+            f"carece de lo que {pick(k, 'aportaría', 'aportarían')}:",
+            counts=[count],
+        )
+        items = tuple(
+            _say(
+                f"`{name}`: {MISSING_CONSEQUENCES[name]['en']}",
+                f"`{name}`: {MISSING_CONSEQUENCES[name]['es']}",
+            )
+            for name in missing
+        )
+        paragraphs += [Paragraph((lead,)), Paragraph(items, as_list=True)]
+    return Section("caveats", TITLES["caveats"], tuple(paragraphs))
+
+
+def _per_case_sentence(f: _Facts) -> Sentence | None:
+    """Findings are grouped by evaluation: how many each case contributes."""
+    evaluated = f.arms[f.arms["n_findings"] > 0]
+    per_case = evaluated.groupby(["country", "case"], sort=False)["n_findings"].sum()
+    refs = [_case_ref(c, k) for c, k in per_case.index]
+    if len(f.findings) == 1:
+        return None
+    if len(per_case) == 1:
+        country, case = per_case.index[0]
+        where = {"en": _case_in_country(case, country, "en"), "es": _case_in_country(case, country, "es")}
+        return _say(
+            f"All findings come from the evaluation of a single case, {where['en']}, so they are not "
+            "independent of one another.",
+            f"Todos los hallazgos provienen de la evaluación de un solo caso, {where['es']}, así que no son "
+            "independientes entre sí.",
+            refs,
+        )
+    if len(per_case) <= MAX_CASES_LISTED:
+        counts = [_count(int(v), "findings", country=c, case=k) for (c, k), v in per_case.items()]
+        texts = {}
+        for lang in i18n.LANGS:
+            listed = join_list(
+                [
+                    f"{number_word(int(v), lang, before_noun=False)} {'from' if lang == 'en' else 'de'} "
+                    f"{_case_in_country(k, c, lang)}"
+                    for (c, k), v in per_case.items()
+                ],
+                lang,
+            )
+            texts[lang] = listed
+        en = (
+            "Findings are not independent, because each case's findings come from the evaluation of that "
+            f"case: {texts['en']}. A case with many findings weighs more in counts by finding than in "
+            "counts by case."
+        )
+        es = (
+            "Los hallazgos no son independientes, porque los de cada caso provienen de la evaluación de "
+            f"ese caso: {texts['es']}. Un caso con muchos hallazgos pesa más en los conteos por hallazgo "
+            "que en los conteos por caso."
+        )
+        return _say(en, es, refs, counts)
+    low, high = int(per_case.min()), int(per_case.max())
+    counts = [
+        _count(len(per_case), "findings", "distinct:country,case"),
+        _count(low, "findings", "min_size:country,case"),
+        _count(high, "findings", "max_size:country,case"),
+    ]
+    en = (
+        "Findings are not independent, because each case's findings come from the evaluation of that case, "
+        f"and the {number_word(len(per_case), 'en')} evaluated cases contribute between "
+        f"{number_word(low, 'en')} and {number_word(high, 'en')} findings each. A case with many findings "
+        "weighs more in counts by finding than in counts by case."
+    )
+    es = (
+        "Los hallazgos no son independientes, porque los de cada caso provienen de la evaluación de ese "
+        f"caso, y los {number_word(len(per_case), 'es')} casos evaluados aportan entre "
+        f"{number_word(low, 'es', before_noun=False)} y {number_word(high, 'es', before_noun=False)} "
+        "hallazgos cada uno. Un caso con muchos hallazgos pesa más en los conteos por hallazgo que en los "
+        "conteos por caso."
+    )
+    return _say(en, es, refs, counts)
+
+
+def _source_sentence(f: _Facts) -> Sentence | None:
+    """Which sources the findings cite, and how much of the evidence rests on each."""
+    findings = f.findings
+    named = findings[findings["source_id"] != ""]
+    n, unnamed = len(findings), len(findings) - len(named)
+    if named.empty:
+        return _say(
+            "No finding names its source, so the evidence cannot be traced beyond `findings.csv`.",
+            "Ningún hallazgo indica su fuente, así que la evidencia no puede rastrearse más allá de "
+            "`findings.csv`.",
+            _finding_refs(findings),
+        )
+    per_source = named.groupby("source_id").size()
+    order = sorted(per_source.index, key=natural_key)
+    refs = [Ref("sources.csv", (s,)) for s in order] if f.ev.sources is not None else _finding_refs(named)
+    counts = [_count(int(per_source[s]), "findings", source_id=s) for s in order]
+    if len(order) == 1 and not unnamed and n == 1:
+        s = escape(order[0])
+        return _say(
+            f"The only finding cites source {s}, so the whole synthesis rests on how that source reports it.",
+            f"El único hallazgo cita la fuente {s}, de modo que toda la síntesis depende de cómo esa fuente "
+            "lo informa.",
+            refs,
+            counts,
+        )
+    if len(order) == 1 and not unnamed:
+        s = escape(order[0])
+        en = (
+            f"All {number_word(n, 'en')} findings cite a single source, {s}, so the whole synthesis rests "
+            "on how that source reports the evaluations."
+        )
+        es = (
+            f"Los {count_noun(n, 'finding', 'es')} citan una sola fuente, {s}, de modo que toda la síntesis "
+            "depende de cómo esa fuente informa las evaluaciones."
+        )
+        return _say(en, es, refs, counts)
+    texts = {}
+    for lang in i18n.LANGS:
+        listed = join_list(
+            [f"{escape(s)} ({count_noun(int(per_source[s]), 'finding', lang)})" for s in order], lang
+        )
+        k = len(order)
+        if lang == "en":
+            text = f"The findings cite {count_noun(k, 'source', lang)}: {listed}."
+            if unnamed:
+                lacking = capitalise(count_noun(unnamed, "finding", lang))
+                text += f" {lacking} {pick(unnamed, 'names', 'name')} no source."
+        else:
+            text = f"Los hallazgos citan {count_noun(k, 'source', lang)}: {listed}."
+            if unnamed:
+                lacking = capitalise(count_noun(unnamed, "finding", lang))
+                text += f" {lacking} no {pick(unnamed, 'indica', 'indican')} fuente."
+        texts[lang] = text
+    counts.append(_count(len(order), "findings", "distinct:source_id", source_id=order))
+    if unnamed:
+        counts.append(_count(unnamed, "findings", source_id=""))
+    return _say(texts["en"], texts["es"], refs, counts)
+
+
+def _ambiguous_sentence(f: _Facts) -> Sentence | None:
+    """Measured outcomes whose desirable direction the codebook marks as ambiguous, named."""
+    rows = f.findings[f.findings["better"] == "ambiguous"]
+    if rows.empty:
+        return None
+    order = {o: i for i, o in enumerate(f.ev.outcomes["outcome"])}
+    outcomes = sorted(set(rows["outcome"]), key=lambda o: order.get(o, 0))
+    k = len(outcomes)
+    count = _count(k, "findings", "distinct:outcome", better="ambiguous")
+    texts = {}
+    for lang in i18n.LANGS:
+        listed = join_list([f.outcome(o, lang) for o in outcomes], lang)
+        if lang == "en":
+            texts[lang] = (
+                f"{capitalise(count_noun(k, 'outcome', lang))} {pick(k, 'has', 'have')} a desirable "
+                f"direction the codebook marks as ambiguous, so changes in {pick(k, 'it', 'them')} are "
+                f"reported as unclear rather than beneficial or adverse: {listed}."
+            )
+        else:
+            texts[lang] = (
+                f"{capitalise(count_noun(k, 'outcome', lang))} {pick(k, 'tiene', 'tienen')} una dirección "
+                "deseable que el libro de códigos marca como ambigua, por lo que sus cambios se informan "
+                f"como inciertos y no como beneficiosos o adversos: {listed}."
+            )
+    return _say(texts["en"], texts["es"], _finding_refs(rows), [count])
+
+
+# =========================================================================== tracing and references
+
+
+def _tracing_section(f: _Facts) -> Section:
+    """How a reader gets from a sentence to the rows it rests on."""
+    given = f.ev.given
+    example = escape(sorted(f.findings["finding_id"], key=natural_key)[0])
+    items = [
+        _say(
+            f"An identifier such as {example} is a `finding_id` in `findings.csv`; a range written with a "
+            "dash covers every identifier from the first to the last.",
+            f"Un identificador como {example} es un `finding_id` de `findings.csv`; un rango escrito con "
+            "guion abarca todos los identificadores del primero al último.",
+        ),
+        _say(
+            "Country/Case is a case: its row in `cases.csv` and its rows in `findings.csv`"
+            + (
+                "; in a sentence about programmes, Country/Programme is a row of `programmes.csv`."
+                if "programmes.csv" in given
+                else "."
+            ),
+            "País/Caso es un caso: su fila en `cases.csv` y sus filas en `findings.csv`"
+            + (
+                "; en una oración sobre programas, País/Programa es una fila de `programmes.csv`."
+                if "programmes.csv" in given
+                else "."
+            ),
+        ),
+    ]
+    if f.ev.institutional is not None:
+        items.append(
+            _say(
+                "Country/Case: factor are the rows of `institutional.csv` for that case and factor.",
+                "País/Caso: factor son las filas de `institutional.csv` de ese caso y factor.",
+            )
+        )
+    items.append(
+        _say(
+            "A lower-case key on its own, such as a domain key, is a row of `domains.csv` (or of "
+            "`outcomes.csv` when `domains.csv` is not given)"
+            + (
+                "; a source key is a row of `sources.csv`, listed under References."
+                if f.ev.sources is not None
+                else "."
+            ),
+            "Una clave en minúsculas sola, como la de un dominio, es una fila de `domains.csv` (o de "
+            "`outcomes.csv` si no se entregó `domains.csv`)"
+            + (
+                "; una clave de fuente es una fila de `sources.csv`, listada en Referencias."
+                if f.ev.sources is not None
+                else "."
+            ),
+        )
+    )
+    lead = _say(
+        "Every sentence that states a fact from the data ends with the keys of the rows it rests on, in "
+        "square brackets (country and case names as written in the data). To check a sentence, filter the "
+        "file named below on those keys and compare:",
+        "Cada oración que afirma un hecho de los datos termina con las claves de las filas en que se basa, "
+        "entre corchetes (con los nombres de países y casos tal como figuran en los datos). Para verificar "
+        "una oración, filtre el archivo indicado abajo por esas claves y compare:",
+    )
+    return Section("tracing", TITLES["tracing"], (Paragraph((lead,)), Paragraph(tuple(items), as_list=True)))
+
+
+def _references_section(f: _Facts) -> Section | None:
+    """The bibliography from sources.csv, in natural order of its keys."""
+    sources = f.ev.sources
+    if sources is None or sources.empty:
+        return None
+    items = []
+    for r in sorted(sources.itertuples(), key=lambda r: natural_key(r.source_id)):
+        text = f"**{escape(r.source_id)}**: {escape(r.citation) if r.citation else ''}"
+        if r.url:
+            text += f" {escape(r.url)}"
+        items.append(_say(text.rstrip(), text.rstrip(), [Ref("sources.csv", (r.source_id,))]))
+    return Section("references", TITLES["references"], (Paragraph(tuple(items), as_list=True),))
+
+
+# =========================================================================== public API
+
+
+def build(ev: Evidence) -> Narrative:
+    """The country-comparison narrative of `ev` in both languages, each sentence with its rows and numbers."""
+    f = _Facts.of(ev)
+    sections = [_overview(f)]
+    sections += [_country_section(f, country) for country in f.countries]
+    sections += [_comparison_section(f), _caveats_section(f), _tracing_section(f)]
+    references = _references_section(f)
+    if references:
+        sections.append(references)
+    return Narrative(TITLES["document"], tuple(sections))
+
+
+def render_markdown(narrative: Narrative, lang: str) -> str:
+    """The narrative in `lang` as Markdown: headings, paragraphs, lists, citations in brackets."""
+    i18n.check_lang(lang)
+    lines = [f"# {narrative.title[lang]}", "", f"*{TITLES['generated'][lang]}*", ""]
+    for section in narrative.sections:
+        lines += [f"## {section.title[lang]}", ""]
+        for paragraph in section.paragraphs:
+            texts = [_render_sentence(s, lang, bare=section.key == "references") for s in paragraph.sentences]
+            if paragraph.as_list:
+                lines += [f"- {t}" for t in texts]
+            else:
+                lines.append(" ".join(texts))
+            lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _render_sentence(sentence: Sentence, lang: str, bare: bool = False) -> str:
+    """A sentence with its citation; reference entries are their own citation."""
+    text = sentence.text(lang)
+    return text if bare else _with_citation(text, sentence.refs)
+
+
+def output_paths(output_dir: str | Path) -> dict[str, Path]:
+    """Where `write` puts each language's text."""
+    folder = Path(output_dir) / NARRATIVE_DIR
+    return {lang: folder / f"{FILE_STEM}.{lang}.md" for lang in i18n.LANGS}
+
+
+def write(ev: Evidence, output_dir: str | Path) -> list[Path]:
+    """Write the narrative in English and Spanish under `output_dir`/narrative and return the paths."""
+    narrative = build(ev)
+    paths = output_paths(output_dir)
+    written = []
+    for lang, path in paths.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_markdown(narrative, lang), encoding="utf-8", newline="\n")
+        written.append(path)
+    return written
