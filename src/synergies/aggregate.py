@@ -48,9 +48,10 @@ def sort_display(frame: pd.DataFrame, ev: Evidence) -> pd.DataFrame:
     if "arm" in work:
         work["_arm"] = work["arm"].map({"single": 0, "combined": 1}).fillna(2)
         keys.append("_arm")
-    if "intervention" in work:
-        work["_intervention"] = _text_key(work["intervention"])
-        keys.append("_intervention")
+    for col in ("intervention", "single_arm", "combined_arm"):
+        if col in work:
+            work[f"_{col}"] = _text_key(work[col])
+            keys.append(f"_{col}")
     if "domain" in work:
         rank = {d: i for i, d in enumerate(ev.domain_order)}
         work["_domain"] = work["domain"].map(rank).fillna(len(rank))
@@ -260,44 +261,54 @@ def single_vs_combined(ev: Evidence) -> pd.DataFrame:
         "combined_findings",
         "comparable",
     ]
-    rows = []
-    findings = ev.findings
-    for (country, case), group in findings.groupby(["country", "case"], sort=False):
-        singles = sorted(group.loc[group["arm"] == "single", "intervention"].unique(), key=str.casefold)
-        combos = sorted(group.loc[group["arm"] == "combined", "intervention"].unique(), key=str.casefold)
-        for single in singles:
-            for combo in combos:
-                a = group[group["intervention"] == single]
-                b = group[group["intervention"] == combo]
-                for outcome in dict.fromkeys([*a["outcome"], *b["outcome"]]):
-                    fa, fb = a[a["outcome"] == outcome], b[b["outcome"] == outcome]
-                    rows.append(
-                        {
-                            "country": country,
-                            "case": case,
-                            "single_arm": single,
-                            "combined_arm": combo,
-                            "domain": (fa if len(fa) else fb)["domain"].iloc[0],
-                            "outcome": outcome,
-                            "single_effect": _summarise_effects(fa["effect"]),
-                            "combined_effect": _summarise_effects(fb["effect"]),
-                            "single_findings": ";".join(fa["finding_id"]),
-                            "combined_findings": ";".join(fb["finding_id"]),
-                            "comparable": bool(len(fa) and len(fb)),
-                        }
-                    )
-    table = pd.DataFrame(rows, columns=columns)
-    if table.empty:
-        return table
-    return sort_display(table, ev)
+    per_arm = _arm_outcome_effects(ev.findings)
+    arm_keys = ["country", "case", "intervention"]
+    singles = per_arm[per_arm["arm"] == "single"].drop(columns="arm")
+    combos = per_arm[per_arm["arm"] == "combined"].drop(columns="arm")
+    pairs = (
+        singles[arm_keys]
+        .drop_duplicates()
+        .rename(columns={"intervention": "single_arm"})
+        .merge(
+            combos[arm_keys].drop_duplicates().rename(columns={"intervention": "combined_arm"}),
+            on=["country", "case"],
+        )
+    )
+    if pairs.empty:
+        return pd.DataFrame(columns=columns)
+    side = {}
+    for kind, frame in (("single", singles), ("combined", combos)):
+        side[kind] = pairs.merge(
+            frame.rename(
+                columns={
+                    "intervention": f"{kind}_arm",
+                    "effect": f"{kind}_effect",
+                    "finding_ids": f"{kind}_findings",
+                    "domain": f"{kind}_domain",
+                }
+            ),
+            on=["country", "case", f"{kind}_arm"],
+        )
+    keys = ["country", "case", "single_arm", "combined_arm", "outcome"]
+    table = side["single"].merge(side["combined"], on=keys, how="outer")
+    table["domain"] = table["single_domain"].fillna(table["combined_domain"])
+    table["comparable"] = table["single_effect"].notna() & table["combined_effect"].notna()
+    for col in ("single_effect", "combined_effect", "single_findings", "combined_findings"):
+        table[col] = table[col].fillna("")
+    return sort_display(table[columns], ev)
 
 
-def _summarise_effects(effects: pd.Series) -> str:
-    """One effect for an arm × outcome: the shared effect, "" if unmeasured, else conflicting."""
-    distinct = effects.unique()
-    if len(distinct) == 0:
-        return ""
-    return str(distinct[0]) if len(distinct) == 1 else "conflicting"
+def _arm_outcome_effects(findings: pd.DataFrame) -> pd.DataFrame:
+    """One row per arm × outcome: its domain, its effect (or "conflicting") and its finding ids."""
+    grouped = findings.groupby(["country", "case", "intervention", "arm", "outcome"], sort=False)
+    per = grouped.agg(
+        domain=("domain", "first"),
+        first_effect=("effect", "first"),
+        n_effects=("effect", "nunique"),
+        finding_ids=("finding_id", ";".join),
+    ).reset_index()
+    per["effect"] = per["first_effect"].where(per["n_effects"] == 1, "conflicting")
+    return per.drop(columns=["first_effect", "n_effects"])
 
 
 def institutional_matrix(ev: Evidence) -> pd.DataFrame | None:
