@@ -131,6 +131,18 @@ def test_other_countries_and_domains_with_only_the_required_files(minimal_run: P
     assert list((out / "figures").glob("effect-directions*.png"))
     institutions = (out / "html" / "05-map-institutions.html").read_text(encoding="utf-8")
     assert "institutional.csv" in institutions
+    heatmap = (out / "html" / "02-plot-effect-directions.html").read_text(encoding="utf-8")
+    assert 'alt="Effect-direction heatmap' in heatmap and "No description" not in heatmap
+
+
+def test_a_moved_output_directory_is_still_recognised_as_the_runner_s(
+    minimal_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    moved = Path(shutil.copytree(minimal_run, tmp_path / "moved", symlinks=True))
+    missing = tmp_path / "no-such-data"
+    assert runner.main(["--data-dir", str(missing), "--output-dir", str(moved)]) == 1
+    said = capsys.readouterr().err
+    assert "did not make" not in said and "an existing data directory" in said
 
 
 # --------------------------------------------------------------------------- bad input

@@ -496,3 +496,58 @@ def test_an_interrupt_stops_the_kernels_and_leaves_nothing_behind(
     assert "TCP" not in stderr
     assert not out.exists()
     assert leftovers(tmp_path) == []
+
+
+# --- start-up and shut-down costs ------------------------------------------------------------------
+
+
+def test_kernels_load_the_fast_exit_extension(project: Project) -> None:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    parameters = 'data_dir = "data"\noutput_dir = "outputs"\nfigures_dir = "figures"\nlang = "en"'
+    check = (
+        "import sys\nfrom pathlib import Path\n"
+        'Path(output_dir, "tables", "extension.txt").write_text(str("synergies.kernel_exit" in sys.modules))'
+    )
+    notebook = new_notebook(
+        cells=[new_code_cell(parameters, metadata={"tags": ["parameters"]}), new_code_cell(check)],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
+    for index, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{index}"
+    for path in project.notebooks.iterdir():
+        path.unlink()
+    nbformat.write(notebook, project.notebooks / "01-check-extension.ipynb")
+
+    code, _, err = project.run()
+
+    assert code == 0, err
+    assert (project.out / "tables" / "extension.txt").read_text() == "True"
+
+
+def test_the_fast_exit_extension_freezes_the_heap_at_exit(monkeypatch: pytest.MonkeyPatch) -> None:
+    import atexit
+    import gc
+
+    from synergies import kernel_exit
+
+    registered: list[object] = []
+    monkeypatch.setattr(atexit, "register", registered.append)
+    kernel_exit.load_ipython_extension(object())
+    assert registered == [gc.freeze]
+
+
+def test_papermill_is_imported_without_the_unused_grammar_package() -> None:
+    script = (
+        "import sys\n"
+        "from synergies import runner\n"
+        "runner._import_heavy_modules()\n"
+        "assert 'papermill' in sys.modules and 'nbformat' in sys.modules\n"
+        "assert 'rfc3987_syntax' not in sys.modules\n"
+        "import nbformat\n"
+        "nbformat.validate(nbformat.v4.new_notebook())\n"
+        "import rfc3987_syntax  # importable again once the runner has imported what it needs\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

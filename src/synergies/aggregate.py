@@ -95,8 +95,8 @@ def evidence_gaps(ev: Evidence) -> pd.DataFrame:
         for r in arms(ev).itertuples()
         if r.n_findings == 0
     ]
-    measured = set(zip(ev.findings["country"], ev.findings["domain"], strict=True))
-    countries = sorted(set(ev.findings["country"]), key=str.casefold)
+    measured = set(ev.findings[["country", "domain"]].drop_duplicates().itertuples(index=False, name=None))
+    countries = sorted(ev.findings["country"].unique(), key=str.casefold)
     for country in countries:
         for domain in ev.domain_order:
             if (country, domain) not in measured:
@@ -232,7 +232,7 @@ def sign_tests(verdict_table: pd.DataFrame, ev: Evidence, unit: str = "arm") -> 
 def country_domain(ev: Evidence) -> pd.DataFrame:
     """Country × domain tallies of findings, every domain listed for every country (zeros kept)."""
     counts = tally(ev.findings, ["country", "domain"])
-    countries = sorted(set(ev.findings["country"]) | set(ev.cases["country"]), key=str.casefold)
+    countries = sorted(set(ev.findings["country"].unique()) | set(ev.cases["country"]), key=str.casefold)
     grid = pd.MultiIndex.from_product([countries, ev.domain_order], names=["country", "domain"])
     table = counts.set_index(["country", "domain"]).reindex(grid, fill_value=0).reset_index()
     arms_per = ev.findings.groupby(["country", "domain"])["intervention"].nunique()
@@ -383,7 +383,7 @@ def data_overview(ev: Evidence) -> pd.DataFrame:
     cases_with = f[["country", "case"]].drop_duplicates()
     rows = [
         ("findings", len(f)),
-        ("countries", len(set(f["country"]) | set(ev.cases["country"]))),
+        ("countries", len(set(f["country"].unique()) | set(ev.cases["country"]))),
         ("countries_with_findings", f["country"].nunique()),
         ("cases", len(ev.cases)),
         ("cases_with_findings", len(cases_with)),

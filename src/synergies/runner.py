@@ -15,7 +15,10 @@
    swaps the staging directories in for the published ones.
 
 Any failure, timeout, Ctrl-C or SIGTERM leaves the published outputs as they were and removes
-the staging directories. Heavy modules (papermill, nbformat, nbconvert) are imported lazily.
+the staging directories. Heavy modules (papermill, nbformat, nbconvert) are imported lazily,
+once, without the optional packages they would load for nothing (UNUSED_AT_IMPORT); every
+kernel loads `synergies.kernel_exit`, so that it exits without a final garbage collection.
+scripts/benchmark.py measures all this against a floor of notebooks that only import.
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ DEFAULT_JOBS = 2
 MANIFEST_NAME = ".run-manifest.json"
 MANIFEST_FORMAT = 1
 PACKAGE_DIR = Path(__file__).resolve().parent
+# The lab HTML template, extended to put each figure's alt text on its <img>.
+HTML_TEMPLATE = PACKAGE_DIR / "html_template" / "report"
 NOTEBOOK_NAME = re.compile(r"^\d{2,}-.+\.ipynb$")
 # Sub-folders every output directory has; `figures` only when the figures live inside it.
 OUTPUT_LAYOUT = tuple(sub for sub in config.OUTPUT_SUBDIRS if sub != "figures")
@@ -61,6 +66,12 @@ KERNEL_ENVIRONMENT = {
     "SOURCE_DATE_EPOCH": "0",
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
 }
+# Optional packages that slow the import of papermill for nothing the runner uses: jsonschema
+# (imported by nbformat) compiles 38 grammars of rfc3987_syntax at import (over 1 s of every run)
+# for an IRI format check nbformat never asks for. They are hidden while the runner imports.
+UNUSED_AT_IMPORT = ("rfc3987_syntax",)
+# IPython extension loaded in every kernel: makes the kernel's exit fast (see synergies.kernel_exit).
+KERNEL_EXTENSION = "synergies.kernel_exit"
 QUIET_LOGGERS = ("papermill", "nbclient", "nbconvert", "traitlets", "jupyter_client", "asyncio")
 DEBUG_VARIABLE = "SYNERGIES_DEBUG"
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -531,9 +542,13 @@ def _entry_is_valid(entry: object) -> bool:
     )
 
 
-def _entry_figures_dir(entry: dict[str, Any]) -> Path:
-    """Where a manifest entry's figures were published (the figures directory can move)."""
-    return config.resolve(entry["inputs"]["parameter_values"]["figures_dir"])
+def _entry_figures_dir(entry: dict[str, Any], options: Options) -> Path:
+    """Where a manifest entry's figures are now: inside the output directory they move with it."""
+    values = entry["inputs"]["parameter_values"]
+    old_output, old_figures = config.resolve(values["output_dir"]), config.resolve(values["figures_dir"])
+    if old_figures.is_relative_to(old_output):
+        return options.output_dir / old_figures.relative_to(old_output)
+    return old_figures
 
 
 def _same_places(entry: dict[str, Any], options: Options) -> bool:
@@ -546,7 +561,7 @@ def _same_places(entry: dict[str, Any], options: Options) -> bool:
 def _entry_files(entry: dict[str, Any], options: Options) -> dict[Path, str]:
     """The published files of a manifest entry, as absolute path -> recorded SHA-256."""
     files = {options.output_dir / rel: sha for rel, sha in entry["outputs"].items()}
-    figures_dir = _entry_figures_dir(entry)
+    figures_dir = _entry_figures_dir(entry, options)
     files.update({figures_dir / rel: sha for rel, sha in entry["figures"].items()})
     return files
 
@@ -872,6 +887,7 @@ def _kernel_manager_class(stderr: Any, kernels: _Kernels) -> type:
 
         async def start_kernel(self, **kwargs: Any) -> None:
             kwargs.setdefault("cwd", str(config.ROOT))
+            kwargs["extra_arguments"] = [*kwargs.get("extra_arguments", []), f"--ext={KERNEL_EXTENSION}"]
             kwargs["stderr"] = stderr
             kwargs["env"] = {**KERNEL_ENVIRONMENT, **os.environ, **kwargs.get("env", {})}
             await super().start_kernel(**kwargs)
@@ -1118,6 +1134,8 @@ def _render_html(nb: Any, stem: str) -> str:
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
+        template_name=HTML_TEMPLATE.name,
+        extra_template_basedirs=[str(HTML_TEMPLATE.parent)],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
@@ -1154,19 +1172,33 @@ class _Progress:
             self._printed += 1
 
 
+@contextlib.contextmanager
+def _unused_modules_hidden() -> Iterator[None]:
+    """Make the packages in UNUSED_AT_IMPORT unimportable while the block runs, then restore them."""
+    hidden = [name for name in UNUSED_AT_IMPORT if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # `import name` now raises ImportError
+    try:
+        yield
+    finally:
+        for name in hidden:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
+
+
 def _import_heavy_modules() -> None:
-    """Import what the threads need once, in the main thread, rather than concurrently in them."""
-    import bleach  # noqa: F401
-    import jupyter_client.manager  # noqa: F401
-    import nbclient.exceptions  # noqa: F401
-    import nbconvert  # noqa: F401
-    import nbformat  # noqa: F401
-    import papermill  # noqa: F401
+    """Import what the run needs once, in the main thread, without the optional packages it never uses."""
+    with _unused_modules_hidden():
+        import bleach  # noqa: F401
+        import jupyter_client.manager  # noqa: F401
+        import nbclient.exceptions  # noqa: F401
+        import nbconvert  # noqa: F401
+        import nbformat  # noqa: F401
+        import papermill  # noqa: F401
 
 
 def _execute_all(notebooks: list[Notebook], context: _Context, progress: _Progress) -> None:
     """Run notebooks `--jobs` at a time; on the first failure or Ctrl-C stop all and raise."""
-    _import_heavy_modules()
     kernels = context.kernels
     pool = ThreadPoolExecutor(max_workers=context.options.jobs, thread_name_prefix="notebook")
     futures: list[Future[_Outcome]] = [pool.submit(_execute, nb, context) for nb in notebooks]
@@ -1294,6 +1326,7 @@ def _run(options: Options) -> int:
         _tell_where(options, notebooks)
         return 0
     _validate_data(options.data_dir)
+    _import_heavy_modules()
     with _quiet_logging():
         _check_parameters(plan.to_run)
         with _working_directory(config.ROOT), _staging(options) as staging:
