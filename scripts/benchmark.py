@@ -509,8 +509,9 @@ def _failure(result: Measured) -> str:
     """Why a measured command did not finish, in a few words."""
     if result.status is None:
         return f"stopped at the time limit ({result.seconds:.0f} s)"
-    last = [line for line in result.stderr.splitlines() if line.strip()][-1:] or ["no message"]
-    return f"failed (exit {result.status}: {last[0][:120]})"
+    lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+    reason = " / ".join(lines[:2]) if lines else "no message"
+    return f"failed (exit {result.status}: {reason[:200]})"
 
 
 # --------------------------------------------------------------------------------------------
@@ -647,11 +648,13 @@ def report(
     options: argparse.Namespace,
 ) -> str:
     """The Markdown report: machine, method, results, targets and where the time goes."""
-    lines = ["# Benchmarks", "", f"Measured on {datetime.date.today().isoformat()} by `make benchmark` "]
     load_start, load_end = options.load_at_start, os.getloadavg()[0]
-    lines[-1] += "(scripts/benchmark.py), which writes this page. Re-run it to refresh it; compare a run"
-    lines += [
-        "only with the floor measured in the same run.",
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured on {datetime.date.today().isoformat()} by `make benchmark` (scripts/benchmark.py), "
+        "which writes this page; run it again to refresh it. Compare a run only with the floor "
+        "measured in the same run: absolute times depend on the machine and on what else it is doing.",
         "",
         "## Machine",
         "",
