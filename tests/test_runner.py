@@ -551,3 +551,8 @@ def test_papermill_is_imported_without_the_unused_grammar_package() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_kernel_that_hangs_at_exit_is_stopped_within_a_second() -> None:
+    manager = runner._kernel_manager_class(None, runner._Kernels())(kernel_name="python3")
+    assert manager.shutdown_wait_time == runner.KERNEL_SHUTDOWN_WAIT <= 1.0

@@ -72,6 +72,11 @@ KERNEL_ENVIRONMENT = {
 UNUSED_AT_IMPORT = ("rfc3987_syntax",)
 # IPython extension loaded in every kernel: makes the kernel's exit fast (see synergies.kernel_exit).
 KERNEL_EXTENSION = "synergies.kernel_exit"
+# Seconds a kernel gets to exit after its results are in; after half of it, it is sent SIGTERM.
+# A kernel exits in about 0.1 s, but ipykernel 7 sometimes hangs at exit (its control thread
+# flushes output into the IOPub thread it has just closed) and jupyter_client's default of 5 s
+# then added 2.5 s to about one notebook in eight.
+KERNEL_SHUTDOWN_WAIT = 1.0
 QUIET_LOGGERS = ("papermill", "nbclient", "nbconvert", "traitlets", "jupyter_client", "asyncio")
 DEBUG_VARIABLE = "SYNERGIES_DEBUG"
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -869,7 +874,7 @@ def _kill_kernel(manager: Any) -> None:
 
 
 def _kernel_manager_class(stderr: Any, kernels: _Kernels) -> type:
-    """A kernel manager that encrypts the kernel's sockets and keeps its stderr off the terminal.
+    """A kernel manager that encrypts the kernel's sockets, keeps its stderr off the terminal, exits fast.
 
     ipykernel >= 7 warns on stderr "Kernel is running over TCP without encryption" unless the
     manager provisions CurveZMQ keys; `transport_encryption = "auto"` does so whenever the
@@ -884,6 +889,10 @@ def _kernel_manager_class(stderr: Any, kernels: _Kernels) -> type:
         @default("transport_encryption")
         def _transport_encryption_default(self) -> str:
             return "auto" if zmq.has("curve") else "disabled"
+
+        @default("shutdown_wait_time")
+        def _shutdown_wait_time_default(self) -> float:
+            return KERNEL_SHUTDOWN_WAIT
 
         async def start_kernel(self, **kwargs: Any) -> None:
             kwargs.setdefault("cwd", str(config.ROOT))
@@ -908,10 +917,13 @@ class _CellTracker:
 
 @dataclass
 class _Outcome:
-    """How one notebook's execution ended."""
+    """How one notebook's execution ended: the executed notebook to write, or why it failed."""
 
     notebook: Notebook
-    seconds: float = 0.0
+    started: float = 0.0  # time.monotonic() when it started
+    executed: Any = None  # the executed notebook, written by `_write_outcome`
+    output: Path | None = None  # its staging output and figures directories
+    figures: Path | None = None
     failure: str | None = None
 
 
@@ -935,7 +947,11 @@ def _area(context: _Context, notebook: Notebook) -> tuple[Path, Path, Path]:
 
 
 def _execute(notebook: Notebook, context: _Context) -> _Outcome:
-    """Execute one notebook into its staging area and write its normalised notebook and HTML."""
+    """Execute one notebook into its staging area; return it executed, or why it failed.
+
+    Writing the notebook and its HTML is left to the main thread (`_write_outcome`), so that
+    this thread can start the next notebook's kernel while it does.
+    """
     if context.kernels.stopping:
         return _Outcome(notebook, failure="not run: the run is stopping")
     started = time.monotonic()
@@ -954,17 +970,24 @@ def _execute(notebook: Notebook, context: _Context) -> _Outcome:
         except Exception as error:  # reported to the user as one message, not a traceback
             message = _describe_failure(notebook, error, tracker, context.options, stderr_log)
             return _Outcome(notebook, failure=message)
+    return _Outcome(notebook, started=started, executed=executed, output=output, figures=figures)
+
+
+def _write_outcome(outcome: _Outcome, options: Options) -> _Outcome:
+    """Normalise an executed notebook and write it and its HTML into its staging area."""
+    assert outcome.output is not None and outcome.figures is not None
     replacements = {
-        str(output): _display(context.options.output_dir),
-        str(figures): _display(context.options.figures_dir),
+        str(outcome.output): _display(options.output_dir),
+        str(outcome.figures): _display(options.figures_dir),
     }
     try:
-        _normalise(executed, notebook, replacements, context.options)
-        _write_results(executed, notebook, output)
+        _normalise(outcome.executed, outcome.notebook, replacements, options)
+        _write_results(outcome.executed, outcome.notebook, outcome.output)
     except Exception as error:
-        failure = f"{notebook.name} ran, but writing its results failed: {_one_line(repr(error))}"
-        return _Outcome(notebook, failure=failure)
-    return _Outcome(notebook, seconds=time.monotonic() - started)
+        failure = f"{outcome.notebook.name} ran, but writing its results failed: {_one_line(repr(error))}"
+        return _Outcome(outcome.notebook, failure=failure)
+    outcome.executed = None  # release it: at scale an executed notebook can hold hundreds of MB
+    return outcome
 
 
 def _papermill(
@@ -1198,19 +1221,21 @@ def _import_heavy_modules() -> None:
 
 
 def _execute_all(notebooks: list[Notebook], context: _Context, progress: _Progress) -> None:
-    """Run notebooks `--jobs` at a time; on the first failure or Ctrl-C stop all and raise."""
+    """Run notebooks `--jobs` at a time, writing each one's results here as it ends; stop all on a failure."""
     kernels = context.kernels
     pool = ThreadPoolExecutor(max_workers=context.options.jobs, thread_name_prefix="notebook")
     futures: list[Future[_Outcome]] = [pool.submit(_execute, nb, context) for nb in notebooks]
     try:
         for future in as_completed(futures):
             outcome = future.result()
+            if outcome.failure is None:
+                outcome = _write_outcome(outcome, context.options)
             if outcome.failure is not None:
                 raise RunError(
                     f"{outcome.failure}\n"
                     "No notebook output was published; the previous outputs are unchanged."
                 )
-            progress.report(outcome.notebook.name, f"{outcome.seconds:5.1f} s")
+            progress.report(outcome.notebook.name, f"{time.monotonic() - outcome.started:5.1f} s")
     except BaseException:
         with _signals_deferred() as received:
             kernels.stop_all()
