@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import math
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -64,6 +66,44 @@ def test_wilson_interval_edges():
     low, high = ag.wilson_interval(5, 5)
     assert high == 1.0 and 0.55 < low < 0.6
     assert all(math.isnan(x) for x in ag.sign_test(0, 0))
+
+
+@pytest.mark.parametrize("n", [*range(1, 41), 51, 100, 151, 300])
+def test_sign_test_p_value_agrees_with_scipy(n):
+    """The integer-arithmetic p-value is scipy's binomtest(k, n, 0.5) to 1e-12 (exact), 1 at k = n/2."""
+    from scipy.stats import binomtest
+
+    for k in range(n + 1):
+        p_value = ag.sign_test(k, n - k)[0]
+        expected = binomtest(k, n, 0.5, alternative="two-sided").pvalue
+        assert p_value == pytest.approx(expected, rel=1e-12, abs=0), (k, n)
+        assert 0 < p_value <= 1
+        if 2 * k == n:
+            assert p_value == expected == 1.0
+
+
+@pytest.mark.parametrize("confidence", [0.5, 0.8, 0.9, 0.95, 0.99])
+def test_wilson_interval_agrees_with_scipy(confidence):
+    from scipy.stats import norm
+
+    z = float(norm.ppf(0.5 + confidence / 2))
+    for successes, n in [(0, 1), (1, 1), (10, 12), (3, 7), (50, 100), (1, 300)]:
+        p = successes / n
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = (z / (1 + z * z / n)) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+        expected = (max(0.0, centre - half), min(1.0, centre + half))
+        got = ag.wilson_interval(successes, n, confidence)
+        assert got == pytest.approx(expected, rel=1e-12, abs=1e-15)
+        if confidence == 0.95:
+            assert got == expected  # the 95 % interval keeps scipy's bits (the tables were written with it)
+
+
+def test_aggregate_imports_no_scipy():
+    """scipy is a test-only dependency: the analysis must not import it (0.8 s per kernel)."""
+    code = "import sys, synergies.aggregate, synergies.narrative, synergies.describe, synergies.plots\n"
+    code += "print(sorted(m for m in sys.modules if m.split('.')[0] == 'scipy'))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
 
 
 def _hand_counts(data_dir: Path) -> Counter:

@@ -8,14 +8,22 @@ codebook's order, outcomes in the codebook's order.
 
 from __future__ import annotations
 
+import itertools
 import math
+import statistics
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from synergies.contract import EFFECTS
 from synergies.load import Evidence
 
 VERDICT_THRESHOLD = 0.70  # Boon & Thomson's "clear majority" within an arm and domain
+# The standard normal's 97.5th percentile correctly rounded (as scipy gives it); NormalDist's is 1 ulp low.
+Z_975 = 1.959963984540054
 ARM_KEYS = ["country", "case", "intervention", "arm"]
 EFFECTS_BY_DOMAIN_COLUMNS = [*ARM_KEYS, "domain", *EFFECTS, "total", "verdict"]
 SIGN_TEST_COLUMNS = [
@@ -30,6 +38,28 @@ SIGN_TEST_COLUMNS = [
 ]
 
 
+# --------------------------------------------------------------------------- factorising
+
+# pd.factorize results per immutable Arrow column (its id and keep_missing), while that column lives.
+_FACTORIZED: dict[tuple[int, bool], tuple[np.ndarray, pd.Index]] = {}
+
+
+def _factorize(column: pd.Series, keep_missing: bool = False) -> tuple[np.ndarray, pd.Index]:
+    """pd.factorize(column), remembered for Arrow-backed columns: every table groups the findings by
+    the same columns, and Arrow data cannot change in place (an edited column gets new data)."""
+    keep_missing = keep_missing and column.hasnans  # without missing values both ways agree
+    if not isinstance(column.array, pd.arrays.ArrowExtensionArray):
+        return pd.factorize(column, use_na_sentinel=not keep_missing)
+    data = column.array.__arrow_array__()
+    key = (id(data), keep_missing)
+    if key not in _FACTORIZED:
+        codes, uniques = pd.factorize(column, use_na_sentinel=not keep_missing)
+        codes.flags.writeable = False
+        _FACTORIZED[key] = (codes, uniques)
+        weakref.finalize(data, _FACTORIZED.pop, key, None)  # forget it when the data are freed
+    return _FACTORIZED[key]
+
+
 # --------------------------------------------------------------------------- ordering
 
 
@@ -37,33 +67,166 @@ def _text_key(series: pd.Series) -> pd.Series:
     return series.astype(str).str.casefold()
 
 
+def _text_rank(column: pd.Series) -> np.ndarray:
+    """Per row, the rank of its case-folded text (equal texts tie, missing last), from distinct values."""
+    codes, uniques = pd.factorize(column)
+    folded, _ = pd.factorize(_text_key(pd.Series(uniques)), sort=True)
+    ranks = np.append(np.where(folded < 0, len(uniques), folded), len(uniques))
+    return ranks[codes]  # code -1 (missing) takes the appended last rank
+
+
+def _listed_rank(column: pd.Series, order: Iterable[str]) -> np.ndarray:
+    """Per row, the position of its value in `order`; values not listed, or missing, come after all listed."""
+    rank = {value: i for i, value in enumerate(order)}
+    codes, uniques = pd.factorize(column)
+    ranks = np.array([rank.get(u, len(rank)) for u in uniques] + [len(rank)], dtype=np.int64)
+    return ranks[codes]
+
+
 def sort_display(frame: pd.DataFrame, ev: Evidence) -> pd.DataFrame:
-    """Sort rows in display order using whichever of the ordering columns the frame has."""
-    keys: list[str] = []
-    work = frame.copy()
+    """Sort rows in display order using whichever of the ordering columns the frame has.
+
+    Keys are ranked on distinct values and sorted as integers (one stable lexsort), which orders
+    rows exactly as a stable multi-column sort on the case-folded texts and ranks would.
+    """
+    keys: list[np.ndarray] = []
     for col in ("country", "case"):
-        if col in work:
-            work[f"_{col}"] = _text_key(work[col])
-            keys.append(f"_{col}")
-    if "arm" in work:
-        work["_arm"] = work["arm"].map({"single": 0, "combined": 1}).fillna(2)
-        keys.append("_arm")
+        if col in frame:
+            keys.append(_text_rank(frame[col]))
+    if "arm" in frame:
+        keys.append(_listed_rank(frame["arm"], ["single", "combined"]))
     for col in ("intervention", "single_arm", "combined_arm"):
-        if col in work:
-            work[f"_{col}"] = _text_key(work[col])
-            keys.append(f"_{col}")
-    if "domain" in work:
-        rank = {d: i for i, d in enumerate(ev.domain_order)}
-        work["_domain"] = work["domain"].map(rank).fillna(len(rank))
-        keys.append("_domain")
-    if "outcome" in work:
-        rank = {o: i for i, o in enumerate(ev.outcomes["outcome"])}
-        work["_outcome"] = work["outcome"].map(rank).fillna(len(rank))
-        keys.append("_outcome")
+        if col in frame:
+            keys.append(_text_rank(frame[col]))
+    if "domain" in frame:
+        keys.append(_listed_rank(frame["domain"], ev.domain_order))
+    if "outcome" in frame:
+        keys.append(_listed_rank(frame["outcome"], ev.outcomes["outcome"]))
     if not keys:
         return frame.reset_index(drop=True)
-    work = work.sort_values(keys, kind="stable")
-    return work.drop(columns=keys).reset_index(drop=True)
+    order = np.lexsort(keys[::-1])  # lexsort is stable and takes its primary key last
+    return frame.take(order).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- grouping
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """Rows grouped by key columns without pandas' per-group machinery: group numbers and first rows."""
+
+    ids: np.ndarray  # group of each row; -1 where a key is missing (pandas drops those rows too)
+    first: np.ndarray  # position of each group's first row
+    keep_missing: bool = False  # whether a missing key value formed groups of its own
+
+    @property
+    def n(self) -> int:
+        return len(self.first)
+
+    def keys(self, frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+        """The key values of every group, one row per group, typed as groupby types its result's index."""
+        columns = {}
+        for key in keys:
+            codes, uniques = _factorize(frame[key], self.keep_missing)
+            columns[key] = pd.Index(uniques).infer_objects().take(codes[self.first])
+        return pd.DataFrame(columns)
+
+    def rows_in_order(self, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Row positions sorted by group (within a group by `within`, else row order), and group bounds."""
+        rows = np.arange(len(self.ids)) if within is None else within
+        rows = rows[self.ids[rows] >= 0]
+        ids = self.ids[rows]
+        if self.n <= 2**32:  # two stable 16-bit radix sorts (low half, then high half) beat one argsort
+            rows = rows[np.argsort((ids & 0xFFFF).astype(np.uint16), kind="stable")]
+            rows = rows[np.argsort((self.ids[rows] >> 16).astype(np.uint16), kind="stable")]
+        else:
+            rows = rows[np.argsort(ids, kind="stable")]
+        bounds = np.concatenate([[0], np.cumsum(np.bincount(self.ids[rows], minlength=self.n))])
+        return rows, bounds
+
+    def nunique(self, column: pd.Series) -> np.ndarray:
+        """Distinct non-missing values of `column` per group, like groupby(...).nunique()."""
+        codes, uniques = _factorize(column)
+        valid = (self.ids >= 0) & (codes >= 0)
+        pairs = pd.unique(self.ids[valid] * max(len(uniques), 1) + codes[valid])
+        return np.bincount(pairs // max(len(uniques), 1), minlength=self.n)
+
+    def shared(self, column: pd.Series, otherwise: str) -> pd.Series:
+        """Per group, the one non-missing value its rows share, else `otherwise` (first() if nunique is 1)."""
+        codes, uniques = _factorize(column)
+        valid = (self.ids >= 0) & (codes >= 0)
+        value = np.full(self.n, -1)
+        value[self.ids[valid]] = codes[valid]  # any row will do where the group shares one value
+        values = pd.Series(uniques).reindex(value).reset_index(drop=True)
+        return values.where(self.nunique(column) == 1, otherwise)
+
+    def first_valid(self, column: pd.Series) -> pd.Series:
+        """Per group, the first non-missing value in row order, like groupby(...).first()."""
+        present = np.flatnonzero((self.ids >= 0) & column.notna().to_numpy())
+        first = np.full(self.n, len(column))
+        np.minimum.at(first, self.ids[present], present)
+        found = first < len(column)
+        values = column.take(np.where(found, first, 0)).reset_index(drop=True)
+        return values.where(found)
+
+
+def _group(
+    frame: pd.DataFrame, keys: list[str], keep_missing: bool = False, unstack_over: np.ndarray | None = None
+) -> _Groups:
+    """Group rows by `keys`, numbered by first appearance, or as `unstack` orders the groups it counts.
+
+    Each key is factorised (values numbered by first appearance) and the codes combined into one integer
+    per row. Rows with a missing key are dropped as groupby drops them, or with `keep_missing` grouped
+    as drop_duplicates() would. `unstack_over` marks the rows a groupby(...).size().unstack() counts:
+    it orders groups key by key, by each value's first appearance among those rows.
+    """
+    n = len(frame)
+    columns = [_factorize(frame[key], keep_missing) for key in keys]
+    missing = np.zeros(n, dtype=bool)
+    for codes, _ in columns:
+        missing |= codes < 0
+    counted = None if unstack_over is None else unstack_over & ~missing
+    combined = np.zeros(n, dtype=np.int64)
+    size = 1
+    for codes, uniques in columns:
+        width = max(len(uniques), 1)
+        if counted is not None and not counted.all():
+            codes = _renumber(codes, width, counted)
+        if size * width >= 2**62:  # renumber the combinations so far, in the same order, to stay in int64
+            combined, done = pd.factorize(combined, sort=True)
+            size = max(len(done), 1)
+        combined = combined * width + codes
+        size *= width
+    valid = np.flatnonzero(~missing)
+    codes, uniques = pd.factorize(combined[valid])
+    seen = np.maximum.accumulate(codes) if len(codes) else codes
+    first = valid[np.flatnonzero(np.r_[True, seen[1:] > seen[:-1]])] if len(codes) else valid
+    if unstack_over is not None:
+        order = np.argsort(uniques)
+        rank = np.empty(len(uniques), dtype=np.int64)
+        rank[order] = np.arange(len(uniques))
+        codes, first = rank[codes], first[order]
+    ids = np.full(n, -1, dtype=np.int64)
+    ids[valid] = codes
+    return _Groups(ids=ids, first=first, keep_missing=keep_missing)
+
+
+def _renumber(codes: np.ndarray, width: int, rows: np.ndarray) -> np.ndarray:
+    """Codes as `unstack` numbers a level: unchanged if every value occurs in `rows`, else renumbered by
+    first appearance there (MultiIndex.remove_unused_levels), values absent there last; -1 stays -1."""
+    seen = pd.unique(codes[rows])
+    if len(seen) == width:
+        return codes
+    rank = np.empty(width, dtype=np.int64)
+    rank[np.concatenate([seen, np.setdiff1d(np.arange(width), seen)])] = np.arange(width)
+    return np.where(codes >= 0, rank[codes], -1)
+
+
+def _join_per_group(groups: _Groups, values: pd.Series, within: np.ndarray | None = None) -> list[str]:
+    """Per group, its rows' values joined with ";" (in row order, or in the order `within` gives)."""
+    rows, bounds = groups.rows_in_order(within)
+    texts = values.to_numpy()[rows].tolist()
+    return [";".join(texts[a:b]) for a, b in itertools.pairwise(bounds)]
 
 
 # --------------------------------------------------------------------------- arms and gaps
@@ -75,7 +238,9 @@ def arms(ev: Evidence) -> pd.DataFrame:
     A case without findings (or flagged `has_impact_evaluation=false`) keeps a row with an
     empty intervention, so figures and tables show it as an evidence gap instead of dropping it.
     """
-    counted = ev.findings.groupby(ARM_KEYS, sort=False).size().rename("n_findings").reset_index()
+    groups = _group(ev.findings, ARM_KEYS)  # as groupby(ARM_KEYS, sort=False).size()
+    counted = groups.keys(ev.findings, ARM_KEYS)
+    counted["n_findings"] = np.bincount(groups.ids[groups.ids >= 0], minlength=groups.n)
     cases = ev.cases[["country", "case", "has_impact_evaluation"]]
     table = counted.merge(cases, on=["country", "case"], how="left")
     table["has_impact_evaluation"] = table["has_impact_evaluation"].fillna(True).astype(bool)
@@ -95,7 +260,10 @@ def evidence_gaps(ev: Evidence) -> pd.DataFrame:
         for r in arms(ev).itertuples()
         if r.n_findings == 0
     ]
-    measured = set(ev.findings[["country", "domain"]].drop_duplicates().itertuples(index=False, name=None))
+    pairs = _group(ev.findings, ["country", "domain"], keep_missing=True).keys(
+        ev.findings, ["country", "domain"]
+    )
+    measured = set(pairs.itertuples(index=False, name=None))
     countries = sorted(ev.findings["country"].unique(), key=str.casefold)
     for country in countries:
         for domain in ev.domain_order:
@@ -110,14 +278,28 @@ def evidence_gaps(ev: Evidence) -> pd.DataFrame:
 
 def tally(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Count findings of each effect per group, with a total; groups keep their keys as columns."""
-    counts = frame.groupby([*by, "effect"], sort=False).size().unstack("effect", fill_value=0)
-    for effect in EFFECTS:
-        if effect not in counts:
-            counts[effect] = 0
-    counts = counts[list(EFFECTS)].astype(int)
-    counts["total"] = counts.sum(axis=1)
-    counts.columns.name = None
-    return counts.reset_index()
+    return _tally(frame, by)[0]
+
+
+def _tally(frame: pd.DataFrame, by: list[str]) -> tuple[pd.DataFrame, _Groups, np.ndarray]:
+    """`tally`, its groups and which of them it kept (those with an effect), for tables that add columns.
+
+    Rows come in the order `groupby(sort=False).size().unstack("effect")` gives them; one bincount
+    replaces pandas' per-group machinery.
+    """
+    codes, uniques = _factorize(frame["effect"])  # other effects than EFFECTS keep a group, uncounted
+    codes = np.array([EFFECTS.index(u) if u in EFFECTS else len(EFFECTS) for u in uniques] + [-1])[codes]
+    groups = _group(frame, by, unstack_over=codes >= 0)
+    counted = (groups.ids >= 0) & (codes >= 0)
+    width = len(EFFECTS) + 1
+    cells = np.bincount(groups.ids[counted] * width + codes[counted], minlength=groups.n * width)
+    cells = cells.reshape(groups.n, width)
+    kept = cells.sum(axis=1) > 0
+    table = groups.keys(frame, by)[kept].reset_index(drop=True)
+    for i, effect in enumerate(EFFECTS):
+        table[effect] = cells[kept, i].astype(int)
+    table["total"] = table[list(EFFECTS)].sum(axis=1)
+    return table, groups, kept
 
 
 def verdicts(counts: pd.DataFrame, threshold: float = VERDICT_THRESHOLD) -> pd.Series:
@@ -146,13 +328,8 @@ def effects_by_domain(ev: Evidence, threshold: float = VERDICT_THRESHOLD) -> pd.
 
 def case_domain_verdicts(ev: Evidence, threshold: float = VERDICT_THRESHOLD) -> pd.DataFrame:
     """Case × domain tallies pooling all arms of one evaluation, so each evaluation votes once."""
-    table = tally(ev.findings, ["country", "case", "domain"])
-    table["n_arms"] = (
-        ev.findings.groupby(["country", "case", "domain"], sort=False)["intervention"]
-        .nunique()
-        .reindex(pd.MultiIndex.from_frame(table[["country", "case", "domain"]]))
-        .to_numpy()
-    )
+    table, groups, kept = _tally(ev.findings, ["country", "case", "domain"])
+    table["n_arms"] = groups.nunique(ev.findings["intervention"])[kept]
     table["verdict"] = verdicts(table, threshold)
     return sort_display(table, ev)
 
@@ -164,9 +341,7 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     """Wilson score interval for a proportion; (nan, nan) when n is 0."""
     if n == 0:
         return (math.nan, math.nan)
-    from scipy.stats import norm
-
-    z = float(norm.ppf(0.5 + confidence / 2))
+    z = Z_975 if confidence == 0.95 else statistics.NormalDist().inv_cdf(0.5 + confidence / 2)
     p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = (z / (1 + z * z / n)) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
@@ -176,14 +351,17 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
 def sign_test(n_beneficial: int, n_adverse: int) -> tuple[float, float, float, float]:
     """Two-sided exact sign test and proportion beneficial with its Wilson 95 % interval.
 
-    Returns (p_value, proportion, ci_low, ci_high); all nan when no unit has a direction.
+    Returns (p_value, proportion, ci_low, ci_high); all nan when no unit has a direction. The p-value
+    is exact: both tails of Binomial(n, 1/2) summed in integers and divided once (1 at k = n/2).
     """
     n = n_beneficial + n_adverse
     if n == 0:
         return (math.nan, math.nan, math.nan, math.nan)
-    from scipy.stats import binomtest
-
-    p_value = float(binomtest(n_beneficial, n, 0.5, alternative="two-sided").pvalue)
+    term = tail = 1  # C(n, 0); each next coefficient from the last, as summing math.comb is quadratic
+    for i in range(min(n_beneficial, n_adverse)):
+        term = term * (n - i) // (i + 1)
+        tail += term
+    p_value = min(1.0, 2 * tail / 2**n)
     low, high = wilson_interval(n_beneficial, n)
     return (p_value, n_beneficial / n, low, high)
 
@@ -231,14 +409,16 @@ def sign_tests(verdict_table: pd.DataFrame, ev: Evidence, unit: str = "arm") -> 
 
 def country_domain(ev: Evidence) -> pd.DataFrame:
     """Country × domain tallies of findings, every domain listed for every country (zeros kept)."""
-    counts = tally(ev.findings, ["country", "domain"])
+    keys = ["country", "domain"]
+    counts, groups, _ = _tally(ev.findings, keys)
     countries = sorted(set(ev.findings["country"].unique()) | set(ev.cases["country"]), key=str.casefold)
-    grid = pd.MultiIndex.from_product([countries, ev.domain_order], names=["country", "domain"])
-    table = counts.set_index(["country", "domain"]).reindex(grid, fill_value=0).reset_index()
-    arms_per = ev.findings.groupby(["country", "domain"])["intervention"].nunique()
-    table["n_arms"] = [
-        int(arms_per.get((c, d), 0)) for c, d in zip(table["country"], table["domain"], strict=True)
-    ]
+    grid = pd.MultiIndex.from_product([countries, ev.domain_order], names=keys)
+    table = counts.set_index(keys).reindex(grid, fill_value=0).reset_index()
+    arms_per = pd.Series(
+        groups.nunique(ev.findings["intervention"]),
+        index=pd.MultiIndex.from_frame(groups.keys(ev.findings, keys)),
+    )
+    table["n_arms"] = arms_per.reindex(pd.MultiIndex.from_frame(table[keys]), fill_value=0).to_numpy()
     return sort_display(table, ev)
 
 
@@ -299,16 +479,17 @@ def single_vs_combined(ev: Evidence) -> pd.DataFrame:
 
 
 def _arm_outcome_effects(findings: pd.DataFrame) -> pd.DataFrame:
-    """One row per arm × outcome: its domain, its effect (or "conflicting") and its finding ids."""
-    grouped = findings.groupby(["country", "case", "intervention", "arm", "outcome"], sort=False)
-    per = grouped.agg(
-        domain=("domain", "first"),
-        first_effect=("effect", "first"),
-        n_effects=("effect", "nunique"),
-        finding_ids=("finding_id", ";".join),
-    ).reset_index()
-    per["effect"] = per["first_effect"].where(per["n_effects"] == 1, "conflicting")
-    return per.drop(columns=["first_effect", "n_effects"])
+    """One row per arm × outcome: its domain, its effect (or "conflicting") and its finding ids.
+
+    Rows and ids come in order of first appearance, as `groupby(sort=False)` would give them.
+    """
+    keys = ["country", "case", "intervention", "arm", "outcome"]
+    groups = _group(findings, keys)
+    per = groups.keys(findings, keys)
+    per["domain"] = groups.first_valid(findings["domain"])
+    per["finding_ids"] = _join_per_group(groups, findings["finding_id"])
+    per["effect"] = groups.shared(findings["effect"], "conflicting")
+    return per
 
 
 def institutional_matrix(ev: Evidence) -> pd.DataFrame | None:
@@ -364,14 +545,13 @@ def arm_outcome_cells(ev: Evidence) -> pd.DataFrame:
     is the shared direction of change, else "mixed". Cells without findings are absent.
     """
     keys = [*ARM_KEYS, "domain", "outcome"]
-    table = tally(ev.findings, keys)
+    f = ev.findings
+    table, groups, kept = _tally(f, keys)  # one grouping for the counts, directions and ids
     table["effect"] = combine_effects(table)
-    grouped = ev.findings.sort_values("finding_id", kind="stable").groupby(keys, sort=False)
-    directions = grouped["direction"].first().where(grouped["direction"].nunique() == 1, "mixed")
-    ids = grouped["finding_id"].agg(";".join)
-    index = pd.MultiIndex.from_frame(table[keys])
-    table["direction"] = directions.reindex(index).to_numpy()
-    table["finding_ids"] = ids.reindex(index).to_numpy()
+    table["direction"] = groups.shared(f["direction"], "mixed")[kept].to_numpy()
+    by_id = np.asarray(f["finding_id"].reset_index(drop=True).sort_values(kind="stable").index)
+    ids = _join_per_group(groups, f["finding_id"], within=by_id)  # each cell's ids in id order
+    table["finding_ids"] = np.array(ids, dtype=object)[kept]
     columns = [*keys, "effect", "direction", *EFFECTS, "total", "finding_ids"]
     return sort_display(table[columns], ev)
 
@@ -379,22 +559,25 @@ def arm_outcome_cells(ev: Evidence) -> pd.DataFrame:
 def data_overview(ev: Evidence) -> pd.DataFrame:
     """What the data hold, as (item, count) rows: findings, countries, cases, arms, outcomes, domains."""
     f = ev.findings
-    arm_table = f[ARM_KEYS].drop_duplicates()
-    cases_with = f[["country", "case"]].drop_duplicates()
+    arm_table = _group(f, ARM_KEYS, keep_missing=True).keys(f, ARM_KEYS)  # as drop_duplicates()
+    cases_with = _group(f, ["country", "case"], keep_missing=True).first
+    distinct = {col: _factorize(f[col], keep_missing=True)[1] for col in ("country", "outcome", "domain")}
+    codes, names = _factorize(f["effect"])
+    per_effect = dict(zip(names, np.bincount(codes[codes >= 0], minlength=len(names)), strict=True))
     rows = [
         ("findings", len(f)),
-        ("countries", len(set(f["country"].unique()) | set(ev.cases["country"]))),
-        ("countries_with_findings", f["country"].nunique()),
+        ("countries", len(set(distinct["country"]) | set(ev.cases["country"]))),
+        ("countries_with_findings", int(distinct["country"].notna().sum())),  # as nunique()
         ("cases", len(ev.cases)),
         ("cases_with_findings", len(cases_with)),
         ("arms", len(arm_table)),
         ("single_arms", int((arm_table["arm"] == "single").sum())),
         ("combined_arms", int((arm_table["arm"] == "combined").sum())),
         ("outcomes_in_codebook", len(ev.outcomes)),
-        ("outcomes_measured", f["outcome"].nunique()),
+        ("outcomes_measured", int(distinct["outcome"].notna().sum())),
         ("domains", len(ev.domains)),
-        ("domains_measured", f["domain"].nunique()),
-        *((effect, int((f["effect"] == effect).sum())) for effect in EFFECTS),
+        ("domains_measured", int(distinct["domain"].notna().sum())),
+        *((effect, int(per_effect.get(effect, 0))) for effect in EFFECTS),
     ]
     return pd.DataFrame(rows, columns=["item", "count"])
 
@@ -454,9 +637,8 @@ def country_domain_verdicts(ev: Evidence, threshold: float = VERDICT_THRESHOLD) 
     table = counts.reset_index()
     table.columns.name = None
     table["n_cases"] = table[[f"n_{name}" for name in verdict_names]].sum(axis=1)
-    shared = cases.groupby(["country", "domain"], sort=False)["verdict"].agg(
-        lambda s: s.iloc[0] if s.nunique() == 1 else "mixed"
-    )
+    grouped = cases.groupby(["country", "domain"], sort=False)["verdict"]
+    shared = grouped.first().where(grouped.nunique() == 1, "mixed")
     table["verdict"] = shared.reindex(pd.MultiIndex.from_frame(table[["country", "domain"]])).to_numpy()
     return sort_display(table, ev)
 
@@ -476,3 +658,23 @@ def national_barrier_local_enabler_rows(ev: Evidence) -> pd.DataFrame | None:
     both = set(keys[national_barrier]) & set(keys[local_enabler])
     rows = inst[keys.isin(both) & (national_barrier | local_enabler)]
     return sort_display(rows, ev)
+
+
+def pool_by(
+    table: pd.DataFrame, by: list[str], ev: Evidence, threshold: float = VERDICT_THRESHOLD
+) -> pd.DataFrame:
+    """Sum a table's effect counts over groups `by` and judge the pooled findings by the verdict rule.
+
+    For figures with too many arms to draw one row each: `arm_outcome_cells` or
+    `effects_by_domain` pooled by country. `n_arms` counts the rows pooled; `direction`
+    (when the table has it) is the shared direction of change, else "mixed".
+    """
+    grouped = table.groupby(by, sort=False)
+    pooled = grouped[[*EFFECTS, "total"]].sum()
+    pooled["n_arms"] = grouped.size()
+    if "direction" in table:
+        shared = grouped["direction"].nunique() == 1
+        pooled["direction"] = grouped["direction"].first().where(shared, "mixed")
+    pooled = pooled.reset_index()
+    pooled["verdict"] = verdicts(pooled, threshold)
+    return sort_display(pooled, ev)

@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow
@@ -350,6 +351,7 @@ def _read_cells(text: str, width: int) -> pd.DataFrame | None:
 
     pyarrow's reader is fast but refuses short rows and very long cells; pandas' C reader
     then takes over, padding short rows with empty cells. Both refuse rows with extra fields.
+    Only a quoted value can hold a line break, so without quotes pyarrow splits rows in parallel.
     """
     data = text.encode("utf-8")
     try:
@@ -357,7 +359,7 @@ def _read_cells(text: str, width: int) -> pd.DataFrame | None:
         table = pyarrow.csv.read_csv(
             io.BytesIO(data),
             read_options=pyarrow.csv.ReadOptions(column_names=names, block_size=1 << 23),
-            parse_options=pyarrow.csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            parse_options=pyarrow.csv.ParseOptions(newlines_in_values='"' in text, ignore_empty_lines=False),
             convert_options=pyarrow.csv.ConvertOptions(
                 column_types=dict.fromkeys(names, pyarrow.string()),
                 null_values=[],
@@ -457,18 +459,19 @@ def _as_number(s: pd.Series) -> pd.Series:
 
 
 def _numeric_ok(s: pd.Series, kind: str) -> pd.Series:
-    """True where a cell is empty or a number of the required kind."""
-    values = _as_number(s)
-    ok = values.notna() & values.abs().ne(float("inf"))
-    if kind == "positive_number":
-        ok &= values > 0
-    elif kind == "probability":
-        ok &= values.between(0, 1)
-    elif kind in ("int", "positive_int"):
-        ok &= values.mod(1).eq(0)
-        if kind == "positive_int":
+    """True where a cell is empty or a number of the required kind (computed in numpy, for speed)."""
+    values = _as_number(s).to_numpy(dtype=float)
+    ok = np.isfinite(values)
+    with np.errstate(invalid="ignore"):
+        if kind == "positive_number":
             ok &= values > 0
-    return ok | (s == "")
+        elif kind == "probability":
+            ok &= (values >= 0) & (values <= 1)
+        elif kind in ("int", "positive_int"):
+            ok &= np.mod(values, 1) == 0
+            if kind == "positive_int":
+                ok &= values > 0
+    return pd.Series(ok, index=s.index) | (s == "")
 
 
 def _schema(spec: FileSpec, present: list[str]) -> pa.DataFrameSchema:
@@ -500,6 +503,8 @@ def _cell_problems(frame: pd.DataFrame, spec: FileSpec) -> list[Problem]:
 def _duplicate_keys(frame: pd.DataFrame, spec: FileSpec) -> list[Problem]:
     """Rows whose key repeats an earlier row's, each pointing at the first row with that key."""
     keyed = frame[list(spec.key)]
+    if len(spec.key) == 1 and keyed.iloc[:, 0].is_unique:  # the usual case, found in one hash pass
+        return []
     repeated = keyed.duplicated(keep=False) & keyed.ne("").all(axis=1)
     if not repeated.any():
         return []
@@ -736,9 +741,11 @@ def _assemble(data_dir: Path, tables: dict[str, pd.DataFrame]) -> Evidence:
         cases = _default_cases(findings)
     cases["has_impact_evaluation"] = _as_bool(cases["has_impact_evaluation"], default=True)
 
-    polarity = outcomes.set_index("outcome")
-    findings["domain"] = findings["outcome"].map(polarity["domain"])
-    findings["better"] = findings["outcome"].map(polarity["better"])
+    # As findings["outcome"].map(...), looking each distinct outcome up once for both columns.
+    codes, measured = pd.factorize(findings["outcome"])
+    row = np.append(pd.Index(outcomes["outcome"]).get_indexer(measured), -1)[codes]
+    for col in ("domain", "better"):
+        findings[col] = pd.Series(outcomes[col].array.take(row, allow_fill=True), index=findings.index)
     findings["effect"] = derive_effect(findings["direction"], findings["better"])
     for col in ("estimate", "std_error", "p_value"):
         findings[col] = _as_number(findings[col])
