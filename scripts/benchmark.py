@@ -510,7 +510,9 @@ def _failure(result: Measured) -> str:
     if result.status is None:
         return f"stopped at the time limit ({result.seconds:.0f} s)"
     lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
-    reason = " / ".join(lines[:2]) if lines else "no message"
+    # The runner's own message starts "Error:"; progress lines may come before it.
+    start = next((i for i, line in enumerate(lines) if line.startswith("Error:")), 0)
+    reason = " / ".join(lines[start : start + 2]) if lines else "no message"
     return f"failed (exit {result.status}: {reason[:200]})"
 
 

@@ -17,7 +17,7 @@ from synergies import aggregate
 from synergies.i18n import check_lang, labels, word
 from synergies.load import Evidence
 from synergies.narrative import escape, join_list, noun, pick
-from synergies.plots import Page, arm_pairs
+from synergies.plots import MAX_ARMS, MAX_PAGES, Page, arm_pairs, country_rows
 
 MAX_NAMED = 10  # longest list of names spelled out before a sentence gives a count instead
 MIN_UNITS_FOR_SIGNIFICANCE = 6  # with fewer units a two-sided sign test cannot reach p < 0.05
@@ -426,19 +426,96 @@ def institutional(summary: pd.DataFrame | None, ev: Evidence, lang: str) -> str:
 
 
 def _page_part(page: Page | None, lang: str) -> str:
-    if page is None or page.count == 1:
-        return ""
-    return _t(
+    text = ""
+    if page is not None and page.count > 1:
+        text = _t(
+            lang,
+            f" Page {page.number} of {page.count} ({page.label}).",
+            f" Página {page.number} de {page.count} ({page.label}).",
+        )
+    if page is not None and page.not_drawn:
+        text += _t(
+            lang,
+            f" {page.not_drawn} more {pick(page.not_drawn, 'row is', 'rows are')} not drawn; "
+            "the table has every row.",
+            f" {page.not_drawn} {pick(page.not_drawn, 'fila más no se dibuja', 'filas más no se dibujan')}; "
+            "la tabla tiene todas las filas.",
+        )
+    return text
+
+
+def _alt_pooled(ev: Evidence, pooled: pd.DataFrame, page: Page, columns: str, lang: str) -> str:
+    """Alt text of a page whose rows are countries pooling their arms (`plots` level "country")."""
+    countries = country_rows(ev).iloc[list(page.rows)]
+    shown = pooled[pooled["country"].isin(countries["country"])]
+    parts = _tally(shown["verdict"].value_counts(), VERDICT_KEYS, lang)
+    gaps = countries.loc[countries["n_findings"] == 0, "country"].tolist()
+    text = _t(
         lang,
-        f" Page {page.number} of {page.count} ({page.label}).",
-        f" Página {page.number} de {page.count} ({page.label}).",
+        f"{_count(len(countries), 'country', lang)} (rows, each pooling the findings of its intervention "
+        f"arms) by {columns}; {len(shown)} cells: {parts}.",
+        f"{_count(len(countries), 'country', lang)} (filas, cada uno reuniendo los hallazgos de sus brazos "
+        f"de intervención) por {columns}; {len(shown)} celdas: {parts}.",
     )
+    if gaps:
+        text += _t(lang, f" No findings: {', '.join(gaps)}.", f" Sin hallazgos: {', '.join(gaps)}.")
+    return text + _page_part(page, lang)
+
+
+def pages_note(pages: Sequence[Page], table_file: str, lang: str) -> str:
+    """A sentence for the notebook when a figure pools its arms by country or leaves rows to the table."""
+    if not pages:
+        return ""
+    page = pages[0]
+    sentences = []
+    if page.level == "country":
+        sentences.append(
+            _t(
+                lang,
+                f"With more than {MAX_ARMS} intervention arms, one row per arm would not be readable, so "
+                "the figure pools the arms of each country (the verdict rule applied to their findings "
+                "together).",
+                f"Con más de {MAX_ARMS} brazos de intervención, una fila por brazo no sería legible, así que "
+                "la figura reúne los brazos de cada país (la regla del veredicto aplicada a sus hallazgos "
+                "juntos).",
+            )
+        )
+    if page.not_drawn:
+        sentences.append(
+            _t(
+                lang,
+                f"Only the first {MAX_PAGES} pages are drawn; {page.not_drawn} more "
+                f"{pick(page.not_drawn, 'row is', 'rows are')} not.",
+                f"Solo se dibujan las primeras {MAX_PAGES} páginas; {page.not_drawn} "
+                f"{pick(page.not_drawn, 'fila más no', 'filas más no')}.",
+            )
+        )
+    if sentences:
+        sentences.append(
+            _t(
+                lang,
+                f"Every row is in `tables/{table_file}`.",
+                f"Todas las filas están en `tables/{table_file}`.",
+            )
+        )
+    return " ".join(sentences)
 
 
 def alt_effect_directions(ev: Evidence, cells: pd.DataFrame, page: Page, lang: str) -> str:
-    """Alt text of one heatmap page: its arms, outcomes, effect counts and gap rows."""
-    arm_table = aggregate.arms(ev).iloc[list(page.rows)]
+    """Alt text of one heatmap page: its arms (or countries), outcomes, effect counts and gap rows."""
     outcomes = {o for _, o in page.columns if o}
+    if page.level == "country":
+        pooled = aggregate.pool_by(cells, ["country", "domain", "outcome"], ev)
+        columns = _t(
+            lang,
+            f"{_count(len(outcomes), 'outcome', lang)} (columns, grouped by domain)",
+            f"{_count(len(outcomes), 'outcome', lang)} (columnas, agrupados por dominio)",
+        )
+        title = _t(
+            lang, "Effect-direction heatmap by country: ", "Mapa de calor de dirección de efectos por país: "
+        )
+        return title + _alt_pooled(ev, pooled[pooled["outcome"].isin(outcomes)], page, columns, lang)
+    arm_table = aggregate.arms(ev).iloc[list(page.rows)]
     shown = cells[_of_arms(cells, arm_table) & cells["outcome"].isin(outcomes)]
     parts = _tally(shown["effect"].value_counts(), VERDICT_KEYS, lang)
     n_arms = int((arm_table["n_findings"] > 0).sum())
@@ -463,6 +540,11 @@ def alt_effect_directions(ev: Evidence, cells: pd.DataFrame, page: Page, lang: s
 
 def alt_verdicts(table: pd.DataFrame, page: Page, ev: Evidence, lang: str) -> str:
     """Alt text of the verdict matrix: how many arm × domain verdicts of each kind it shows."""
+    if page.level == "country":
+        pooled = aggregate.pool_by(table, ["country", "domain"], ev)
+        columns = _count(len(ev.domains), "domain", lang)
+        title = _t(lang, "Verdict matrix by country: ", "Matriz de veredictos por país: ")
+        return title + _alt_pooled(ev, pooled, page, columns, lang)
     arm_table = aggregate.arms(ev).iloc[list(page.rows)]
     shown = table[_of_arms(table, arm_table)]
     parts = _tally(shown["verdict"].value_counts(), VERDICT_KEYS, lang)

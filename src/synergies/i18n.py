@@ -59,6 +59,32 @@ WORDS: dict[str, dict[str, str]] = {
         "es": "Filas: brazos de intervención, agrupados por país y caso. "
         "Columnas: resultados, agrupados por dominio.",
     },
+    "title_effect_directions_country": {
+        "en": "Effect directions by country and outcome",
+        "es": "Dirección de los efectos por país y resultado",
+    },
+    "title_verdicts_country": {
+        "en": "Verdict per country and outcome domain",
+        "es": "Veredicto por país y dominio de resultados",
+    },
+    "subtitle_pooled": {
+        "en": "Rows: countries, each pooling the findings of all its intervention arms.",
+        "es": "Filas: países, cada uno reuniendo los hallazgos de todos sus brazos de intervención.",
+    },
+    "note_pooled": {
+        "en": "The data have {n} intervention arms, too many to draw one row each, so each cell pools "
+        "the findings of a country's arms and applies the verdict rule to them; the verdict of every arm "
+        "is in the tables.",
+        "es": "Los datos tienen {n} brazos de intervención, demasiados para dibujar una fila por brazo, así "
+        "que cada celda reúne los hallazgos de los brazos de un país y les aplica la regla del veredicto; "
+        "el veredicto de cada brazo está en las tablas.",
+    },
+    "note_not_drawn": {
+        "en": "To keep the figures readable, at most {pages} pages are drawn; rows left out: {n}. "
+        "Every row is in {table}.",
+        "es": "Para que las figuras sean legibles se dibujan como máximo {pages} páginas; filas que "
+        "quedan fuera: {n}. Todas las filas están en {table}.",
+    },
     "title_verdicts": {
         "en": "Verdict per intervention arm and outcome domain",
         "es": "Veredicto por brazo de intervención y dominio de resultados",

@@ -42,6 +42,12 @@ STYLE = {
 # Readability limits, in rows and columns of one page. Beyond them a grid is split into pages.
 MAX_ROWS_PER_PAGE = 40
 MAX_COLUMNS_PER_PAGE = 60
+# Figures with one row per intervention arm draw each arm up to MAX_ARMS arms (about five pages) and
+# beyond it pool the arms of each country into one row. Figures with one row per case, arm pair or
+# outcome draw at most MAX_PAGES pages and leave the other rows to their table. Figures with one row
+# per country are never cut: countries are the coarsest level the data contract has.
+MAX_ARMS = 200
+MAX_PAGES = 5
 
 # Font sizes (points) and fixed lengths (inches).
 TITLE_SIZE, SUBTITLE_SIZE, LABEL_SIZE, GROUP_SIZE = 11.0, 8.0, 7.0, 7.5
@@ -748,6 +754,8 @@ class Page:
     rows: tuple[int, ...]  # positions in the table the figure draws rows from
     columns: tuple[tuple[str, str], ...] = field(default=())  # heatmap only: (domain, outcome or "")
     omitted: int = 0  # table rows left out of every page (see the figure's note)
+    level: str = "arm"  # "country" when a figure with one row per arm pools its arms by country
+    not_drawn: int = 0  # rows beyond MAX_PAGES pages: in the figure's table, not drawn
 
 
 def _pack(groups: list[list[int]], limit: int) -> list[list[int]]:
@@ -795,17 +803,42 @@ def _country_label(table: pd.DataFrame, rows: Sequence[int]) -> str:
 
 
 def table_pages(
-    table: pd.DataFrame, stem: str, limit: int = MAX_ROWS_PER_PAGE, omitted: int = 0
+    table: pd.DataFrame,
+    stem: str,
+    limit: int = MAX_ROWS_PER_PAGE,
+    omitted: int = 0,
+    max_pages: int | None = MAX_PAGES,
+    level: str = "arm",
 ) -> list[Page]:
-    """Pages over a table with country and case columns; one page named `stem` when everything fits."""
+    """Pages over a table with a country column; one page named `stem` when everything fits.
+
+    At most `max_pages` pages (None: no limit); rows beyond them are counted in `not_drawn`.
+    """
     sets = row_sets(table, limit=limit) if len(table) else [[]]
+    sets = sets[:max_pages]
+    not_drawn = len(table) - sum(len(rows) for rows in sets)
     many = len(sets) > 1
     pages = []
     for number, rows in enumerate(sets, start=1):
         label = _country_label(table, rows) if many else ""
         name = f"{stem}-{number:02d}-{safe_name(label)}" if many else stem
-        pages.append(Page(number, len(sets), name, label, tuple(rows), omitted=omitted))
+        pages.append(
+            Page(
+                number, len(sets), name, label, tuple(rows), omitted=omitted, level=level, not_drawn=not_drawn
+            )
+        )
     return pages
+
+
+def country_rows(ev: Evidence) -> pd.DataFrame:
+    """One row per country in display order, with its number of findings (0: a gap row)."""
+    arm_table = aggregate.arms(ev)
+    return arm_table.groupby("country", sort=False)["n_findings"].sum().reset_index()
+
+
+def pooled_by_country(ev: Evidence) -> bool:
+    """Whether figures with one row per arm pool the arms by country: more than MAX_ARMS arms."""
+    return int((aggregate.arms(ev)["n_findings"] > 0).sum()) > MAX_ARMS
 
 
 def heatmap_columns(ev: Evidence) -> list[tuple[str, str]]:
@@ -832,20 +865,30 @@ def heatmap_pages(
     columns = heatmap_columns(ev)
     domains = [[i for i, (d, _) in enumerate(columns) if d == domain] for domain in ev.domain_order]
     cols_by_page = _pack([d for d in domains if d], max_columns)
+    level, stem, table = "arm", "effect-directions", arm_table
+    if pooled_by_country(ev):
+        level, stem, table = "country", "effect-directions-by-country", country_rows(ev)
+        rows_by_page = row_sets(table, levels=("country",), limit=max_rows)
     count = len(rows_by_page) * len(cols_by_page)
     pages = []
     for r, rows in enumerate(rows_by_page):
         for c, cols in enumerate(cols_by_page):
             number = r * len(cols_by_page) + c + 1
-            label = _country_label(arm_table, rows) if count > 1 else ""
-            name = f"effect-directions-{number:02d}-{safe_name(label)}" if count > 1 else "effect-directions"
-            pages.append(Page(number, count, name, label, tuple(rows), tuple(columns[i] for i in cols)))
+            label = _country_label(table, rows) if count > 1 else ""
+            name = f"{stem}-{number:02d}-{safe_name(label)}" if count > 1 else stem
+            chosen = tuple(columns[i] for i in cols)
+            pages.append(Page(number, count, name, label, tuple(rows), chosen, level=level))
     return pages
 
 
 def arm_pages(ev: Evidence, stem: str, max_rows: int = MAX_ROWS_PER_PAGE) -> list[Page]:
-    """Row pages over `aggregate.arms(ev)` for figures with one row per arm, e.g. the verdict matrix."""
-    return table_pages(aggregate.arms(ev), stem, max_rows)
+    """Row pages over `aggregate.arms(ev)` for figures with one row per arm, e.g. the verdict matrix.
+
+    Beyond MAX_ARMS arms they are pages over `country_rows(ev)` instead (level "country").
+    """
+    if pooled_by_country(ev):
+        return table_pages(country_rows(ev), f"{stem}-by-country", max_rows, max_pages=None, level="country")
+    return table_pages(aggregate.arms(ev), stem, max_rows, max_pages=None)
 
 
 def _arm_index(arm_table: pd.DataFrame) -> dict[tuple[str, str, str], int]:
@@ -869,7 +912,6 @@ def effect_direction_heatmap(
     (the first when omitted).
     """
     page = page or heatmap_pages(ev)[0]
-    arm_table = aggregate.arms(ev).iloc[list(page.rows)].reset_index(drop=True)
     outcome_label = labels(ev.outcomes, "outcome", lang)
     domain_label = labels(ev.domains, "domain", lang)
     columns = [
@@ -877,29 +919,74 @@ def effect_direction_heatmap(
         for d, o in page.columns
     ]
     col_index = {o: j for j, (_, o) in enumerate(page.columns) if o}
-    row_index = _arm_index(arm_table)
     signs = {**palette.SIGN_GLYPHS, "mixed": "±"}
+    notes = [word("note_sign", lang)]
+    rows, row_index, headers, caps, keys = _grid_rows(ev, page, lang)
+    t = cells_table
+    if page.level == "country":
+        t = aggregate.pool_by(t, ["country", "domain", "outcome"], ev).rename(columns={"verdict": "effect"})
+        title, subtitle = word("title_effect_directions_country", lang), word("subtitle_pooled", lang)
+        notes.append(_pooled_note(ev, lang))
+    else:
+        title, subtitle = word("title_effect_directions", lang), word("subtitle_effect_directions", lang)
     cells = {}
-    for c in cells_table.itertuples(index=False):
-        i, j = row_index.get((c.country, c.case, c.intervention)), col_index.get(c.outcome)
+    keyed = zip(_row_keys(t, keys), t["outcome"], t["effect"], t["direction"], t["total"], strict=True)
+    for row_key, outcome, effect, direction, total in keyed:
+        i, j = row_index.get(row_key), col_index.get(outcome)
         if i is None or j is None:
             continue
-        corner = str(c.total) if c.total > 1 else ""
-        sign = "" if c.effect == "conflicting" else signs[c.direction]
-        cells[(i, j)] = effect_cell(c.effect, sign=sign, corner=corner)
+        corner = str(total) if total > 1 else ""
+        sign = "" if effect == "conflicting" else signs[direction]
+        cells[(i, j)] = effect_cell(effect, sign=sign, corner=corner)
     grid = Grid(
-        title=_page_title(word("title_effect_directions", lang), page, lang),
-        subtitle=word("subtitle_effect_directions", lang),
-        rows=_arm_rows(ev, arm_table, lang),
+        title=_page_title(title, page, lang),
+        subtitle=subtitle,
+        rows=rows,
         columns=columns,
         cells=cells,
-        label_headers=(word("country", lang), word("case", lang), word("intervention", lang)),
-        label_caps=(1.1, 1.5, 1.9),
+        label_headers=headers,
+        label_caps=caps,
         legend=effect_legend(lang, list(palette.EFFECT_GLYPHS), word("no_impact_evaluation", lang)),
-        notes=[word("note_sign", lang)],
+        notes=notes + _not_drawn_notes(page, "effect_directions.csv", lang),
         source=_findings_source(ev, lang),
     )
     return draw_grid(grid)
+
+
+ARM_ROW_KEYS = ["country", "case", "intervention"]  # what identifies a row of `_arm_index`
+
+
+def _grid_rows(ev: Evidence, page: Page, lang: str):
+    """A page of arms, or of countries pooling their arms: rows, row index, label headers and caps, keys."""
+    if page.level == "country":
+        countries = country_rows(ev).iloc[list(page.rows)]
+        rows = [
+            Row((), c, _country_gap(ev, c, lang) if n == 0 else "")
+            for c, n in zip(countries["country"], countries["n_findings"], strict=True)
+        ]
+        row_index = {(c,): i for i, c in enumerate(countries["country"])}
+        return rows, row_index, (word("country", lang),), (1.6,), ["country"]
+    arm_table = aggregate.arms(ev).iloc[list(page.rows)].reset_index(drop=True)
+    headers = (word("country", lang), word("case", lang), word("intervention", lang))
+    return _arm_rows(ev, arm_table, lang), _arm_index(arm_table), headers, (1.1, 1.5, 1.9), ARM_ROW_KEYS
+
+
+def _row_keys(table: pd.DataFrame, keys: list[str]) -> list[tuple]:
+    """Each row's key in a grid's row index (see `_grid_rows`)."""
+    return list(zip(*(table[k] for k in keys), strict=True))
+
+
+def _pooled_note(ev: Evidence, lang: str) -> str:
+    """The note of a figure pooling arms by country: how many arms there are, and where each one's are."""
+    return word("note_pooled", lang).format(n=int((aggregate.arms(ev)["n_findings"] > 0).sum()))
+
+
+def _not_drawn_notes(page: Page, table_file: str, lang: str) -> list[str]:
+    """The figure note saying how many rows beyond MAX_PAGES pages are left to the table, if any."""
+    if not page.not_drawn:
+        return []
+    text = word("note_not_drawn", lang)
+    return [text.format(n=page.not_drawn, pages=MAX_PAGES, table=f"tables/{table_file}")]
 
 
 # ---------------------------------------------------------------- figure 3: verdicts, sign tests, countries
@@ -917,26 +1004,32 @@ def verdict_matrix(ev: Evidence, table: pd.DataFrame, lang: str = "en", page: Pa
     `table` is `aggregate.effects_by_domain(ev)`; `page` one of `arm_pages(ev, ...)`.
     """
     page = page or arm_pages(ev, "verdicts")[0]
-    arm_table = aggregate.arms(ev).iloc[list(page.rows)].reset_index(drop=True)
     domain_label = labels(ev.domains, "domain", lang)
     col_index = {d: j for j, d in enumerate(ev.domain_order)}
-    row_index = _arm_index(arm_table)
+    threshold = f"{aggregate.VERDICT_THRESHOLD:.0%}"
+    notes = [word("note_verdict_rule", lang).format(threshold=threshold)]
+    rows, row_index, headers, caps, keys = _grid_rows(ev, page, lang)
+    if page.level == "country":
+        table = aggregate.pool_by(table, ["country", "domain"], ev)
+        title, subtitle = word("title_verdicts_country", lang), word("subtitle_pooled", lang)
+        notes.append(_pooled_note(ev, lang))
+    else:
+        title, subtitle = word("title_verdicts", lang), word("subtitle_verdicts", lang)
     cells = {}
-    for t in table.itertuples(index=False):
-        i = row_index.get((t.country, t.case, t.intervention))
+    for key, t in zip(_row_keys(table, keys), table.itertuples(index=False), strict=True):
+        i = row_index.get(key)
         if i is not None:
             cells[(i, col_index[t.domain])] = effect_cell(t.verdict, note=effect_counts_text(t))
-    threshold = f"{aggregate.VERDICT_THRESHOLD:.0%}"
     grid = Grid(
-        title=_page_title(word("title_verdicts", lang), page, lang),
-        subtitle=word("subtitle_verdicts", lang),
-        rows=_arm_rows(ev, arm_table, lang),
+        title=_page_title(title, page, lang),
+        subtitle=subtitle,
+        rows=rows,
         columns=[Column("", domain_label[d]) for d in ev.domain_order],
         cells=cells,
-        label_headers=(word("country", lang), word("case", lang), word("intervention", lang)),
-        label_caps=(1.1, 1.5, 1.9),
+        label_headers=headers,
+        label_caps=caps,
         legend=effect_legend_plain(lang, list(palette.EFFECT_GLYPHS), word("no_impact_evaluation", lang)),
-        notes=[word("note_verdict_rule", lang).format(threshold=threshold)],
+        notes=notes + _not_drawn_notes(page, "effects_by_domain.csv", lang),
         source=_findings_source(ev, lang),
         cell_width=0.85,
         row_height=0.42,
@@ -984,7 +1077,10 @@ def country_domain_figure(
         legend=effect_legend_plain(
             lang, ["beneficial", "adverse", "no_change", "unclear"], word("no_impact_evaluation", lang)
         ),
-        notes=[word("note_country_domain", lang).format(n=biggest)],
+        notes=[
+            word("note_country_domain", lang).format(n=biggest),
+            *_not_drawn_notes(page, "country_domain.csv", lang),
+        ],
         source=_findings_source(ev, lang),
         cell_width=1.05,
         row_height=0.5,
@@ -1168,6 +1264,7 @@ def single_combined_figure(
     notes = [word("note_single_combined", lang)]
     if page.omitted:
         notes.append(word("note_omitted_outcomes", lang).format(n=page.omitted))
+    notes += _not_drawn_notes(page, "single_vs_combined.csv", lang)
     grid = Grid(
         title=_page_title(word("title_single_combined", lang), page, lang),
         subtitle=word("subtitle_single_combined", lang),
@@ -1243,7 +1340,10 @@ def single_combined_domain_figure(
         label_headers=(word("country", lang), word("case", lang), word("arms", lang)),
         label_caps=(1.1, 1.5, 2.2),
         legend=effect_legend_plain(lang, list(palette.EFFECT_GLYPHS)),
-        notes=[word("note_single_combined_domains", lang)],
+        notes=[
+            word("note_single_combined_domains", lang),
+            *_not_drawn_notes(page, "single_vs_combined_domains.csv", lang),
+        ],
         source=_findings_source(ev, lang),
         cell_width=0.34,
     )
@@ -1286,7 +1386,7 @@ def institutional_pages(ev: Evidence, matrix: pd.DataFrame | None) -> list[Page]
 
 def country_domain_pages(table: pd.DataFrame) -> list[Page]:
     """Pages of the country × domain figure, one row per country of `aggregate.country_domain(ev)`."""
-    return table_pages(_countries(table), "country-domain")
+    return table_pages(_countries(table), "country-domain", max_pages=None)
 
 
 def institutional_figure(
@@ -1333,7 +1433,7 @@ def institutional_figure(
         label_headers=(word("country", lang), word("case", lang)),
         label_caps=(1.2, 1.9),
         legend=legend,
-        notes=[word("note_institutional", lang)],
+        notes=[word("note_institutional", lang), *_not_drawn_notes(page, "institutional_matrix.csv", lang)],
         source=source_line(ev, lang, files, n_rows),
         cell_width=0.42,
         row_height=0.3,
