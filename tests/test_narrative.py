@@ -596,3 +596,20 @@ def test_compact_ids() -> None:
     assert narrative.compact_ids(["F08", "F09", "F10"]) == ["F08–F10"]
     assert narrative.compact_ids(["F9", "F10", "F11"]) == ["F9", "F10", "F11"]  # widths differ: no range
     assert narrative.compact_ids(["x", "S2", "S1", "S3"]) == ["S1–S3", "x"]
+
+
+def test_a_citation_of_thousands_of_findings_prints_a_few_and_counts_the_rest() -> None:
+    ids = [f"S{i:07d}" for i in range(1, 3001) if i % 3]  # 2,000 ids in pairs: no range of three
+    refs = [narrative.Ref("findings.csv", (i,)) for i in reversed(ids)]
+    en, es = narrative.citation(refs, "en"), narrative.citation(refs, "es")
+    shown = narrative.MAX_CITED_IDS
+    assert en.startswith(" [S0000001, S0000002, S0000004, ")
+    assert en.count("S0") == shown and en.endswith(f", … and {2000 - shown:,} more findings]")
+    assert es.endswith(f", … y {2000 - shown} hallazgos más]"), "Spanish groups digits from 10 000 on"
+    ranged = [narrative.Ref("findings.csv", (f"F{i:02d}",)) for i in [*range(1, 40), *range(50, 60, 2)]]
+    assert narrative.citation(ranged, "en") == " [F01–F39, F50, F52, F54, F56, F58]", "short lists in full"
+    many_ranges = [narrative.Ref("findings.csv", (f"F{i:03d}",)) for i in range(1, 200) if i % 5]
+    text = narrative.citation(many_ranges, "en")
+    assert text.startswith(" [F001–F004, F006–F009, ") and text.endswith(
+        f"and {160 - 4 * shown} more findings]"
+    )

@@ -407,14 +407,19 @@ def compact_ids(ids: Iterable[str]) -> list[str]:
     return out
 
 
-def citation(refs: Sequence[Ref]) -> str:
+# Longest run of finding ids (or ranges) a citation prints; beyond it the rest are counted. A sentence
+# resting on thousands of findings stays readable, and `Sentence.refs` keeps every one of them.
+MAX_CITED_IDS = 12
+
+
+def citation(refs: Sequence[Ref], lang: str = "en") -> str:
     """Refs as printed: " [F01–F03, F07; Colombia/PPP; Peru/Haku Wiñay + Juntos: factor_a, factor_b]"."""
     if not refs:
         return ""
     groups: list[str] = []
     findings = [r.key[0] for r in refs if r.file == "findings.csv"]
     if findings:
-        groups.append(", ".join(escape(i) for i in compact_ids(findings)))
+        groups.append(_cited_findings(findings, lang))
     seen: set[str] = set()
     for file in REF_FILES[1:]:
         of_file = [r for r in refs if r.file == file]
@@ -434,9 +439,30 @@ def citation(refs: Sequence[Ref]) -> str:
     return " [" + "; ".join(groups) + "]"
 
 
-def _with_citation(text: str, refs: Sequence[Ref]) -> str:
+def _cited_findings(ids: Sequence[str], lang: str) -> str:
+    """Finding ids as printed, compacted into ranges; past MAX_CITED_IDS items the others are counted."""
+    items = compact_ids(ids)
+    shown = ", ".join(escape(i) for i in items[:MAX_CITED_IDS])
+    if len(items) <= MAX_CITED_IDS:
+        return shown
+    unique = sorted(set(ids), key=natural_key)
+    rest = len(unique) - sum(_range_size(item, unique) for item in items[:MAX_CITED_IDS])
+    more = number_word(rest, lang, gender("finding"))
+    findings = noun(rest, "finding", lang)
+    return shown + (f", … and {more} more {findings}" if lang == "en" else f", … y {more} {findings} más")
+
+
+def _range_size(item: str, unique: Sequence[str]) -> int:
+    """How many ids a compacted item ("F01" or "F03–F09") stands for, counted in `unique`."""
+    if "–" not in item:
+        return 1
+    first, last = item.split("–")
+    return unique.index(last) - unique.index(first) + 1
+
+
+def _with_citation(text: str, refs: Sequence[Ref], lang: str = "en") -> str:
     """Put the citation before the sentence's final punctuation mark."""
-    cite = citation(refs)
+    cite = citation(refs, lang)
     if cite and text and text[-1] in ".:":
         return text[:-1] + cite + text[-1]
     return text + cite
@@ -2158,7 +2184,7 @@ def render_markdown(narrative: Narrative, lang: str) -> str:
 def _render_sentence(sentence: Sentence, lang: str, bare: bool = False) -> str:
     """A sentence with its citation; reference entries are their own citation."""
     text = sentence.text(lang)
-    return text if bare else _with_citation(text, sentence.refs)
+    return text if bare else _with_citation(text, sentence.refs, lang)
 
 
 def output_paths(output_dir: str | Path) -> dict[str, Path]:
