@@ -883,8 +883,17 @@ def _pipeline_rows(piped: list[ScaleResult], scale: list[ScaleResult]) -> list[s
                 _slowest(r.pipeline_notebooks),
             )
         )
+    from synergies import plots  # for its figure limits; matplotlib only loads when the report is written
+
     growth = "; ".join(_growth(_pipeline_times(piped))) or "-"
     lines += ["", f"Growth of the whole pipeline per 10× findings: {growth}", ""]
+    lines += [
+        f"Figures stay readable at any size (README, *Large data*): beyond {plots.MAX_ARMS} arms the "
+        "heatmap and verdict matrix pool each country's arms into one row, figures of cases, arm pairs "
+        f"and outcomes draw at most {plots.MAX_PAGES} pages, and figures of countries are never cut; "
+        "tables keep every row. So the number of figures levels off while the data grow.",
+        "",
+    ]
     not_run = [f"{r.n_findings:,}" for r in scale if r.pipeline is None]
     if not_run:
         lines += [f"The whole pipeline was not run on {', '.join(not_run)} findings (not asked for).", ""]
