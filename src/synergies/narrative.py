@@ -11,6 +11,7 @@ HTML) are public so they can be tested on their own.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -269,9 +270,13 @@ def _say(en: str, es: str, refs: Iterable[Ref] = (), counts: Iterable[Count] = (
 # =========================================================================== wording helpers
 
 
+_DIGIT_RUNS = re.compile(r"(\d+)")
+
+
+@functools.cache  # ids are sorted again in every sentence citing them; see `build`
 def natural_key(text: str) -> tuple:
     """Sort key that orders embedded numbers by value: F2 before F10."""
-    parts = re.split(r"(\d+)", str(text))
+    parts = _DIGIT_RUNS.split(str(text))
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in parts)
 
 
@@ -378,10 +383,13 @@ def escape(text: object) -> str:
     return re.sub(r"^(\d+)([.)])", r"\1\\\2", value)
 
 
+_TRAILING_NUMBER = re.compile(r"(.*?)(\d+)")
+
+
 def compact_ids(ids: Iterable[str]) -> list[str]:
     """Finding ids in natural order, with runs of three or more consecutive numbers written A–B."""
     unique = sorted(set(ids), key=natural_key)
-    parsed = [re.fullmatch(r"(.*?)(\d+)", i) for i in unique]
+    parsed = [_TRAILING_NUMBER.fullmatch(i) for i in unique]
     out: list[str] = []
     run: list[str] = []
 
@@ -594,7 +602,7 @@ def _case_in_country(case: str, country: str, lang: str) -> str:
 
 def _finding_refs(frame: pd.DataFrame) -> list[Ref]:
     """Refs to the findings in `frame`."""
-    return [Ref("findings.csv", (i,)) for i in frame["finding_id"]]
+    return [Ref("findings.csv", (i,)) for i in frame["finding_id"].tolist()]
 
 
 def _case_ref(country: str, case: str) -> Ref:
@@ -1367,13 +1375,10 @@ def _verdict_refs(f: _Facts, domains: Iterable[str], countries: Iterable[str], v
     keep = cv[
         cv["domain"].isin(list(domains)) & cv["country"].isin(list(countries)) & (cv["verdict"] == verdict)
     ]
-    keys = set(zip(keep["country"], keep["case"], keep["domain"], strict=True))
+    columns = ["country", "case", "domain"]
     rows = f.findings
-    mask = [
-        (c, k, d) in keys and e == verdict
-        for c, k, d, e in zip(rows["country"], rows["case"], rows["domain"], rows["effect"], strict=True)
-    ]
-    return _finding_refs(rows[mask])
+    in_kept = pd.MultiIndex.from_frame(rows[columns]).isin(pd.MultiIndex.from_frame(keep[columns]))
+    return _finding_refs(rows[in_kept & (rows["effect"] == verdict).to_numpy()])
 
 
 def _recurrence_sentences(f: _Facts) -> list[Sentence]:
@@ -2156,12 +2161,15 @@ def _references_section(f: _Facts) -> Section | None:
 def build(ev: Evidence) -> Narrative:
     """The country-comparison narrative of `ev` in both languages, each sentence with its rows and numbers."""
     f = _Facts.of(ev)
-    sections = [_overview(f)]
-    sections += [_country_section(f, country) for country in f.countries]
-    sections += [_comparison_section(f), _caveats_section(f), _tracing_section(f)]
-    references = _references_section(f)
-    if references:
-        sections.append(references)
+    try:
+        sections = [_overview(f)]
+        sections += [_country_section(f, country) for country in f.countries]
+        sections += [_comparison_section(f), _caveats_section(f), _tracing_section(f)]
+        references = _references_section(f)
+        if references:
+            sections.append(references)
+    finally:
+        natural_key.cache_clear()  # one entry per finding id: keep it for one narrative only
     return Narrative(TITLES["document"], tuple(sections))
 
 
@@ -2169,15 +2177,16 @@ def render_markdown(narrative: Narrative, lang: str) -> str:
     """The narrative in `lang` as Markdown: headings, paragraphs, lists, citations in brackets."""
     i18n.check_lang(lang)
     lines = [f"# {narrative.title[lang]}", "", f"*{TITLES['generated'][lang]}*", ""]
-    for section in narrative.sections:
-        lines += [f"## {section.title[lang]}", ""]
-        for paragraph in section.paragraphs:
-            texts = [_render_sentence(s, lang, bare=section.key == "references") for s in paragraph.sentences]
-            if paragraph.as_list:
-                lines += [f"- {t}" for t in texts]
-            else:
-                lines.append(" ".join(texts))
-            lines.append("")
+    try:
+        for section in narrative.sections:
+            lines += [f"## {section.title[lang]}", ""]
+            for paragraph in section.paragraphs:
+                bare = section.key == "references"
+                texts = [_render_sentence(s, lang, bare=bare) for s in paragraph.sentences]
+                lines += [f"- {t}" for t in texts] if paragraph.as_list else [" ".join(texts)]
+                lines.append("")
+    finally:
+        natural_key.cache_clear()
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
