@@ -137,3 +137,8 @@ def test_country_rows_are_never_cut(tmp_path):
 
 def test_small_data_figures_say_nothing_about_scale(evidence):
     assert describe.pages_note(plots.heatmap_pages(evidence), "effect_directions.csv", "en") == ""
+
+
+def test_pages_of_countries_are_balanced(many_arms):
+    pages = plots.heatmap_pages(many_arms, max_rows=40)  # 46 countries: 23 + 23, not 40 + 6
+    assert [len(p.rows) for p in pages] == [23, 23]

@@ -790,11 +790,18 @@ def _groups(table: pd.DataFrame, levels: Sequence[str], limit: int, positions: l
 def row_sets(
     table: pd.DataFrame, levels: Sequence[str] = ("country", "case"), limit: int = MAX_ROWS_PER_PAGE
 ):
-    """Split a table's rows into pages of at most `limit`: whole countries if they fit, else whole cases."""
+    """Split a table's rows into pages of at most `limit`: whole countries if they fit, else whole cases.
+
+    A table with one row per country is spread evenly, so no page is left with a row or two.
+    """
     positions = list(range(len(table)))
     if len(table) <= limit:
         return [positions]
-    return _pack(_groups(table, levels, limit, positions), limit)
+    groups = _groups(table, levels, limit, positions)
+    if all(len(group) == 1 for group in groups):
+        size = math.ceil(len(positions) / math.ceil(len(positions) / limit))
+        return [positions[start : start + size] for start in range(0, len(positions), size)]
+    return _pack(groups, limit)
 
 
 def _country_label(table: pd.DataFrame, rows: Sequence[int]) -> str:
