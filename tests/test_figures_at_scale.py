@@ -142,3 +142,9 @@ def test_small_data_figures_say_nothing_about_scale(evidence):
 def test_pages_of_countries_are_balanced(many_arms):
     pages = plots.heatmap_pages(many_arms, max_rows=40)  # 46 countries: 23 + 23, not 40 + 6
     assert [len(p.rows) for p in pages] == [23, 23]
+
+
+def test_large_counts_in_notebook_text_are_grouped(many_arms):
+    counts = many_arms.findings["effect"].value_counts()
+    text = describe.effects_summary(many_arms, "en")
+    assert f"beneficial {int(counts['beneficial']):,}," in text and int(counts["beneficial"]) >= 1000

@@ -16,7 +16,7 @@ import pandas as pd
 from synergies import aggregate
 from synergies.i18n import check_lang, labels, word
 from synergies.load import Evidence
-from synergies.narrative import escape, join_list, noun, pick
+from synergies.narrative import digits, escape, join_list, noun, pick
 from synergies.plots import MAX_ARMS, MAX_PAGES, Page, arm_pairs, country_rows
 
 MAX_NAMED = 10  # longest list of names spelled out before a sentence gives a count instead
@@ -45,7 +45,7 @@ def _case_names(frame: pd.DataFrame, lang: str, markdown: bool = True) -> str:
 
 def _count(n: int, key: str, lang: str) -> str:
     """`n` with the noun agreeing with it: '1 case', '3 casos'."""
-    return f"{n} {noun(n, key, lang)}"
+    return f"{digits(n, lang)} {noun(n, key, lang)}"
 
 
 EFFECT_KEYS = ("beneficial", "adverse", "no_change", "unclear")
@@ -55,7 +55,7 @@ ASSESSMENTS = ("enabler", "barrier", "mixed")
 
 def _tally(counts: pd.Series, keys: Sequence[str], lang: str) -> str:
     """'beneficial 21, adverse 1, no change 0': label then count, so no adjective has to agree."""
-    return ", ".join(f"{word(k, lang)} {int(counts.get(k, 0))}" for k in keys)
+    return ", ".join(f"{word(k, lang)} {digits(int(counts.get(k, 0)), lang)}" for k in keys)
 
 
 def _of_arms(frame: pd.DataFrame, arm_table: pd.DataFrame) -> pd.Series:

@@ -287,6 +287,11 @@ def number_word(n: int, lang: str, gender: str = "m", before_noun: bool = True) 
         if lang == "es" and n == 1:
             return "una" if gender == "f" else ("un" if before_noun else "uno")
         return NUMBER_WORDS[lang][n]
+    return digits(n, lang)
+
+
+def digits(n: int, lang: str) -> str:
+    """A count in digits as each language groups them: "12,500" / "12 500" (Spanish from 10 000 on)."""
     if lang == "en":
         return f"{n:,}"
     return f"{n:,}".replace(",", "\u00a0") if n >= 10_000 else str(n)
