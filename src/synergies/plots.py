@@ -843,9 +843,14 @@ def country_rows(ev: Evidence) -> pd.DataFrame:
     return arm_table.groupby("country", sort=False)["n_findings"].sum().reset_index()
 
 
+def arms_with_findings(ev: Evidence) -> int:
+    """How many intervention arms have findings (the rows a figure of arms would draw, gaps aside)."""
+    return int((aggregate.arms(ev)["n_findings"] > 0).sum())
+
+
 def pooled_by_country(ev: Evidence) -> bool:
     """Whether figures with one row per arm pool the arms by country: more than MAX_ARMS arms."""
-    return int((aggregate.arms(ev)["n_findings"] > 0).sum()) > MAX_ARMS
+    return arms_with_findings(ev) > MAX_ARMS
 
 
 def heatmap_columns(ev: Evidence) -> list[tuple[str, str]]:
@@ -985,7 +990,7 @@ def _row_keys(table: pd.DataFrame, keys: list[str]) -> list[tuple]:
 
 def _pooled_note(ev: Evidence, lang: str) -> str:
     """The note of a figure pooling arms by country: how many arms there are, and where each one's are."""
-    return word("note_pooled", lang).format(n=int((aggregate.arms(ev)["n_findings"] > 0).sum()))
+    return word("note_pooled", lang).format(n=arms_with_findings(ev))
 
 
 def _not_drawn_notes(page: Page, table_file: str, lang: str) -> list[str]:
