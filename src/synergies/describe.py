@@ -453,9 +453,9 @@ def _alt_pooled(ev: Evidence, pooled: pd.DataFrame, page: Page, columns: str, la
     text = _t(
         lang,
         f"{_count(len(countries), 'country', lang)} (rows, each pooling the findings of its intervention "
-        f"arms) by {columns}; {len(shown)} cells: {parts}.",
+        f"arms) by {columns}; {digits(len(shown), lang)} cells: {parts}.",
         f"{_count(len(countries), 'country', lang)} (filas, cada uno reuniendo los hallazgos de sus brazos "
-        f"de intervención) por {columns}; {len(shown)} celdas: {parts}.",
+        f"de intervención) por {columns}; {digits(len(shown), lang)} celdas: {parts}.",
     )
     if gaps:
         text += _t(lang, f" No findings: {', '.join(gaps)}.", f" Sin hallazgos: {', '.join(gaps)}.")
@@ -524,10 +524,10 @@ def alt_effect_directions(ev: Evidence, cells: pd.DataFrame, page: Page, lang: s
         lang,
         f"Effect-direction heatmap: {_count(n_arms, 'arm', lang)} (rows) by "
         f"{_count(len(outcomes), 'outcome', lang)} "
-        f"(columns, grouped by domain); {len(shown)} measured cells: {parts}.",
+        f"(columns, grouped by domain); {digits(len(shown), lang)} measured cells: {parts}.",
         f"Mapa de calor de dirección de efectos: {_count(n_arms, 'arm', lang)} (filas) por "
-        f"{_count(len(outcomes), 'outcome', lang)} (columnas, agrupados por dominio); {len(shown)} celdas "
-        f"medidas: {parts}.",
+        f"{_count(len(outcomes), 'outcome', lang)} (columnas, agrupados por dominio); "
+        f"{digits(len(shown), lang)} celdas medidas: {parts}.",
     )
     if len(gaps):
         text += _t(
@@ -552,9 +552,10 @@ def alt_verdicts(table: pd.DataFrame, page: Page, ev: Evidence, lang: str) -> st
         lang,
         f"Verdict matrix of {len(arm_table)} rows (arms and gap rows) by "
         f"{_count(len(ev.domains), 'domain', lang)}; "
-        f"{len(shown)} arm × domain verdicts: {parts}.",
+        f"{digits(len(shown), lang)} arm × domain verdicts: {parts}.",
         f"Matriz de veredictos de {len(arm_table)} filas (brazos y filas de vacío) por "
-        f"{_count(len(ev.domains), 'domain', lang)}; {len(shown)} veredictos brazo × dominio: {parts}.",
+        f"{_count(len(ev.domains), 'domain', lang)}; {digits(len(shown), lang)} veredictos brazo × dominio: "
+        f"{parts}.",
     ) + _page_part(page, lang)
 
 
