@@ -393,14 +393,24 @@ _TRAILING_NUMBER = re.compile(r"(.*?)(\d+)")
 
 def compact_ids(ids: Iterable[str]) -> list[str]:
     """Finding ids in natural order, with runs of three or more consecutive numbers written A–B."""
+    return [_item_text(item) for item in _id_items(ids)]
+
+
+def _item_text(item: list[str]) -> str:
+    """One item of `_id_items` as printed: "F03–F09" for a range, else the id."""
+    return f"{item[0]}–{item[-1]}" if len(item) > 1 else item[0]
+
+
+def _id_items(ids: Iterable[str]) -> list[list[str]]:
+    """The items `compact_ids` prints, each with the ids it stands for (a range, or one id)."""
     unique = sorted(set(ids), key=natural_key)
     parsed = [_TRAILING_NUMBER.fullmatch(i) for i in unique]
-    out: list[str] = []
+    out: list[list[str]] = []
     run: list[str] = []
 
     def flush() -> None:
-        """Write out the current run, as a range when it is long enough."""
-        out.extend([f"{run[0]}–{run[-1]}"] if len(run) >= 3 else run)
+        """Close the current run: one item when it is long enough to print as a range, else one per id."""
+        out.extend([list(run)] if len(run) >= 3 else [[i] for i in run])
         run.clear()
 
     previous = None
@@ -454,23 +464,14 @@ def citation(refs: Sequence[Ref], lang: str = "en") -> str:
 
 def _cited_findings(ids: Sequence[str], lang: str) -> str:
     """Finding ids as printed, compacted into ranges; past MAX_CITED_IDS items the others are counted."""
-    items = compact_ids(ids)
-    shown = ", ".join(escape(i) for i in items[:MAX_CITED_IDS])
+    items = _id_items(ids)
+    shown = ", ".join(escape(_item_text(item)) for item in items[:MAX_CITED_IDS])
     if len(items) <= MAX_CITED_IDS:
         return shown
-    unique = sorted(set(ids), key=natural_key)
-    rest = len(unique) - sum(_range_size(item, unique) for item in items[:MAX_CITED_IDS])
+    rest = sum(len(item) for item in items[MAX_CITED_IDS:])
     more = number_word(rest, lang, gender("finding"))
     findings = noun(rest, "finding", lang)
     return shown + (f", … and {more} more {findings}" if lang == "en" else f", … y {more} {findings} más")
-
-
-def _range_size(item: str, unique: Sequence[str]) -> int:
-    """How many ids a compacted item ("F01" or "F03–F09") stands for, counted in `unique`."""
-    if "–" not in item:
-        return 1
-    first, last = item.split("–")
-    return unique.index(last) - unique.index(first) + 1
 
 
 def _with_citation(text: str, refs: Sequence[Ref], lang: str = "en") -> str:
