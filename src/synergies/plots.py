@@ -959,7 +959,7 @@ def effect_direction_heatmap(
         label_headers=headers,
         label_caps=caps,
         legend=effect_legend(lang, list(palette.EFFECT_GLYPHS), word("no_impact_evaluation", lang)),
-        notes=notes + _not_drawn_notes(page, "effect_directions.csv", lang),
+        notes=notes,
         source=_findings_source(ev, lang),
     )
     return draw_grid(grid)
@@ -1041,7 +1041,7 @@ def verdict_matrix(ev: Evidence, table: pd.DataFrame, lang: str = "en", page: Pa
         label_headers=headers,
         label_caps=caps,
         legend=effect_legend_plain(lang, list(palette.EFFECT_GLYPHS), word("no_impact_evaluation", lang)),
-        notes=notes + _not_drawn_notes(page, "effects_by_domain.csv", lang),
+        notes=notes,
         source=_findings_source(ev, lang),
         cell_width=0.85,
         row_height=0.42,
@@ -1089,10 +1089,7 @@ def country_domain_figure(
         legend=effect_legend_plain(
             lang, ["beneficial", "adverse", "no_change", "unclear"], word("no_impact_evaluation", lang)
         ),
-        notes=[
-            word("note_country_domain", lang).format(n=biggest),
-            *_not_drawn_notes(page, "country_domain.csv", lang),
-        ],
+        notes=[word("note_country_domain", lang).format(n=biggest)],
         source=_findings_source(ev, lang),
         cell_width=1.05,
         row_height=0.5,
