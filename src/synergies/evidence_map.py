@@ -42,9 +42,8 @@ import pandas as pd
 from synergies import aggregate, contract, palette
 from synergies.load import Evidence
 from synergies.plots import MAX_ARMS
-from synergies.text import N_, check_lang, gettext, ngettext, t
+from synergies.text import N_, check_lang, gettext, ngettext, numbers, t
 from synergies.text import names as text_names
-from synergies.text import numbers
 
 PAGE_NAME = "evidence-map.html"
 HTML_SUBDIR = "html"
@@ -122,7 +121,9 @@ UI_WORDS = {
     "previous": N_("Previous rows"),
     "next": N_("Next rows"),
     "no_rows": N_("No row matches the filters."),
-    "select_prompt": N_("Select a cell (click it, or move with the arrow keys and press Enter) to list its findings."),
+    "select_prompt": N_(
+        "Select a cell (click it, or move with the arrow keys and press Enter) to list its findings."
+    ),
     "col_id": N_("Finding"),
     "col_arm": N_("Arm"),
     "col_outcome_h": N_("Outcome"),
@@ -227,7 +228,9 @@ def map_data(evidence: Evidence, lang: str) -> dict[str, Any]:
     cases_frame = case_order.merge(cases_frame, on=["country", "case"], how="left")
     countries = list(dict.fromkeys(cases_frame["country"]))
     country_index = {c: i for i, c in enumerate(countries)}
-    case_index = {(c, k): i for i, (c, k) in enumerate(zip(cases_frame["country"], cases_frame["case"], strict=True))}
+    case_index = {
+        (c, k): i for i, (c, k) in enumerate(zip(cases_frame["country"], cases_frame["case"], strict=True))
+    }
     rob_values = _column(cases_frame, "risk_of_bias")
     has_rob = bool((rob_values != "").any()) and "risk_of_bias" in evidence.cases.columns
     with_findings = set(zip(findings["country"], findings["case"], strict=True))
@@ -267,7 +270,11 @@ def map_data(evidence: Evidence, lang: str) -> dict[str, Any]:
     ordered = sorted(range(len(outcomes)), key=lambda i: (domain_index[outcomes["domain"].iloc[i]], i))
     outcome_labels = _label(outcomes, "outcome", lang)
     outcomes_out = [
-        {"key": str(outcomes["outcome"].iloc[i]), "label": outcome_labels.iloc[i], "domain": domain_index[outcomes["domain"].iloc[i]]}
+        {
+            "key": str(outcomes["outcome"].iloc[i]),
+            "label": outcome_labels.iloc[i],
+            "domain": domain_index[outcomes["domain"].iloc[i]],
+        }
         for i in ordered
     ]
     outcome_position = {outcomes_out[p]["key"]: p for p in range(len(outcomes_out))}
@@ -279,7 +286,11 @@ def map_data(evidence: Evidence, lang: str) -> dict[str, Any]:
         for row in evidence.sources.itertuples(index=False):
             source_index[str(row.source_id)] = len(sources_out)
             sources_out.append(
-                {"id": str(row.source_id), "citation": str(getattr(row, "citation", "") or ""), "url": str(getattr(row, "url", "") or "")}
+                {
+                    "id": str(row.source_id),
+                    "citation": str(getattr(row, "citation", "") or ""),
+                    "url": str(getattr(row, "url", "") or ""),
+                }
             )
     for sid in sorted(set(_column(findings, "source_id")) - set(source_index) - {""}):
         source_index[sid] = len(sources_out)
@@ -287,8 +298,16 @@ def map_data(evidence: Evidence, lang: str) -> dict[str, Any]:
 
     texts = _Texts()
     arm_keys = zip(findings["country"], findings["case"], findings["intervention"], strict=True)
-    significant = findings["significant"] if "significant" in findings.columns else pd.Series(pd.NA, index=findings.index)
-    p_values = findings["p_value"] if "p_value" in findings.columns else pd.Series(float("nan"), index=findings.index)
+    significant = (
+        findings["significant"]
+        if "significant" in findings.columns
+        else pd.Series(pd.NA, index=findings.index)
+    )
+    p_values = (
+        findings["p_value"]
+        if "p_value" in findings.columns
+        else pd.Series(float("nan"), index=findings.index)
+    )
     has_significance = bool(significant.notna().any() or p_values.notna().any())
     subgroup = _column(findings, "subgroup")
     direction_alt = _column(findings, "direction_alt")
@@ -308,7 +327,13 @@ def map_data(evidence: Evidence, lang: str) -> dict[str, Any]:
         "locator": texts.codes(_column(findings, "locator")),
         "note": texts.codes(_column(findings, "note")),
     }
-    optional = {"rob": has_rob, "significance": has_significance, "subgroup": False, "contested": False, "comparator": False}
+    optional = {
+        "rob": has_rob,
+        "significance": has_significance,
+        "subgroup": False,
+        "contested": False,
+        "comparator": False,
+    }
     if (subgroup != "").any():
         columns["subgroup"] = texts.codes(subgroup)
         optional["subgroup"] = True
