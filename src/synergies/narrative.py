@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from synergies import aggregate, i18n
+from synergies import aggregate, i18n, vocabulary
 from synergies.load import Evidence
 from synergies.text import names
 from synergies.text.grammar import (  # noqa: F401 (re-exported: the narrative's public wording helpers)
@@ -37,7 +37,7 @@ from synergies.text.grammar import (  # noqa: F401 (re-exported: the narrative's
     pick,
 )
 
-ALPHA = 0.05  # the conventional significance level the power caution refers to
+ALPHA = vocabulary.ALPHA  # the significance level the power caution refers to
 MAX_LISTED = 8  # longest list of individual outcomes or changes spelled out before counting instead
 MAX_CASES_LISTED = 8  # longest list of per-case finding counts spelled out in the caveats
 NARRATIVE_DIR = "narrative"

@@ -16,8 +16,9 @@ The API (every function takes the language first, so sentence builders stay lang
   (never positional `%s`, so a translation may reorder them). An `int` slot is written with
   `numbers.integer` (the language's digit grouping); a `str` slot is inserted as given; any
   other type is refused, so a decimal or p-value is always formatted by `text.numbers` first.
-- `N_(msgid)` and `NP_(context, msgid)`: mark a phrase for the catalogue without translating
-  it yet (tables of vocabulary); look it up later with `gettext` / `pgettext`.
+- `N_(msgid)`, `NP_(context, msgid)`, `NN_(singular, plural)`, `NNP_(context, singular,
+  plural)`: mark a phrase for the catalogue without translating it yet (tables of
+  vocabulary); look it up later with `gettext` / `pgettext` / `ngettext` / `npgettext`.
 
 Submodules: `numbers` (integers, decimals, percentages, p-values, proportions), `names`
 (country and language names from CLDR), `grammar` (plural nouns, number words with gender,
@@ -32,12 +33,15 @@ import gettext as _gettext
 import string
 from pathlib import Path
 
-LANGS = ("en", "es")
+from synergies.vocabulary import LANGS  # the one home of the languages
+
 DOMAIN = "synergies"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 __all__ = [
     "LANGS",
+    "NNP_",
+    "NN_",
     "NP_",
     "N_",
     "check_lang",
@@ -94,6 +98,16 @@ def npgettext(lang: str, context: str, singular: str, plural: str, n: int) -> st
 def N_(msgid: str) -> str:
     """Mark `msgid` for extraction into the catalogue; returns it unchanged."""
     return msgid
+
+
+def NN_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular/plural pair for extraction; returns it unchanged (look up with `ngettext`)."""
+    return singular, plural
+
+
+def NNP_(context: str, singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular/plural pair with `context`; returns the pair (look up with `npgettext`)."""
+    return singular, plural
 
 
 def NP_(context: str, msgid: str) -> str:
