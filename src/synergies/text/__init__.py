@@ -14,7 +14,7 @@ The API (every function takes the language first, so sentence builders stay lang
 - `t(lang, msgid, **slots)`, `tp(lang, context, msgid, **slots)`,
   `tn(lang, singular, plural, n, **slots)`: translate, then fill named slots `{name}`
   (never positional `%s`, so a translation may reorder them). An `int` slot is written with
-  `numbers.integer` (the language's digit grouping); a `str` slot is inserted as given; any
+  `numbers.integer` (the language's digit grouping; numpy ints too); a `str` slot is inserted as given; any
   other type is refused, so a decimal or p-value is always formatted by `text.numbers` first.
 - `N_(msgid)`, `NP_(context, msgid)`, `NN_(singular, plural)`, `NNP_(context, singular,
   plural)`: mark a phrase for the catalogue without translating it yet (tables of
@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import gettext as _gettext
 import string
+from numbers import Integral
 from pathlib import Path
 
 from synergies.vocabulary import LANGS  # the one home of the languages
@@ -141,12 +142,12 @@ def fill(lang: str, template: str, **slots: object) -> str:
     values: dict[str, str] = {}
     for name in wanted:
         value = slots[name]
-        if isinstance(value, bool) or not isinstance(value, int | str):
+        if isinstance(value, bool) or not isinstance(value, Integral | str):
             raise TypeError(
                 f"slot {name!r} of {template!r} is {type(value).__name__}: format it with "
                 "synergies.text.numbers first"
             )
-        values[name] = numbers.integer(lang, value) if isinstance(value, int) else value
+        values[name] = value if isinstance(value, str) else numbers.integer(lang, int(value))
     return template.format_map(values)
 
 
