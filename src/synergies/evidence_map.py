@@ -52,8 +52,12 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "html_template" / "evidence_map
 # choose arms × outcomes, paged. MAX_ARMS is the static heatmap's rule for pooling by country.
 MAX_DEFAULT_ROWS = MAX_ARMS
 MAX_DEFAULT_COLUMNS = 30
-# Rows of the matrix drawn at once: beyond it the reader pages (about 50 × 60 cells is quick).
+# Rows of the matrix drawn at once: at most ROWS_PER_PAGE, fewer when there are many columns so
+# that a page holds about CELLS_PER_PAGE cells (drawing time grows with cells), never fewer than
+# MIN_ROWS_PER_PAGE; beyond a page the reader pages.
 ROWS_PER_PAGE = 50
+CELLS_PER_PAGE = 1500
+MIN_ROWS_PER_PAGE = 10
 # Bins of the number of evaluations (cases) behind a cell, which set its size: 1, 2–3, 4–9, 10+.
 EVALUATION_BINS = (1, 2, 4, 10)
 # Decimals shown at most for an estimate or standard error (the source's own decimals otherwise).
@@ -194,13 +198,18 @@ class _Texts:
 
     def codes(self, values: pd.Series) -> list[int]:
         out = []
-        for value in values.fillna("").astype(str):
+        for value in values.fillna("").astype(str).tolist():
             code = self.index.get(value)
             if code is None:
                 code = self.index[value] = len(self.items)
                 self.items.append(value)
             out.append(code)
         return out
+
+
+def _positions(values: pd.Series, vocabulary: tuple[str, ...]) -> list[int]:
+    """Each value's position in a controlled vocabulary (the loader has checked every value)."""
+    return pd.Index(vocabulary).get_indexer(values).tolist()
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -234,19 +243,26 @@ def map_data(evidence: Evidence, lang: str) -> dict[str, Any]:
     rob_values = _column(cases_frame, "risk_of_bias")
     has_rob = bool((rob_values != "").any()) and "risk_of_bias" in evidence.cases.columns
     with_findings = set(zip(findings["country"], findings["case"], strict=True))
+    evaluated = cases_frame["has_impact_evaluation"].astype("boolean").fillna(True)
+    columns_of_cases = zip(
+        cases_frame["country"],
+        cases_frame["case"],
+        evaluated,
+        _column(cases_frame, "programmes"),
+        _column(cases_frame, "design"),
+        rob_values,
+        strict=True,
+    )
     cases_out = []
-    for i, row in cases_frame.iterrows():
-        key = (row["country"], row["case"])
-        evaluated = row.get("has_impact_evaluation")
-        evaluated = True if pd.isna(evaluated) else bool(evaluated)
-        gap = "" if key in with_findings else ("gap_no_findings" if evaluated else "gap_no_results")
+    for country, case, listed, programmes, design, rob in columns_of_cases:
+        gap = "" if (country, case) in with_findings else ("gap_no_findings" if listed else "gap_no_results")
         cases_out.append(
             {
-                "country": country_index[row["country"]],
-                "name": str(row["case"]),
-                "programmes": str(_column(cases_frame, "programmes").iloc[i]).replace(";", "; "),
-                "design": str(_column(cases_frame, "design").iloc[i]),
-                "rob": str(rob_values.iloc[i]),
+                "country": country_index[country],
+                "name": str(case),
+                "programmes": programmes.replace(";", "; "),
+                "design": design,
+                "rob": rob,
                 "gap": gap,
             }
         )
@@ -297,7 +313,7 @@ def map_data(evidence: Evidence, lang: str) -> dict[str, Any]:
         sources_out.append({"id": sid, "citation": "", "url": ""})
 
     texts = _Texts()
-    arm_keys = zip(findings["country"], findings["case"], findings["intervention"], strict=True)
+    arm_keys = zip(*(findings[c].tolist() for c in ("country", "case", "intervention")), strict=True)
     significant = (
         findings["significant"]
         if "significant" in findings.columns
@@ -315,15 +331,15 @@ def map_data(evidence: Evidence, lang: str) -> dict[str, Any]:
     columns: dict[str, Any] = {
         "id": findings["finding_id"].astype(str).tolist(),
         "arm": [arm_index[k] for k in arm_keys],
-        "outcome": [outcome_position[o] for o in findings["outcome"]],
-        "direction": [DIRECTIONS.index(d) for d in findings["direction"]],
-        "effect": [EFFECTS.index(e) for e in findings["effect"]],
-        "significant": [None if pd.isna(v) else int(bool(v)) for v in significant],
-        "p": [None if pd.isna(v) else numbers.p_value(lang, float(v)) for v in p_values],
-        "estimate": [_number(lang, v) for v in findings["estimate"]],
-        "se": [_number(lang, v) for v in findings["std_error"]],
-        "n": [None if pd.isna(v) else numbers.integer(lang, int(v)) for v in findings["n"]],
-        "source": [source_index.get(s, -1) for s in _column(findings, "source_id")],
+        "outcome": [outcome_position[o] for o in findings["outcome"].tolist()],
+        "direction": _positions(findings["direction"], DIRECTIONS),
+        "effect": _positions(findings["effect"], EFFECTS),
+        "significant": [None if pd.isna(v) else int(bool(v)) for v in significant.tolist()],
+        "p": [None if pd.isna(v) else numbers.p_value(lang, float(v)) for v in p_values.tolist()],
+        "estimate": [_number(lang, v) for v in findings["estimate"].tolist()],
+        "se": [_number(lang, v) for v in findings["std_error"].tolist()],
+        "n": [None if pd.isna(v) else numbers.integer(lang, int(v)) for v in findings["n"].tolist()],
+        "source": [source_index.get(s, -1) for s in _column(findings, "source_id").tolist()],
         "locator": texts.codes(_column(findings, "locator")),
         "note": texts.codes(_column(findings, "note")),
     }
@@ -339,7 +355,7 @@ def map_data(evidence: Evidence, lang: str) -> dict[str, Any]:
         optional["subgroup"] = True
     if (direction_alt != "").any():
         alt_source = _column(findings, "alt_source_id")
-        columns["direction_alt"] = [DIRECTIONS.index(d) if d else -1 for d in direction_alt]
+        columns["direction_alt"] = [DIRECTIONS.index(d) if d else -1 for d in direction_alt.tolist()]
         columns["alt_source"] = texts.codes(alt_source)
         columns["alt_locator"] = texts.codes(_column(findings, "alt_locator"))
         optional["contested"] = True
@@ -365,6 +381,8 @@ def map_data(evidence: Evidence, lang: str) -> dict[str, Any]:
         "optional": optional,
         "defaults": defaults,
         "rows_per_page": ROWS_PER_PAGE,
+        "cells_per_page": CELLS_PER_PAGE,
+        "min_rows_per_page": MIN_ROWS_PER_PAGE,
         "evaluation_bins": list(EVALUATION_BINS),
         "number_format": number_format(lang),
         "words": _words(lang),

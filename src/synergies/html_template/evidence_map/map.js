@@ -275,7 +275,10 @@ function cellLabel(r, c, cell) {
 }
 
 function header(cols) {
-  let html = "<thead>";
+  // Fixed column widths (table-layout: fixed): the browser lays out thousands of cells without
+  // measuring every one first.
+  const width = state.columns === "outcome" ? "col-outcome" : "col-domain";
+  let html = `<colgroup><col class="col-row">${cols.map(() => `<col class="${width}">`).join("")}</colgroup><thead>`;
   if (state.columns === "outcome") {
     html += '<tr><td class="corner"></td>';
     let j = 0;
@@ -294,7 +297,7 @@ function header(cols) {
 function render() {
   view = computeView();
   const { rows, cols, cells } = view;
-  const per = D.rows_per_page;
+  const per = rowsPerPage(cols.length);
   const pages = Math.max(1, Math.ceil(rows.length / per));
   state.page = Math.min(state.page, pages - 1);
   const start = state.page * per;
@@ -322,7 +325,7 @@ function render() {
         ? cell.counts.map((n, e) => (n ? chip(e, n) : "")).join("")
         : `<span class="empty-mark" aria-hidden="true">·</span>`;
       const cls = cell ? "cell " + sizeClass(cell.cases.size) : "cell empty";
-      body += `<td><button type="button" class="${cls}" data-r="${ri}" data-c="${j}" tabindex="-1" aria-label="${label}" title="${label}">${content}</button></td>`;
+      body += `<td><button type="button" class="${cls}" data-r="${ri}" data-c="${j}" tabindex="-1" aria-label="${label}">${content}</button></td>`;
     });
     body += "</tr>";
   });
@@ -342,14 +345,24 @@ function render() {
     pager.innerHTML = "";
   }
   // The outcome labels stick below the domain headers, whatever height those wrap to.
+  // (The height is read once: reading it after each write would lay the table out 60 times.)
   const groupRow = grid.querySelector("thead tr:nth-child(2)") && grid.querySelector("thead tr:first-child");
-  if (groupRow) grid.querySelectorAll("thead tr:nth-child(2) th").forEach((th) => (th.style.top = groupRow.offsetHeight + "px"));
+  if (groupRow) {
+    const top = groupRow.offsetHeight + "px";
+    grid.querySelectorAll("thead tr:nth-child(2) th").forEach((th) => (th.style.top = top));
+  }
   setActive(state.active[0], state.active[1], false);
+}
+
+// Rows drawn at once: at most D.rows_per_page, fewer when there are many columns, so that a
+// page holds about D.cells_per_page cells (drawing costs grow with cells, not findings).
+function rowsPerPage(columns) {
+  return Math.max(D.min_rows_per_page, Math.min(D.rows_per_page, Math.floor(D.cells_per_page / Math.max(1, columns))));
 }
 
 function turn(step) {
   state.page += step;
-  state.active = [state.page * D.rows_per_page, 0];
+  state.active = [state.page * rowsPerPage(view.cols.length), 0];
   render();
 }
 
@@ -377,8 +390,9 @@ function onKey(event) {
     const at = (row, col) => grid.querySelector(`button.cell[data-r="${row}"][data-c="${col}"]`);
     if (dr) {
       // Gap rows hold no cell: step over them.
-      const first = state.page * D.rows_per_page;
-      const last = first + D.rows_per_page - 1;
+      const per = rowsPerPage(view.cols.length);
+      const first = state.page * per;
+      const last = first + per - 1;
       let nr = r + dr;
       while (nr >= first && nr <= last && !at(nr, c)) nr += dr;
       if (at(nr, c)) r = nr;
@@ -508,6 +522,11 @@ buildControls();
 buildLegend();
 const grid = document.getElementById("map-grid");
 grid.addEventListener("keydown", onKey);
+// The tooltip repeats the cell's accessible name; set on hover rather than on thousands of cells.
+grid.addEventListener("mouseover", (event) => {
+  const button = event.target.closest("button.cell");
+  if (button && !button.title) button.title = button.getAttribute("aria-label");
+});
 grid.addEventListener("click", (event) => {
   const button = event.target.closest("button.cell");
   if (!button) return;
@@ -516,4 +535,4 @@ grid.addEventListener("click", (event) => {
 });
 render();
 document.body.dataset.ready = "true";
-window.synergiesMap = { state, render, showCell };
+window.synergiesMap = { state, render, showCell, computeView };
