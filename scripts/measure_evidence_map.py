@@ -68,8 +68,9 @@ def measure(driver, data_dir: Path, out: Path, label: str) -> str:
         " document.querySelectorAll('button.cell').length];"
     )
     redraw, listing, cells, listed = driver.execute_script(REDRAW)
+    megabytes = page.stat().st_size / 1e6
     return (
-        f"| {label} | {len(evidence.findings):,} | {page.stat().st_size / 1e6:.2f} MB | {write_seconds:.1f} s "
+        f"| {label} | {len(evidence.findings):,} | {megabytes:.2f} MB | {write_seconds:.1f} s "
         f"| {ready:.0f} ms ({default[0]} × {default[1]}, {default[2]:,} cells) "
         f"| {redraw:.0f} ms ({cells:,} cells) | {listing:.0f} ms ({listed} rows) |"
     )
