@@ -508,6 +508,9 @@ function showCell(r, c) {
       },
     });
   }
+  document.querySelectorAll("button.cell.selected").forEach((b) => b.classList.remove("selected"));
+  const chosen = document.querySelector(`button.cell[data-r="${r}"][data-c="${c}"]`);
+  if (chosen) chosen.classList.add("selected");
   table.clear();
   table.rows.add(listed.map(findingRow));
   table.draw();
