@@ -102,6 +102,27 @@ def test_optional_columns_are_picked_up_when_present(tmp_path: Path) -> None:
     assert ratings[cases["case"][0]] == "low"
 
 
+def test_an_arms_table_gives_components_and_comparators(data_copy: Path) -> None:
+    ev = load_evidence(data_copy)
+    ev.arms = pd.DataFrame(  # type: ignore[attr-defined]  (an arms table another issue may add)
+        {
+            "country": ["Peru"],
+            "case": ["Haku Wiñay + Juntos"],
+            "intervention": ["Haku Wiñay + Soft Skills"],
+            "components": ["Haku Wiñay;Soft Skills"],
+            "comparator": ["Haku Wiñay"],
+        }
+    )
+    data = evidence_map.map_data(ev, "en")
+    assert data["optional"]["comparator"]
+    arms = {a["name"]: a for a in data["arms"]}
+    assert arms["Haku Wiñay + Soft Skills"]["components"] == "Haku Wiñay; Soft Skills"
+    f = data["findings"]
+    compared = {f["id"][i]: data["texts"][f["comparator"][i]] for i in range(len(f["id"]))}
+    shipped = ev.findings.set_index("finding_id")["intervention"]
+    assert {k for k, v in compared.items() if v} == set(shipped[shipped == "Haku Wiñay + Soft Skills"].index)
+
+
 def test_data_with_only_the_required_files_embed(minimal_dir: Path) -> None:
     ev = load_evidence(minimal_dir)
     data = evidence_map.map_data(ev, "en")

@@ -70,6 +70,7 @@ _EXPORT = re.compile(r"export\s*\{([^}]*)\}\s*;?")
 EFFECTS = contract.EFFECTS  # beneficial, adverse, no_change, unclear: the order of every count
 DIRECTIONS = contract.DIRECTIONS
 ROW_KINDS = ("arm", "case", "country")
+ARM_KEY = ("country", "case", "intervention")  # what identifies an arm
 COLUMN_KINDS = ("outcome", "domain")
 
 # Interface phrases, marked for the catalogue and looked up in the run's language.
@@ -207,6 +208,21 @@ class _Texts:
         return out
 
 
+def _arm_descriptions(evidence: Evidence) -> dict[tuple[str, str, str], tuple[str, str]]:
+    """(country, case, intervention) → (components, comparator) from an arms table, where the data have one.
+
+    Another part of the contract may add an `arms.csv` (what each arm receives and what it is
+    compared with); until then, or without it, this is empty and the page shows no such column.
+    """
+    arms = getattr(evidence, "arms", None)
+    if not isinstance(arms, pd.DataFrame) or not set(ARM_KEY) <= set(arms.columns):
+        return {}
+    components = _column(arms, "components").str.replace(";", "; ", regex=False)
+    comparator = _column(arms, "comparator")
+    keys = zip(*(arms[c].astype(str).tolist() for c in ARM_KEY), strict=True)
+    return dict(zip(keys, zip(components.tolist(), comparator.tolist(), strict=True), strict=True))
+
+
 def _positions(values: pd.Series, vocabulary: tuple[str, ...]) -> list[int]:
     """Each value's position in a controlled vocabulary (the loader has checked every value)."""
     return pd.Index(vocabulary).get_indexer(values).tolist()
@@ -271,17 +287,25 @@ def map_data(evidence: Evidence, lang: str) -> dict[str, Any]:
     arm_rows = arms_table[arms_table["intervention"] != ""]
     arm_index = {}
     arms_out = []
+    described = _arm_descriptions(evidence)
     for row in arm_rows.itertuples(index=False):
-        arm_index[(row.country, row.case, row.intervention)] = len(arms_out)
+        key = (row.country, row.case, row.intervention)
+        arm_index[key] = len(arms_out)
+        components, compared_with = described.get(key, ("", ""))
         arms_out.append(
-            {"case": case_index[(row.country, row.case)], "name": str(row.intervention), "type": str(row.arm)}
+            {
+                "case": case_index[(row.country, row.case)],
+                "name": str(row.intervention),
+                "type": str(row.arm),
+                "components": components,
+                "comparator": compared_with,
+            }
         )
 
     domains = evidence.domains.reset_index(drop=True)
     domain_index = {d: i for i, d in enumerate(domains["domain"])}
     domain_labels = _label(domains, "domain", lang)
     outcomes = evidence.outcomes.reset_index(drop=True)
-    outcome_rank = {o: i for i, o in enumerate(outcomes["outcome"])}
     # Outcomes grouped by domain (in domain order), in codebook order within a domain.
     ordered = sorted(range(len(outcomes)), key=lambda i: (domain_index[outcomes["domain"].iloc[i]], i))
     outcome_labels = _label(outcomes, "outcome", lang)
@@ -294,7 +318,6 @@ def map_data(evidence: Evidence, lang: str) -> dict[str, Any]:
         for i in ordered
     ]
     outcome_position = {outcomes_out[p]["key"]: p for p in range(len(outcomes_out))}
-    del outcome_rank
 
     sources_out: list[dict[str, str]] = []
     source_index: dict[str, int] = {}
@@ -313,7 +336,7 @@ def map_data(evidence: Evidence, lang: str) -> dict[str, Any]:
         sources_out.append({"id": sid, "citation": "", "url": ""})
 
     texts = _Texts()
-    arm_keys = zip(*(findings[c].tolist() for c in ("country", "case", "intervention")), strict=True)
+    arm_keys = zip(*(findings[c].tolist() for c in ARM_KEY), strict=True)
     significant = (
         findings["significant"]
         if "significant" in findings.columns
@@ -328,6 +351,9 @@ def map_data(evidence: Evidence, lang: str) -> dict[str, Any]:
     subgroup = _column(findings, "subgroup")
     direction_alt = _column(findings, "direction_alt")
     comparator = _column(findings, "comparator")
+    if not (comparator != "").any() and any(arm["comparator"] for arm in arms_out):
+        arm_of_finding = [arm_index[k] for k in zip(*(findings[c].tolist() for c in ARM_KEY), strict=True)]
+        comparator = pd.Series([arms_out[a]["comparator"] for a in arm_of_finding], index=findings.index)
     columns: dict[str, Any] = {
         "id": findings["finding_id"].astype(str).tolist(),
         "arm": [arm_index[k] for k in arm_keys],

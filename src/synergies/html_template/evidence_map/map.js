@@ -453,7 +453,9 @@ function findingRow(f) {
   const kase = D.cases[arm.case];
   const row = [
     esc(F.id[f]),
-    `${esc(arm.name)} <span class="arm-type">(${esc(W.arm_types[arm.type])})</span><br><span class="sub">${esc(kase.name)} · ${esc(D.countries[kase.country])}</span>`,
+    `${esc(arm.name)} <span class="arm-type">(${esc(W.arm_types[arm.type])})</span>` +
+      (arm.components ? `<br><span class="sub">${esc(arm.components)}</span>` : "") +
+      `<br><span class="sub">${esc(kase.name)} · ${esc(D.countries[kase.country])}</span>`,
     esc(D.outcomes[F.outcome[f]].label),
     directionText(f),
     `${chip(F.effect[f], null)} ${esc(W.effects[F.effect[f]])}`,
