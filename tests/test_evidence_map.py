@@ -312,3 +312,49 @@ def test_spanish_page_speaks_spanish(browser, tmp_path: Path) -> None:
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "es"
     assert browser.find_element(By.ID, "map-status").text == "25 hallazgos"
     assert "sin resultados de impacto reportados" in browser.find_element(By.ID, "map-grid").text
+
+
+def test_search_finds_programmes_whatever_the_accents(browser, page: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    _open(browser, page)
+    browser.find_element(By.ID, "search").send_keys("winay")
+    rows = browser.execute_script(
+        "return [...document.querySelectorAll('#map-grid tbody .row-label')].map(e => e.textContent);"
+    )
+    assert rows == ["Haku Wiñay", "Haku Wiñay + Soft Skills"]
+
+
+def test_significance_and_risk_of_bias_filter_where_the_data_carry_them(
+    browser, data_copy: Path, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    findings = pd.read_csv(data_copy / "findings.csv", dtype=str, keep_default_na=False)
+    findings["significant"] = ["true" if i % 2 else "false" for i in range(len(findings))]
+    findings.loc[0, "significant"] = ""
+    findings.to_csv(data_copy / "findings.csv", index=False)
+    cases = pd.read_csv(data_copy / "cases.csv", dtype=str, keep_default_na=False)
+    cases["risk_of_bias"] = ["low", "high", "", "some_concerns"]
+    cases.to_csv(data_copy / "cases.csv", index=False)
+    path = evidence_map.write_evidence_map(load_evidence(data_copy), tmp_path / "out", "en")
+    _open(browser, path)
+    assert browser.find_element(By.ID, "map-notes").text == ""  # no filter hidden
+    Select(browser.find_element(By.ID, "rows")).select_by_value("country")
+    Select(browser.find_element(By.ID, "columns")).select_by_value("domain")
+    Select(browser.find_element(By.ID, "significance")).select_by_value("yes")
+    Select(browser.find_element(By.ID, "rob")).select_by_value("high")
+    data = _embedded(path.read_text(encoding="utf-8"))
+    column = data["domains"].index("Psychological and social")
+    browser.find_element(By.CSS_SELECTOR, f'button.cell[data-r="0"][data-c="{column}"]').click()
+    shipped = findings.merge(
+        pd.read_csv(DATA_DIR / "outcomes.csv", dtype=str)[["outcome", "domain"]], on="outcome"
+    )
+    high = set(cases.loc[cases["risk_of_bias"] == "high", "case"])
+    expected = shipped[
+        shipped["case"].isin(high)
+        & (shipped["significant"] == "true")
+        & (shipped["domain"] == "psychosocial")
+    ]["finding_id"]
+    assert sorted(_listed_ids(browser)) == sorted(expected) and len(expected) > 0
