@@ -358,3 +358,12 @@ def test_significance_and_risk_of_bias_filter_where_the_data_carry_them(
         & (shipped["domain"] == "psychosocial")
     ]["finding_id"]
     assert sorted(_listed_ids(browser)) == sorted(expected) and len(expected) > 0
+
+
+def test_index_entry_names_the_page_in_each_language(evidence: Evidence, tmp_path: Path) -> None:
+    page = evidence_map.write_evidence_map(evidence, tmp_path, "es")
+    entry = evidence_map.index_entry("es")
+    assert (page.parent / entry["href"]) == page
+    assert f"<title>{entry['title']}</title>" in page.read_text(encoding="utf-8")
+    assert evidence_map.index_entry("en")["summary"].startswith("Interactive map")
+    assert entry["summary"].startswith("Mapa interactivo")

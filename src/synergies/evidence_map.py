@@ -538,6 +538,19 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+def index_entry(lang: str) -> dict[str, str]:
+    """How a report index links this page: file name (relative to html/), title and one line."""
+    return {
+        "href": PAGE_NAME,
+        "title": _t(lang, UI_WORDS["title"]),
+        "summary": gettext(
+            lang,
+            "Interactive map: filter the findings by country, domain and arm type, and select a cell "
+            "to list its findings with their sources.",
+        ),
+    }
+
+
 def write_evidence_map(evidence: Evidence, output_dir: str | Path, lang: str) -> Path:
     """Write <output_dir>/html/evidence-map.html in `lang` (whole file at once) and return its path."""
     directory = Path(output_dir) / HTML_SUBDIR
