@@ -367,3 +367,19 @@ def test_index_entry_names_the_page_in_each_language(evidence: Evidence, tmp_pat
     assert f"<title>{entry['title']}</title>" in page.read_text(encoding="utf-8")
     assert evidence_map.index_entry("en")["summary"].startswith("Interactive map")
     assert entry["summary"].startswith("Mapa interactivo")
+
+
+def test_only_web_addresses_become_links(browser, data_copy: Path, tmp_path: Path) -> None:
+    sources = pd.read_csv(data_copy / "sources.csv", dtype=str, keep_default_na=False)
+    sources.loc[sources["source_id"] == "RS-BRIEF", "url"] = "javascript:alert(3)"
+    sources.to_csv(data_copy / "sources.csv", index=False)
+    path = evidence_map.write_evidence_map(load_evidence(data_copy), tmp_path / "out", "en")
+    _open(browser, path)
+    browser.execute_script("document.querySelector('button.cell:not(.empty)').click();")
+    links = browser.execute_script(
+        "return [...document.querySelectorAll('#detail-table a')].map(a => a.href);"
+    )
+    assert _listed_ids(browser) and not any(link.startswith("javascript:") for link in links)
+    assert "Rural Synergies Project" in browser.execute_script(
+        "return document.getElementById('detail-table').textContent;"
+    )

@@ -296,6 +296,7 @@ function header(cols) {
 
 function render() {
   view = computeView();
+  clearDetail();
   const { rows, cols, cells } = view;
   const per = rowsPerPage(cols.length);
   const pages = Math.max(1, Math.ceil(rows.length / per));
@@ -418,7 +419,9 @@ function sourceText(f) {
   if (s >= 0) {
     const src = D.sources[s];
     const citation = src.citation || src.id;
-    html = src.url ? `<a href="${esc(src.url)}" rel="noopener noreferrer">${esc(citation)}</a>` : esc(citation);
+    // Only web addresses become links (never javascript: or file: URLs written in sources.csv).
+    const linked = /^https?:\/\//i.test(src.url);
+    html = linked ? `<a href="${esc(src.url)}" rel="noopener noreferrer">${esc(citation)}</a>` : esc(citation);
     html += ` <span class="source-id">[${esc(src.id)}]</span>`;
   }
   if (locator) html += (html ? "<br>" : "") + `<span class="locator">${esc(locator)}</span>`;
@@ -478,6 +481,13 @@ function tableColumns() {
   return titles.map((t) => ({ title: esc(t) }));
 }
 
+// The list belongs to one cell of one view: a new view (filters, rows, columns, page) clears it.
+function clearDetail() {
+  document.getElementById("detail-heading").textContent = W.select_prompt;
+  delete document.getElementById("map-detail").dataset.cell;
+  if (table) table.clear().draw();
+}
+
 function showCell(r, c) {
   const row = view.rows[r];
   const col = view.cols[c];
@@ -522,7 +532,6 @@ function showCell(r, c) {
 // ------------------------------------------------------------------ start
 
 document.getElementById("map-intro").textContent = W.intro;
-document.getElementById("detail-heading").textContent = W.select_prompt;
 buildControls();
 buildLegend();
 const grid = document.getElementById("map-grid");
