@@ -369,17 +369,30 @@ def test_index_entry_names_the_page_in_each_language(evidence: Evidence, tmp_pat
     assert entry["summary"].startswith("Mapa interactivo")
 
 
-def test_only_web_addresses_become_links(browser, data_copy: Path, tmp_path: Path) -> None:
+def test_only_web_addresses_become_links_and_contested_directions_show(
+    browser, data_copy: Path, tmp_path: Path
+) -> None:
     sources = pd.read_csv(data_copy / "sources.csv", dtype=str, keep_default_na=False)
     sources.loc[sources["source_id"] == "RS-BRIEF", "url"] = "javascript:alert(3)"
     sources.to_csv(data_copy / "sources.csv", index=False)
+    # A second source disagrees on F01's direction (the columns of the contested-direction issue).
+    findings = pd.read_csv(data_copy / "findings.csv", dtype=str, keep_default_na=False)
+    findings["direction_alt"] = ["decrease"] + [""] * (len(findings) - 1)
+    findings["alt_source_id"] = ["RS-CO1"] + [""] * (len(findings) - 1)
+    findings["alt_locator"] = ["Results section"] + [""] * (len(findings) - 1)
+    findings.to_csv(data_copy / "findings.csv", index=False)
     path = evidence_map.write_evidence_map(load_evidence(data_copy), tmp_path / "out", "en")
     _open(browser, path)
+    first = browser.execute_script(
+        "return document.querySelector('button.cell:not(.empty)').getAttribute('aria-label');"
+    )
+    assert first.endswith("; † another source reports a different direction for a finding here")
     browser.execute_script("document.querySelector('button.cell:not(.empty)').click();")
     links = browser.execute_script(
         "return [...document.querySelectorAll('#detail-table a')].map(a => a.href);"
     )
     assert _listed_ids(browser) and not any(link.startswith("javascript:") for link in links)
-    assert "Rural Synergies Project" in browser.execute_script(
-        "return document.getElementById('detail-table').textContent;"
-    )
+    listed = browser.execute_script("return document.getElementById('detail-table').textContent;")
+    assert "Rural Synergies Project" in listed
+    assert _listed_ids(browser) == ["F01"]
+    assert "another source reports: decrease (RS-CO1, Results section)" in listed

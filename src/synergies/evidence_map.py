@@ -143,6 +143,7 @@ UI_WORDS = {
     "col_rob": N_("Risk of bias"),
     "whole_sample": N_("whole sample"),
     "other_source": N_("another source reports"),
+    "contested": N_("another source reports a different direction for a finding here"),
     "no_js": N_("This map needs JavaScript. The same findings are in tables/effect_directions.csv."),
     "se": N_("SE"),
     "dt_search": N_("Search these findings:"),

@@ -145,7 +145,9 @@ function buildLegend() {
   const sizes = W.size_bins.map((label, k) => `<li><span class="cell-sample size-${k}">${chip(0, null)}</span> ${esc(label)}</li>`).join("");
   document.getElementById("map-legend").innerHTML =
     `<h2>${esc(W.legend)}</h2><ul class="legend">${effects}` +
-    `<li><span class="empty-sample" aria-hidden="true"></span> ${esc(W.not_reported)}</li></ul>` +
+    `<li><span class="empty-sample" aria-hidden="true"></span> ${esc(W.not_reported)}</li>` +
+    (D.optional.contested ? `<li><span class="dagger" aria-hidden="true">†</span> ${esc(W.contested)}</li>` : "") +
+    "</ul>" +
     `<p>${esc(W.size_legend)}</p><ul class="legend sizes">${sizes}</ul>`;
 }
 
@@ -242,8 +244,9 @@ function computeView() {
     total++;
     const key = r * cols.length + c;
     let cell = cells.get(key);
-    if (!cell) cells.set(key, (cell = { counts: [0, 0, 0, 0], cases: new Set() }));
+    if (!cell) cells.set(key, (cell = { counts: [0, 0, 0, 0], cases: new Set(), contested: 0 }));
     cell.counts[F.effect[f]]++;
+    if (D.optional.contested && F.direction_alt[f] >= 0) cell.contested++;
     cell.cases.add(findingCase[f]);
   }
   return { rows, cols, cells, total, armOk, rowOfArm, colPos };
@@ -271,7 +274,8 @@ function cellLabel(r, c, cell) {
   const where = `${r.label} × ${c.label}`;
   if (!cell) return `${where}: ${W.not_reported}`;
   const parts = cell.counts.map((n, e) => (n ? `${fmt(n)} ${W.effects[e]}` : "")).filter(Boolean);
-  return `${where}: ${parts.join(", ")}; ${plural("evaluations", cell.cases.size)}`;
+  const contested = cell.contested ? `; † ${W.contested}` : "";
+  return `${where}: ${parts.join(", ")}; ${plural("evaluations", cell.cases.size)}${contested}`;
 }
 
 function header(cols) {
@@ -323,7 +327,8 @@ function render() {
       const cell = cells.get(ri * cols.length + j);
       const label = esc(cellLabel(r, c, cell));
       const content = cell
-        ? cell.counts.map((n, e) => (n ? chip(e, n) : "")).join("")
+        ? cell.counts.map((n, e) => (n ? chip(e, n) : "")).join("") +
+          (cell.contested ? '<span class="dagger" aria-hidden="true">†</span>' : "")
         : `<span class="empty-mark" aria-hidden="true">·</span>`;
       const cls = cell ? "cell " + sizeClass(cell.cases.size) : "cell empty";
       body += `<td><button type="button" class="${cls}" data-r="${ri}" data-c="${j}" tabindex="-1" aria-label="${label}">${content}</button></td>`;
