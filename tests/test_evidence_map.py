@@ -74,9 +74,8 @@ def test_shipped_data_show_mexico_as_a_case_without_reported_results(evidence: E
 def test_filters_the_data_do_not_carry_are_hidden(evidence: Evidence) -> None:
     data = evidence_map.map_data(evidence, "en")
     assert data["optional"]["significance"] is False  # the brief gives directions only
-    assert data["optional"]["rob"] is (
-        "risk_of_bias" in evidence.cases.columns and (evidence.cases["risk_of_bias"] != "").any()
-    )
+    rated = "risk_of_bias" in evidence.cases.columns and bool((evidence.cases["risk_of_bias"] != "").any())
+    assert data["optional"]["rob"] is rated
 
 
 def test_optional_columns_are_picked_up_when_present(tmp_path: Path) -> None:
