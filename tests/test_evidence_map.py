@@ -82,6 +82,7 @@ def test_optional_columns_are_picked_up_when_present(tmp_path: Path) -> None:
     directory = write_synthetic(tmp_path / "d", n_findings=40)
     cases = pd.read_csv(directory / "cases.csv", dtype=str, keep_default_na=False)
     cases["risk_of_bias"] = ["low", "high"] * (len(cases) // 2) + ["unknown"] * (len(cases) % 2)
+    cases["rob_tool"] = ["RoB 2", "ROBINS-I"] * (len(cases) // 2) + [""] * (len(cases) % 2)
     cases.to_csv(directory / "cases.csv", index=False)
     findings = pd.read_csv(directory / "findings.csv", dtype=str, keep_default_na=False)
     findings["significant"] = ["true", "false", ""] * (len(findings) // 3) + [""] * (len(findings) % 3)
@@ -97,8 +98,8 @@ def test_optional_columns_are_picked_up_when_present(tmp_path: Path) -> None:
     assert f["p"][:3] == ["p < 0,001", "p = 0,125", None]
     assert f["estimate"][:3] == ["0,25", "-1,5", None]
     assert data["texts"][f["subgroup"][0]] == "women"
-    ratings = {c["name"]: c["rob"] for c in data["cases"]}
-    assert ratings[cases["case"][0]] == "low"
+    ratings = {c["name"]: (c["rob"], c["rob_tool"]) for c in data["cases"]}
+    assert ratings[cases["case"][0]] == ("low", "RoB 2")
 
 
 def test_an_arms_table_gives_components_and_comparators(data_copy: Path) -> None:
@@ -336,6 +337,7 @@ def test_significance_and_risk_of_bias_filter_where_the_data_carry_them(
     findings.to_csv(data_copy / "findings.csv", index=False)
     cases = pd.read_csv(data_copy / "cases.csv", dtype=str, keep_default_na=False)
     cases["risk_of_bias"] = ["low", "high", "", "some_concerns"]
+    cases["rob_tool"] = ["RoB 2", "ROBINS-I", "", "ROBINS-I"]
     cases.to_csv(data_copy / "cases.csv", index=False)
     path = evidence_map.write_evidence_map(load_evidence(data_copy), tmp_path / "out", "en")
     _open(browser, path)

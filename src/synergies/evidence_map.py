@@ -268,10 +268,11 @@ def map_data(evidence: Evidence, lang: str) -> dict[str, Any]:
         _column(cases_frame, "programmes"),
         _column(cases_frame, "design"),
         rob_values,
+        _column(cases_frame, "rob_tool"),
         strict=True,
     )
     cases_out = []
-    for country, case, listed, programmes, design, rob in columns_of_cases:
+    for country, case, listed, programmes, design, rob, rob_tool in columns_of_cases:
         gap = "" if (country, case) in with_findings else ("gap_no_findings" if listed else "gap_no_results")
         cases_out.append(
             {
@@ -280,6 +281,7 @@ def map_data(evidence: Evidence, lang: str) -> dict[str, Any]:
                 "programmes": programmes.replace(";", "; "),
                 "design": design,
                 "rob": rob,
+                "rob_tool": rob_tool,
                 "gap": gap,
             }
         )

@@ -474,7 +474,10 @@ function findingRow(f) {
   ];
   if (D.optional.subgroup) row.push(esc(D.texts[F.subgroup[f]] || W.whole_sample));
   if (D.optional.comparator) row.push(esc(D.texts[F.comparator[f]]));
-  if (D.optional.rob) row.push(esc(W.rob_values[kase.rob] || kase.rob));
+  if (D.optional.rob) {
+    const rating = W.rob_values[kase.rob] || kase.rob;
+    row.push(esc(kase.rob_tool ? `${rating} (${kase.rob_tool})` : rating));
+  }
   return row;
 }
 
