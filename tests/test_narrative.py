@@ -344,7 +344,7 @@ def test_shipped_counts_against_the_raw_files(shipped) -> None:
     gap = cases[cases["has_impact_evaluation"] == "false"]
     assert list(gap["country"]) == ["Mexico"]
     comparison = section_text(built, "comparison", "en")
-    assert "Mexico has no impact evaluation" in comparison and "evidence gap" in comparison
+    assert "Mexico has no reported impact results" in comparison and "evidence gap" in comparison
     caveats = section_text(built, "caveats", "en")
     assert f"All {len(raw)} findings cite a single source, RS-BRIEF" in caveats
     assert "mild food insecurity" in caveats and "dedication to work in secondary activities" in caveats
