@@ -22,7 +22,7 @@ import pandas as pd
 
 from synergies import aggregate, i18n, text, vocabulary
 from synergies.load import Evidence
-from synergies.text import N_, NNP_, NP_, names, numbers, t, tn, tp
+from synergies.text import N_, NN_, NNP_, names, numbers, t, tn, tp
 from synergies.text.grammar import (  # noqa: F401 (re-exported: the narrative's public wording helpers)
     NOUNS,
     capitalise,
@@ -237,17 +237,18 @@ def _say(en: str, es: str, refs: Iterable[Ref] = (), counts: Iterable[Count] = (
 
 # The context of each later item of a negative list, by the preposition the sentence puts before the
 # list: Spanish repeats it before every later item ("sobre A ni sobre B"), English does not.
-_NOR_ITEM_CONTEXTS = {
-    "on": NP_("a later item of a negative list after 'on'", "{item}"),
-    "in": NP_("a later item of a negative list after 'in'", "{item}"),
-    "concerns": NP_("a later item of a negative list after 'concerns'", "{item}"),
+_NOR_ITEM = {
+    "on": lambda lang, item: tp(lang, "a later item of a negative list after 'on'", "{item}", item=item),
+    "in": lambda lang, item: tp(lang, "a later item of a negative list after 'in'", "{item}", item=item),
+    "concerns": lambda lang, item: tp(
+        lang, "a later item of a negative list after 'concerns'", "{item}", item=item
+    ),
 }
 
 
 def _nor_list(lang: str, items: Sequence[str], after: str) -> str:
     """A negative list ("no findings on A or B" / "sobre A ni sobre B") after the preposition `after`."""
-    context = f"a later item of a negative list after '{after}'"
-    later = [tp(lang, context, _NOR_ITEM_CONTEXTS[after], item=item) for item in items[1:]]
+    later = [_NOR_ITEM[after](lang, item) for item in items[1:]]
     return join_list([*items[:1], *later], lang, "nor")
 
 
@@ -1112,7 +1113,10 @@ def _domain_overlap_sentence(f: _Facts, country: str, case: str, single: str, co
                 clause=clause,
             )
         else:
-            listed = join_list([f"{t(lang, 'in')} {f.domain(d, lang)}, {c}" for d, c in clauses], lang)
+            listed = join_list(
+                [t(lang, "in {domain}, {clause}", domain=f.domain(d, lang), clause=c) for d, c in clauses],
+                lang,
+            )
             texts[lang] = t(
                 lang,
                 "At domain level they overlap in {value}: {listed}.",
@@ -1150,21 +1154,19 @@ def _comparable_sentence(
     if other > 1:
         counts.append(_count(other, "single_vs_combined", comparable="False", **where))
     phrases = {
-        "same": ("the effect is the same on {n}", "el efecto es el mismo en {n}"),
-        "combined": ("the combined arm does better on {n}", "el brazo combinado sale mejor en {n}"),
-        "single": ("the single arm does better on {n}", "el individual sale mejor en {n}"),
-        "unranked": (
+        "same": NN_("the effect is the same on {n}", "the effect is the same on {n}"),
+        "combined": NN_("the combined arm does better on {n}", "the combined arm does better on {n}"),
+        "single": NN_("the single arm does better on {n}", "the single arm does better on {n}"),
+        "unranked": NN_(
             "{n} cannot be ranked (ambiguous or conflicting)",
-            "{n} no pueden ordenarse (resultados ambiguos o contradictorios)",
+            "{n} cannot be ranked (ambiguous or conflicting)",
         ),
     }
     texts = {}
-    for i, lang in enumerate(i18n.LANGS):
+    for lang in i18n.LANGS:
         parts = [
-            phrases[k][i].format(n=number_word(v, lang, before_noun=False)) for k, v in tally.items() if v
+            tn(lang, *phrases[k], v, n=number_word(v, lang, before_noun=False)) for k, v in tally.items() if v
         ]
-        if tally["unranked"] == 1:
-            parts[-1] = parts[-1].replace("pueden", "puede")
         s, cb = escape(single), escape(combined)
         text = t(
             lang,
@@ -1694,7 +1696,9 @@ def _recurring_factor_sentence(f: _Facts, summary: object) -> Sentence:
                 cases = join_list(
                     [_case_in_country(r.case, r.country, lang) for r in mine.itertuples()], lang
                 )
-                pieces.append(f"{_role_phrase(assessment, level, lang)} {t(lang, 'in')} {cases}")
+                pieces.append(
+                    t(lang, "{role} in {cases}", role=_role_phrase(assessment, level, lang), cases=cases)
+                )
             texts[lang] = t(
                 lang,
                 "{name} recurs in {where}, with different assessments: {items}.",
@@ -1753,7 +1757,15 @@ def _single_case_factors_sentence(f: _Facts, factors: list[str]) -> Sentence:
                 lang,
             )
             where = _case_in_country(case, country, lang)
-            items.append(f"{f.factor(factor, lang)}, {roles} {t(lang, 'in')} {where}")
+            items.append(
+                t(
+                    lang,
+                    "{factor}, {roles} in {where}",
+                    factor=f.factor(factor, lang),
+                    roles=roles,
+                    where=where,
+                )
+            )
         listed = (
             "; ".join(items[:-1])
             + (f"; {conjunction('and', lang, items[-1])} " if len(items) > 1 else "")
@@ -1848,8 +1860,12 @@ def _per_case_sentence(f: _Facts) -> Sentence | None:
         for lang in i18n.LANGS:
             listed = join_list(
                 [
-                    f"{number_word(int(v), lang, before_noun=False)} {t(lang, 'from')} "
-                    f"{_case_in_country(k, c, lang)}"
+                    t(
+                        lang,
+                        "{number} from {case}",
+                        number=number_word(int(v), lang, before_noun=False),
+                        case=_case_in_country(k, c, lang),
+                    )
                     for (c, k), v in per_case.items()
                 ],
                 lang,
@@ -1992,19 +2008,16 @@ def _tracing_section(f: _Facts) -> Section:
                 example=example,
             )
         ),
-        _say(
-            "Country/Case is a case: its row in `cases.csv` and its rows in `findings.csv`"
-            + (
-                "; in a sentence about programmes, Country/Programme is a row of `programmes.csv`."
+        _said(
+            lambda lang: (
+                t(
+                    lang,
+                    "Country/Case is a case: its row in `cases.csv` and its rows in `findings.csv`; in a "
+                    "sentence about programmes, Country/Programme is a row of `programmes.csv`.",
+                )
                 if "programmes.csv" in given
-                else "."
-            ),
-            "País/Caso es un caso: su fila en `cases.csv` y sus filas en `findings.csv`"
-            + (
-                "; en una oración sobre programas, País/Programa es una fila de `programmes.csv`."
-                if "programmes.csv" in given
-                else "."
-            ),
+                else t(lang, "Country/Case is a case: its row in `cases.csv` and its rows in `findings.csv`.")
+            )
         ),
     ]
     if f.ev.institutional is not None:
@@ -2016,21 +2029,21 @@ def _tracing_section(f: _Facts) -> Section:
             )
         )
     items.append(
-        _say(
-            "A lower-case key on its own, such as a domain key, is a row of `domains.csv` (or of "
-            "`outcomes.csv` when `domains.csv` is not given)"
-            + (
-                "; a source key is a row of `sources.csv`, listed under References."
+        _said(
+            lambda lang: (
+                t(
+                    lang,
+                    "A lower-case key on its own, such as a domain key, is a row of `domains.csv` (or of "
+                    "`outcomes.csv` when `domains.csv` is not given); a source key is a row of "
+                    "`sources.csv`, listed under References.",
+                )
                 if f.ev.sources is not None
-                else "."
-            ),
-            "Una clave en minúsculas sola, como la de un dominio, es una fila de `domains.csv` (o de "
-            "`outcomes.csv` si no se entregó `domains.csv`)"
-            + (
-                "; una clave de fuente es una fila de `sources.csv`, listada en Referencias."
-                if f.ev.sources is not None
-                else "."
-            ),
+                else t(
+                    lang,
+                    "A lower-case key on its own, such as a domain key, is a row of `domains.csv` (or of "
+                    "`outcomes.csv` when `domains.csv` is not given).",
+                )
+            )
         )
     )
     lead = _said(
