@@ -24,8 +24,8 @@ from synergies.load import Evidence, load_evidence
 from synergies.synthetic import write_synthetic
 from synergies.text import catalogue, names
 
-PACKAGE = Path(narrative.__file__).parent
-BUILDERS = ("narrative.py", "describe.py", "i18n.py")
+PACKAGE = Path(narrative.__file__).parents[1]
+BUILDERS = ("narrative/__init__.py", "describe.py", "i18n.py")
 LOOKUPS = {"t", "tn", "tp", "N_", "NP_", "NN_", "NNP_", "gettext", "ngettext", "pgettext", "npgettext"}
 HAS_WORDS = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}")
 

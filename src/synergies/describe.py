@@ -47,7 +47,7 @@ def _count(n: int, key: str, lang: str) -> str:
 
 
 EFFECT_KEYS = vocabulary.EFFECTS
-VERDICT_KEYS = (*EFFECT_KEYS, "conflicting")
+VERDICT_KEYS = vocabulary.VERDICTS
 ASSESSMENTS = vocabulary.ASSESSMENTS
 
 

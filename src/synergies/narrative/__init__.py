@@ -2,9 +2,10 @@
 
 `build(ev)` turns the aggregate tables into a `Narrative` (sections → paragraphs →
 sentences). Each sentence holds its text in both languages, the rows it rests on (`Ref`)
-and every number it states (`Count`, with the query that reproduces it), so tests can
-check the text against the data. `render_markdown` prints one language with compact
-citations; `write` saves both. The wording helpers (plurals, number words with gender,
+and every number it states (`Count`, with the query that reproduces it); `build` checks them:
+`narrative.verify` recomputes every stated number from the table its `Count` names and raises
+`verify.CountMismatch`, naming the sentence, when they differ. `render_markdown` prints one
+language with compact citations; `write` saves both. The wording helpers (plurals, number words with gender,
 lists joined with y/e and o/u) and `escape` (data text rendered as text in Markdown and
 HTML) are public so they can be tested on their own.
 """
@@ -22,6 +23,7 @@ import pandas as pd
 
 from synergies import aggregate, i18n, text, vocabulary
 from synergies.load import Evidence
+from synergies.narrative import verify
 from synergies.text import N_, NN_, NNP_, names, numbers, t, tn, tp
 from synergies.text.grammar import (  # noqa: F401 (re-exported: the narrative's public wording helpers)
     NOUNS,
@@ -441,6 +443,20 @@ class _Facts:
             }
         return facts
 
+    def tables(self) -> dict[str, pd.DataFrame | None]:
+        """The tables already computed here, by the names counts use (see `verify.Tables`)."""
+        return {
+            "effects_by_domain": self.arm_verdicts,
+            "case_domain_verdicts": self.case_verdicts,
+            "country_domain_verdicts": self.country_verdicts,
+            "sign_tests_arm": self.tests_arm,
+            "sign_tests_case": self.tests_case,
+            "evidence_gaps": self.gaps,
+            "single_vs_combined": self.comparison,
+            "factor_summary": self.factors,
+            "national_barrier_local_enabler_rows": self.contrasts,
+        }
+
     @property
     def findings(self) -> pd.DataFrame:
         """All findings of the evidence."""
@@ -783,7 +799,7 @@ def _findings_count_sentence(f: _Facts, country: str) -> Sentence:
 def _effect_breakdown(tally: dict[str, int], lang: str, where: dict[str, str]) -> tuple[str, list[Count]]:
     """ "two beneficial and one adverse" from findings counted by effect, with the counts it states."""
     parts, counts = [], []
-    for effect in ("beneficial", "adverse", "no_change", "unclear"):
+    for effect in vocabulary.EFFECTS:
         n = int(tally.get(effect, 0))
         if n:
             adjective = EFFECT_ADJECTIVES[effect][lang][0 if n == 1 else 1]
@@ -798,7 +814,7 @@ def _domain_verdict_sentences(f: _Facts, country: str) -> list[Sentence]:
     rows = f.country_findings(country)
     k = len(table)
     sentences = []
-    for verdict in ("beneficial", "adverse", "no_change"):
+    for verdict in vocabulary.DISCERNIBLE:
         domains = list(table.loc[table["verdict"] == verdict, "domain"])
         if not domains:
             continue
@@ -852,7 +868,7 @@ def _split_domain_sentence(f: _Facts, country: str, domain: str) -> Sentence:
         for r in cases.itertuples():
             clause = f"{escape(r.case)} {VERDICT_VERBS[r.verdict][lang][0]}"
             if r.verdict == "conflicting":
-                tally = {e: getattr(r, e) for e in ("beneficial", "adverse", "no_change", "unclear")}
+                tally = {e: getattr(r, e) for e in vocabulary.EFFECTS}
                 breakdown, found = _effect_breakdown(
                     tally, lang, {"country": country, "case": r.case, "domain": domain}
                 )
@@ -1201,7 +1217,7 @@ def _roles(f: _Facts, rows: pd.DataFrame, lang: str) -> tuple[list[str], list[Co
     """ "two enablers, A (national) and B (local)" per assessment, for a case's institutional rows."""
     parts, counts = [], []
     records = list(rows[["country", "case", "factor", "level", "assessment"]].itertuples(index=False))
-    for assessment in ("enabler", "barrier", "mixed"):
+    for assessment in vocabulary.ASSESSMENTS:
         mine = [r for r in records if r.assessment == assessment]
         if not mine:
             continue
@@ -1501,7 +1517,7 @@ def _sign_test_items(f: _Facts) -> list[Sentence]:
 def _case_level_text(f: _Facts, domain: str, case_row: pd.Series, lang: str) -> tuple[str, list[Count]]:
     """Arms of one evaluation counted separately: which, and the test counting each evaluation once."""
     av = f.arm_verdicts
-    voters = av[(av["domain"] == domain) & av["verdict"].isin(["beneficial", "adverse"])]
+    voters = av[(av["domain"] == domain) & av["verdict"].isin(vocabulary.VOTING)]
     per_case = voters.groupby(["country", "case"], sort=False)["intervention"].nunique()
     repeated = per_case[per_case > 1]
     counts = []
@@ -2087,7 +2103,9 @@ def build(ev: Evidence) -> Narrative:
             sections.append(references)
     finally:
         natural_key.cache_clear()  # one entry per finding id: keep it for one narrative only
-    return Narrative(TITLES["document"], tuple(sections))
+    built = Narrative(TITLES["document"], tuple(sections))
+    verify.check(built, ev, f.tables())  # every stated number against its table, or CountMismatch
+    return built
 
 
 def render_markdown(narrative: Narrative, lang: str) -> str:
