@@ -851,12 +851,17 @@ def _all_files(directory: Path) -> list[Path]:
 
 def _validate_data(data_dir: Path) -> None:
     """Check the data against the contract before anything runs; the report names every problem."""
-    from synergies.load import DataError, load_evidence
+    import importlib
 
+    load = importlib.import_module("synergies.load")  # sys.modules first: tests stand one in
     try:
-        load_evidence(data_dir)
-    except DataError as error:
+        evidence = load.load_evidence(data_dir)
+    except load.DataError as error:
         raise RunError(f"{error}\nNo notebook was run; the previous outputs are unchanged.") from None
+    warning_lines = getattr(load, "warning_lines", None)
+    if warning_lines is not None:
+        for line in warning_lines(getattr(evidence, "warnings", [])):
+            _tell(line)
 
 
 def _check_parameters(notebooks: list[Notebook]) -> None:
