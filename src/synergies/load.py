@@ -928,6 +928,14 @@ def _short_rows(text: str, frame: pd.DataFrame, problems: list[Problem]) -> list
     return kept
 
 
+def _without_consequences_of_short_rows(problems: list[Problem]) -> list[Problem]:
+    """Drop the other problems of a row reported as short: its values sit in the wrong columns."""
+    short = {(p.file, p.row) for p in problems if p.kind == "field count"}
+    if not short:
+        return problems
+    return [p for p in problems if p.kind == "field count" or (p.file, p.row) not in short]
+
+
 def _physical_lines(text: str) -> list[str]:
     """The text's lines with their endings (LF, CRLF or CR), as the csv module counts them."""
     return [line for line in re.split(r"(?<=\n)|(?<=\r)(?!\n)", text) if line]
@@ -997,7 +1005,7 @@ def load_evidence(data_dir: str | Path) -> Evidence:
             )
             continue
         tables[spec.name] = frame
-    problems += _check_keys(tables)
+    problems = _without_consequences_of_short_rows(problems + _check_keys(tables))
     if problems:
         raise DataError(data_dir, problems, warnings)
     evidence = _assemble(data_dir, tables)
