@@ -10,7 +10,9 @@ Names, for a published directory T (e.g. `outputs/`) in its parent P, with a run
 - `P/.T.staging-X/`   the new tree while it is built (hidden, git-ignored);
 - `P/.T.old-X/`       the previous tree, set aside during the swap;
 - `P/.T.publish.json` the journal of a swap in progress (beside the output directory only);
-- `P/.T.lock`         the lock file (an empty file; the lock is the kernel's, released on exit);
+- `TMP/synergies-locks/T-HASH.lock` the lock file of T (HASH from T's real path; an empty file
+  in the system temporary directory, so that nothing is left beside the outputs; the lock is
+  the kernel's and is released however the process ends);
 - `T/.synergies-outputs` the marker saying the tree was published by this runner.
 
 A publish goes through these states; `recover` (run at the start of every run, under the lock)
@@ -40,11 +42,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import json
 import os
 import shutil
 import stat
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,9 +76,25 @@ def journal_path(output_dir: Path) -> Path:
     return output_dir.with_name(f".{output_dir.name}.publish.json")
 
 
+LOCK_DIRECTORY = "synergies-locks"
+
+
 def lock_path(target: Path) -> Path:
-    """The lock file of a published directory (beside it)."""
-    return target.with_name(f".{target.name}.lock")
+    """The lock file of a published directory: one per real path, in the system temporary directory.
+
+    Not beside the directory, where it would be a file the run leaves outside its outputs, and
+    not inside it, since the directory is replaced by a rename (a lock on a replaced file
+    would lock nothing). The directory is world-writable and sticky, as /tmp itself.
+    """
+    real = os.path.realpath(target)
+    digest = hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    directory = Path(tempfile.gettempdir()) / LOCK_DIRECTORY
+    if not directory.is_dir():
+        with contextlib.suppress(FileExistsError):
+            directory.mkdir(mode=0o777)
+        with contextlib.suppress(OSError):
+            directory.chmod(0o1777)
+    return directory / f"{Path(real).name[:40]}-{digest}.lock"
 
 
 def real_target(target: Path) -> Path:

@@ -1022,7 +1022,15 @@ class _Staging:
                 f"Could not publish the new outputs ({error}) nor put the previous ones back "
                 f"({second}). The previous outputs are in {kept or 'place'}."
             ) from None
-        raise RunError(f"Could not publish the new outputs ({error}); the previous outputs are unchanged.")
+        hint = ""
+        if error.errno == errno.EBUSY:
+            hint = (
+                " The output directory is probably a mount point (a Docker volume): use a "
+                "directory inside it, e.g. --output-dir VOLUME/outputs."
+            )
+        raise RunError(
+            f"Could not publish the new outputs ({error}); the previous outputs are unchanged.{hint}"
+        )
 
     def clean_up(self) -> None:
         """Remove whatever staging or set-aside directory is left."""
