@@ -4,7 +4,8 @@ Usage: .venv/bin/python scripts/fault_inject.py [--workdir DIR] [--delays 0,1,2,
 
 On a throw-away project (the tiny notebooks of tests/fixtures/runner, figures in their own
 directory so that a publish swaps two trees), for every named step of a run (the runner's
-`_step` seam, SYNERGIES_CRASH_AT) and for kills a fixed time after the first kernel started (inside a notebook):
+`_step` seam, SYNERGIES_CRASH_AT) and for kills a fixed time after the first kernel started
+(inside a notebook):
 
 1. restore the project as published by a clean run of data version 1, write version 2;
 2. run with the kill; the process must die by SIGKILL;
