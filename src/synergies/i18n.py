@@ -189,10 +189,11 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "note_verdict_rule": {
         "en": "A verdict needs at least {threshold} of the findings with a discernible direction to agree "
-        "(Boon and Thomson's effect direction rule); otherwise it is conflicting (◄►). Findings of "
+        "(Hilton Boon and Thomson's effect direction rule); otherwise it is conflicting (◄►). Findings of "
         "ambiguous desirability (?) cannot vote. Counts: ▲ beneficial, ▼ adverse, ◆ no change, ? unclear.",
         "es": "Un veredicto exige que al menos el {threshold} de los hallazgos con dirección discernible "
-        "coincida (regla de dirección del efecto de Boon y Thomson); si no, es contradictorio (◄►). Los "
+        "coincida (regla de dirección del efecto de Hilton Boon y Thomson); si no, es contradictorio "
+        "(◄►). Los "
         "hallazgos de deseabilidad ambigua (?) no votan. Conteos: ▲ beneficioso, ▼ adverso, ◆ sin cambio, "
         "? incierto.",
     },
