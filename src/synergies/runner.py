@@ -183,12 +183,7 @@ def parse_options(argv: Sequence[str] | None = None) -> Options:
     if args.lang not in LANGUAGES:
         parser.error(f"--lang must be {' or '.join(LANGUAGES)}, not {args.lang!r}")
     output_dir = _absolute(args.output_dir)
-    if args.figures_dir is not None:
-        figures_dir = _absolute(args.figures_dir)
-    elif output_dir == config.OUTPUTS_DIR:
-        figures_dir = config.FIGURES_DIR
-    else:
-        figures_dir = output_dir / "figures"
+    figures_dir = _absolute(str(config.figures_location(output_dir, args.figures_dir or "")))
     return Options(
         data_dir=_absolute(args.data_dir),
         output_dir=output_dir,
