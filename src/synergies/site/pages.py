@@ -1,0 +1,435 @@
+"""The report site of one output directory: index, chapter headers, narrative and findings pages.
+
+`html/` of an output directory holds one page per notebook (rendered by the runner through
+`chapter_page`) and three pages built here from the data (`build`): `index.html` (what the data
+are, what the analysis found, the headline figure, the chapters), `narrative.html` (the
+narrative, each citation a link) and `findings.html` (the rows citations point at; large data
+continue on `findings-2.html` ...). Every page is in one language, loads nothing from the
+network and links only to files of the site, so it reads the same opened from disk.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import html
+import json
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from synergies import config, i18n
+from synergies.load import Evidence
+from synergies.narrative import Ref
+from synergies.site import citations
+from synergies.site.names import FINDINGS, INDEX, NARRATIVE
+from synergies.site.tables import for_people
+from synergies.site.translate import gettext
+
+TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "html_template" / "site"
+# Findings rows per page: a citation's link jumps to its row, so no page is paged by script.
+FINDINGS_PER_PAGE = 2000
+HEADLINE_FIGURE = "effect-directions"
+SITE_NAME = "Rural synergies evidence synthesis"
+_BOLD_LEAD = re.compile(r"^\*\*[^*]+\*\*\s*")
+
+
+# ------------------------------------------------------------------ chapters
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One notebook as a chapter of the site: its page, title and one-line summary (in English)."""
+
+    stem: str
+    title: str
+    summary: str
+
+    @property
+    def page(self) -> str:
+        """The chapter's file name in `html/`."""
+        return f"{self.stem}.html"
+
+
+def _markdown_sources(nb: Any) -> list[str]:
+    cells = nb["cells"] if isinstance(nb, dict) else nb.cells
+    out = []
+    for cell in cells:
+        if cell["cell_type"] == "markdown":
+            source = cell["source"]
+            out.append("".join(source) if isinstance(source, list) else source)
+    return out
+
+
+def _chapter_of(stem: str, nb: Any) -> Chapter:
+    """A chapter's title (the first `# ` heading) and summary (first sentence of the next cell)."""
+    texts = _markdown_sources(nb)
+    title, summary = stem, ""
+    for index, text in enumerate(texts):
+        if text.startswith("# "):
+            title = text[2:].strip().splitlines()[0]
+            summary = texts[index + 1] if index + 1 < len(texts) else ""
+            break
+    return Chapter(stem, title, summary)
+
+
+@functools.cache
+def _chapters_cached(notebooks_dir: str, stamp: tuple[tuple[str, int], ...]) -> tuple[Chapter, ...]:
+    out = []
+    for name, _ in stamp:
+        path = Path(notebooks_dir) / name
+        out.append(_chapter_of(path.stem, json.loads(path.read_text(encoding="utf-8"))))
+    return tuple(out)
+
+
+def chapters(notebooks_dir: str | Path = config.NOTEBOOKS_DIR) -> tuple[Chapter, ...]:
+    """The chapters of the site: the `NN-*.ipynb` notebooks of `notebooks_dir`, in order."""
+    paths = sorted(Path(notebooks_dir).glob("[0-9][0-9]*-*.ipynb"))
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in paths)
+    return _chapters_cached(str(notebooks_dir), stamp)
+
+
+def _first_sentence(markdown: str) -> str:
+    """The first sentence of a paragraph, without a bold lead-in such as **What it does.**"""
+    text = _BOLD_LEAD.sub("", markdown.strip().split("\n\n")[0])
+    match = re.search(r"(?<=[.!?])\s", text)
+    return text[: match.start()] if match else text
+
+
+def chapter_title(chapter: Chapter, lang: str) -> str:
+    """A chapter's title in `lang`."""
+    return gettext(chapter.title, lang)
+
+
+def chapter_summary(chapter: Chapter, lang: str) -> str:
+    """A chapter's one line in `lang`, as HTML (Markdown code spans rendered)."""
+    sentence = _first_sentence(gettext(chapter.summary, lang)) if chapter.summary else ""
+    return _inline_markdown(sentence)
+
+
+def _inline_markdown(text: str) -> str:
+    rendered = str(citations._MARKDOWN(text)).strip()
+    return re.sub(r"^<p>(.*)</p>$", r"\1", rendered, flags=re.S)
+
+
+def translate_notebook(nb: Any, lang: str) -> Any:
+    """A copy of an executed notebook whose Markdown cells are in `lang` (catalogue, keyed by English)."""
+    out = copy.deepcopy(nb)
+    for cell in out.cells:
+        if cell.cell_type == "markdown":
+            cell.source = gettext(cell.source, lang)
+    return out
+
+
+# ------------------------------------------------------------------ shared page parts
+
+
+@functools.cache
+def _template_text(name: str) -> str:
+    return (TEMPLATE_DIR / name).read_text(encoding="utf-8")
+
+
+def site_name(lang: str) -> str:
+    """The site's name in `lang`."""
+    return gettext(SITE_NAME, lang)
+
+
+def nav_html(lang: str, chapter_list: Sequence[Chapter], current: str | None) -> str:
+    """The header of every page: the index, the narrative, the findings, previous and next chapter."""
+    links = [f'<a class="site-name" href="{INDEX}">{html.escape(site_name(lang))}</a>']
+    links.append(f'<a href="{NARRATIVE}">{html.escape(gettext("Narrative", lang))}</a>')
+    links.append(f'<a href="{FINDINGS}">{html.escape(gettext("Findings", lang))}</a>')
+    pager = []
+    stems = [c.stem for c in chapter_list]
+    if current in stems:
+        at = stems.index(current)
+        if at > 0:
+            before = chapter_list[at - 1]
+            label = gettext("Previous: {title}", lang).format(title=chapter_title(before, lang))
+            pager.append(f'<a rel="prev" href="{before.page}">← {html.escape(label)}</a>')
+        if at + 1 < len(chapter_list):
+            after = chapter_list[at + 1]
+            label = gettext("Next: {title}", lang).format(title=chapter_title(after, lang))
+            pager.append(f'<a rel="next" href="{after.page}">{html.escape(label)} →</a>')
+    nav_label = html.escape(gettext("Report navigation", lang))
+    pager_html = f'<span class="pager">{"".join(pager)}</span>' if pager else ""
+    nav = f'<nav aria-label="{nav_label}">{" ".join(links)}</nav>'
+    return f'<header class="site-header">{nav}{pager_html}</header>'
+
+
+def css() -> str:
+    """The site's style sheet, inlined in every page."""
+    return _template_text("site.css")
+
+
+# DataTables' interface words, in English; the catalogue translates them.
+DATATABLE_WORDS = {
+    "search": "Search:",
+    "info": "Rows _START_ to _END_ of _TOTAL_",
+    "infoEmpty": "No rows",
+    "infoFiltered": "(filtered from _MAX_ rows)",
+    "lengthMenu": "Show _MENU_ rows",
+    "zeroRecords": "No matching rows",
+    "emptyTable": "No rows",
+}
+DATATABLE_PAGER = {"first": "First", "last": "Last", "next": "Next", "previous": "Previous"}
+
+
+@functools.cache
+def _datatables_bundle() -> str:
+    """itables' DataTables bundle as inline HTML (JavaScript and CSS in base64, no network)."""
+    import itables
+    from itables.javascript import generate_init_offline_itables_html
+
+    bundle = Path(itables.__file__).parent / "html" / "dt_bundle.js"
+    return generate_init_offline_itables_html(bundle)
+
+
+def datatables_scripts(lang: str) -> str:
+    """Scripts that make every `table.synergies-datatable` sortable and searchable, offline."""
+    from itables.javascript import _itables_underscore_version
+
+    language = {key: gettext(value, lang) for key, value in DATATABLE_WORDS.items()}
+    language["paginate"] = {key: gettext(value, lang) for key, value in DATATABLE_PAGER.items()}
+    options = {"language": language, "pageLength": 15, "autoWidth": False, "order": []}
+    init = (
+        '<script type="module">\n(async () => {\n'
+        f"  const {{ ITable }} = await window.{_itables_underscore_version()};\n"
+        '  document.querySelectorAll("table.synergies-datatable:not(.dataTable)").forEach(t => '
+        f"new ITable(t, {json.dumps(options, ensure_ascii=False, sort_keys=True)}));\n"
+        "})();\n</script>"
+    )
+    return _datatables_bundle() + "\n" + init
+
+
+def chapter_page(nb: Any, stem: str, lang: str, notebooks_dir: str | Path) -> tuple[Any, str, dict[str, str]]:
+    """What the runner needs to render one notebook as a chapter page in `lang`.
+
+    Returns the notebook with its Markdown in `lang`, the page title, and the template globals
+    (`synergies_nav`, `synergies_css`, `synergies_scripts`) the report template prints.
+    """
+    i18n.check_lang(lang)
+    chapter_list = chapters(notebooks_dir)
+    this = next((c for c in chapter_list if c.stem == stem), None) or _chapter_of(stem, nb)
+    translated = translate_notebook(nb, lang)
+    needs_tables = "synergies-datatable" in json.dumps([c.get("outputs", []) for c in nb.cells])
+    page_globals = {
+        "synergies_nav": nav_html(lang, chapter_list, stem),
+        "synergies_css": css(),
+        "synergies_scripts": datatables_scripts(lang) if needs_tables else "",
+    }
+    return translated, f"{chapter_title(this, lang)} · {site_name(lang)}", page_globals
+
+
+# ------------------------------------------------------------------ site pages
+
+
+@dataclass(frozen=True)
+class _Places:
+    """Where findings rows are, so a citation can link to the page that holds its row."""
+
+    finding_page: dict[str, str]
+
+    def page_of(self, ref: Ref) -> str:
+        if ref.file == "findings.csv":
+            return self.finding_page.get(ref.key[0], FINDINGS)
+        return FINDINGS
+
+
+def _findings_pages(ev: Evidence) -> list[tuple[str, list[str]]]:
+    """(page name, finding ids) in data order, FINDINGS_PER_PAGE ids a page."""
+    ids = ev.findings["finding_id"].astype(str).tolist()
+    pages = []
+    for start in range(0, max(len(ids), 1), FINDINGS_PER_PAGE):
+        name = FINDINGS if start == 0 else f"findings-{start // FINDINGS_PER_PAGE + 1}.html"
+        pages.append((name, ids[start : start + FINDINGS_PER_PAGE]))
+    return pages
+
+
+def _render_page(lang: str, title: str, body: str, nav: str, scripts: str = "") -> str:
+    template = jinja2.Environment(autoescape=True).from_string(_template_text("page.html.j2"))
+    return (
+        template.render(
+            lang=lang,
+            title=title,
+            site_name=site_name(lang),
+            css=css(),
+            nav=nav,
+            body=body,
+            scripts=scripts,
+        ).rstrip()
+        + "\n"
+    )
+
+
+def _row_table(frame: Any, ev: Evidence, lang: str, ids: list[str], caption: str) -> str:
+    """A people's table whose rows carry the anchors citations link to."""
+    table = for_people(frame, ev, lang, caption=caption)
+    return table.html(row_ids=ids)
+
+
+def _findings_body(ev: Evidence, lang: str, ids: list[str], first: bool, pages: list[str]) -> str:
+    parts = []
+    if first:
+        parts.append(f"<p>{html.escape(gettext(FINDINGS_INTRO, lang))}</p>")
+    if len(pages) > 1:
+        links = " ".join(f'<a href="{p}">{i + 1}</a>' for i, p in enumerate(pages))
+        parts.append(f"<p>{html.escape(gettext('Pages of findings:', lang))} {links}</p>")
+    findings = ev.findings[ev.findings["finding_id"].astype(str).isin(set(ids))]
+    shown = [c for c in FINDINGS_COLUMNS if c in findings.columns]
+    parts.append(
+        _row_table(
+            findings[shown],
+            ev,
+            lang,
+            [citations.anchor(Ref("findings.csv", (str(i),))) for i in findings["finding_id"]],
+            gettext("Findings", lang) + " (findings.csv)",
+        )
+    )
+    if not first:
+        return "\n".join(parts)
+    extra = [
+        ("cases.csv", ev.cases, ("country", "case"), "Cases"),
+        ("programmes.csv", ev.programmes, ("country", "programme"), "Programmes"),
+        ("institutional.csv", ev.institutional, ("country", "case", "factor"), "Institutional analysis"),
+        ("domains.csv", ev.domains, ("domain",), "Domains"),
+        ("sources.csv", ev.sources, ("source_id",), "Sources"),
+    ]
+    for file, frame, key, caption in extra:
+        if frame is None or frame.empty:
+            continue
+        keys = frame[list(key)].astype(str).itertuples(index=False)
+        anchors = [citations.anchor(Ref(file, tuple(values))) for values in keys]
+        parts.append(_row_table(frame, ev, lang, anchors, f"{gettext(caption, lang)} ({file})"))
+    return "\n".join(parts)
+
+
+FINDINGS_INTRO = (
+    "The rows of the data that the narrative's citations point at, as coded from the sources. "
+    "Each citation links to its row here."
+)
+FINDINGS_COLUMNS = (
+    "finding_id",
+    "country",
+    "case",
+    "intervention",
+    "arm",
+    "domain",
+    "outcome",
+    "direction",
+    "effect",
+    "estimate",
+    "std_error",
+    "p_value",
+    "n",
+    "source_id",
+    "locator",
+    "note",
+)
+
+
+def _headline(figures_dir: Path, published_figures: Path, html_dir: Path, lang: str) -> str:
+    """The headline figure (the effect-direction heatmap, first page) as an <img> with its alt text."""
+    candidates = sorted(figures_dir.glob(f"{HEADLINE_FIGURE}*.png"))
+    if not candidates:
+        return ""
+    png = candidates[0]
+    alt_path = png.with_suffix(".alt.txt")
+    alt = gettext("Headline figure", lang)
+    if alt_path.is_file():
+        alt = alt_path.read_text(encoding="utf-8").strip()
+    src = Path(os.path.relpath(published_figures / png.name, html_dir)).as_posix()
+    caption = gettext("Effect directions by intervention arm and outcome", lang)
+    return (
+        f'<figure class="headline"><img src="{html.escape(src)}" alt="{html.escape(alt)}">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )
+
+
+def _index_body(
+    ev: Evidence,
+    built: Any,
+    lang: str,
+    places: _Places,
+    chapter_list: Sequence[Chapter],
+    headline: str,
+    data_name: str,
+) -> str:
+    files = ", ".join(sorted(ev.given))
+    data_line = gettext("Data: {name} ({files}).", lang).format(name=data_name, files=files)
+    found_heading = html.escape(gettext("What the analysis found", lang))
+    parts = [f"<p>{html.escape(data_line)}</p>", f"<h2>{found_heading}</h2>"]
+    overview = built.section("overview").paragraphs[0].sentences[:2]
+    found = list(overview)
+    try:
+        comparison = built.section("comparison")
+        found += list(comparison.paragraphs[0].sentences[:1])
+    except StopIteration:
+        pass
+    parts.append(citations.sentences_html(found, lang, places.page_of))
+    more = gettext("The whole narrative, every sentence with the rows it rests on", lang)
+    parts.append(f'<p><a href="{NARRATIVE}">{html.escape(more)}</a></p>')
+    parts.append(headline)
+    parts.append(f'<h2>{html.escape(gettext("Chapters", lang))}</h2><dl class="chapters">')
+    for chapter in chapter_list:
+        parts.append(
+            f'<dt><a href="{chapter.page}">{html.escape(chapter_title(chapter, lang))}</a></dt>'
+            f"<dd>{chapter_summary(chapter, lang)}</dd>"
+        )
+    parts.append(
+        f'<dt><a href="{NARRATIVE}">{html.escape(gettext("Narrative", lang))}</a></dt>'
+        f"<dd>{html.escape(gettext('The country comparison, generated from the data.', lang))}</dd>"
+        f'<dt><a href="{FINDINGS}">{html.escape(gettext("Findings", lang))}</a></dt>'
+        f"<dd>{html.escape(gettext(FINDINGS_INTRO, lang))}</dd></dl>"
+    )
+    return "\n".join(parts)
+
+
+def build(
+    ev: Evidence,
+    html_dir: Path,
+    figures_dir: Path,
+    lang: str,
+    *,
+    published_html: Path | None = None,
+    published_figures: Path | None = None,
+    notebooks_dir: str | Path = config.NOTEBOOKS_DIR,
+    data_name: str = "",
+) -> list[Path]:
+    """Write index.html, narrative.html and findings*.html of `ev` into `html_dir`; return them.
+
+    `figures_dir` is where the figures are now (a staging directory during a run);
+    `published_html` / `published_figures` are where pages and figures will be read from, so
+    the index links the headline figure where it ends up.
+    """
+    from synergies import narrative
+
+    i18n.check_lang(lang)
+    html_dir.mkdir(parents=True, exist_ok=True)
+    built = narrative.build(ev)
+    pages = _findings_pages(ev)
+    places = _Places({i: name for name, ids in pages for i in ids})
+    chapter_list = chapters(notebooks_dir)
+    written = []
+
+    def write(name: str, text: str) -> None:
+        path = html_dir / name
+        path.write_text(text, encoding="utf-8", newline="\n")
+        written.append(path)
+
+    headline = _headline(figures_dir, published_figures or figures_dir, published_html or html_dir, lang)
+    index = _index_body(ev, built, lang, places, chapter_list, headline, data_name or ev.data_dir.name)
+    write(INDEX, _render_page(lang, site_name(lang), index, nav_html(lang, chapter_list, None)))
+    body = citations.narrative_html(built, lang, places.page_of)
+    write(NARRATIVE, _render_page(lang, built.title[lang], body, nav_html(lang, chapter_list, None)))
+    names = [name for name, _ in pages]
+    for number, (name, ids) in enumerate(pages):
+        body = _findings_body(ev, lang, ids, number == 0, names)
+        title = gettext("Findings", lang) + (f" ({number + 1})" if number else "")
+        write(name, _render_page(lang, title, body, nav_html(lang, chapter_list, None)))
+    return written
