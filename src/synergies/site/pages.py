@@ -251,7 +251,7 @@ def _findings_pages(ev: Evidence) -> list[tuple[str, list[str]]]:
     return pages
 
 
-def _render_page(lang: str, title: str, body: str, nav: str, scripts: str = "") -> str:
+def _render_page(lang: str, title: str, body: str, nav: str, scripts: str = "", wide: bool = False) -> str:
     template = jinja2.Environment(autoescape=True).from_string(_template_text("page.html.j2"))
     return (
         template.render(
@@ -262,6 +262,7 @@ def _render_page(lang: str, title: str, body: str, nav: str, scripts: str = "") 
             nav=nav,
             body=body,
             scripts=scripts,
+            wide=wide,
         ).rstrip()
         + "\n"
     )
@@ -281,7 +282,8 @@ def _findings_body(ev: Evidence, lang: str, ids: list[str], first: bool, pages: 
         links = " ".join(f'<a href="{p}">{i + 1}</a>' for i, p in enumerate(pages))
         parts.append(f"<p>{html.escape(gettext('Pages of findings:', lang))} {links}</p>")
     findings = ev.findings[ev.findings["finding_id"].astype(str).isin(set(ids))]
-    shown = [c for c in FINDINGS_COLUMNS if c in findings.columns]
+    # columns no row fills (e.g. estimates, when the sources report directions only) are left out
+    shown = [c for c in FINDINGS_COLUMNS if c in ev.findings.columns and _filled(ev.findings[c])]
     parts.append(
         _row_table(
             findings[shown],
@@ -307,6 +309,11 @@ def _findings_body(ev: Evidence, lang: str, ids: list[str], first: bool, pages: 
         anchors = [citations.anchor(Ref(file, tuple(values))) for values in keys]
         parts.append(_row_table(frame, ev, lang, anchors, f"{gettext(caption, lang)} ({file})"))
     return "\n".join(parts)
+
+
+def _filled(column: Any) -> bool:
+    """Whether any value of a column is given (not missing, not empty)."""
+    return bool((column.notna() & (column.astype(str) != "")).any())
 
 
 FINDINGS_INTRO = (
@@ -431,5 +438,17 @@ def build(
     for number, (name, ids) in enumerate(pages):
         body = _findings_body(ev, lang, ids, number == 0, names)
         title = gettext("Findings", lang) + (f" ({number + 1})" if number else "")
-        write(name, _render_page(lang, title, body, nav_html(lang, chapter_list, None)))
+        write(name, _render_page(lang, title, body, nav_html(lang, chapter_list, None), wide=True))
     return written
+
+
+def narrative_fragment(ev: Evidence, lang: str) -> str:
+    """The narrative of `ev` in `lang` as HTML, citations linking to the findings page beside it.
+
+    Notebook 06 shows this; its rendered page sits in `html/` next to `findings.html`.
+    """
+    from synergies import narrative
+
+    built = narrative.build(ev)
+    places = _Places({i: name for name, ids in _findings_pages(ev) for i in ids})
+    return citations.narrative_html(built, lang, places.page_of)

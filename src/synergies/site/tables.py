@@ -94,6 +94,16 @@ COLUMN_LABELS: dict[str, str] = {
     "design": "Design",
     "evaluator": "Evaluator",
     "year": "Year",
+    "citation": "Citation",
+    "url": "Address (URL)",
+    "programme": "Programme",
+    "sector": "Sector",
+    "institution": "Institution",
+    "start_year": "Start year",
+    "coverage": "Coverage",
+    "target_population": "Target population",
+    "components": "Components",
+    "description": "Description",
 }
 
 # Columns whose values are effects or verdicts, words of synergies.i18n.
@@ -129,7 +139,7 @@ TEXT_COLUMNS = frozenset({"note", "statement", "locator", "design", "citation", 
 # Columns dropped from the people's view: the other language's label, shown through `outcome` etc.
 HIDDEN_COLUMNS = frozenset({"label_en", "label_es", "order"})
 P_VALUE_COLUMNS = frozenset({"p_value"})
-YEAR_COLUMNS = frozenset({"year"})
+YEAR_COLUMNS = frozenset({"year", "start_year"})
 PROPORTION_COLUMNS = frozenset({"proportion", "ci_low", "ci_high"})
 
 
@@ -180,8 +190,10 @@ class PeopleTable:
         """The table as plain HTML: a header row, no index, every value escaped.
 
         `row_ids` gives each row an id (the anchor a citation links to); such a table is never
-        paged by script, so that a link always finds its row.
+        paged by script, so that a link always finds its row. A table without columns is empty.
         """
+        if self.frame.columns.empty:
+            return ""
         classes = "synergies-table" + (" synergies-datatable" if self.sortable and row_ids is None else "")
         ident = f' id="{html.escape(table_id)}"' if table_id else ""
         head = "".join(
@@ -203,9 +215,14 @@ class PeopleTable:
         )
 
 
-def for_people(frame: pd.DataFrame, ev: Evidence, lang: str, caption: str = "") -> PeopleTable:
-    """`frame` as a reader sees it in `lang`; the frame itself (and its CSV) is left as it is."""
+def for_people(frame: pd.DataFrame | None, ev: Evidence, lang: str, caption: str = "") -> PeopleTable:
+    """`frame` as a reader sees it in `lang`; the frame itself (and its CSV) is left as it is.
+
+    An absent table (None, e.g. without institutional.csv) shows as nothing.
+    """
     i18n.check_lang(lang)
+    if frame is None:
+        return PeopleTable(pd.DataFrame(), (), caption)
     outcomes = i18n.labels(ev.outcomes, "outcome", lang)
     domains = i18n.labels(ev.domains, "domain", lang)
     factors = i18n.labels(ev.factors, "factor", lang) if ev.factors is not None else {}
