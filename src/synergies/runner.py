@@ -1159,7 +1159,7 @@ def _render_html(nb: Any, stem: str, lang: str = "en", notebooks_dir: Path = con
     """
     from nbconvert import HTMLExporter
 
-    from synergies.site.pages import chapter_page
+    from synergies.site.chapters import chapter_page
 
     nb, title, page_globals = chapter_page(nb, stem, lang, notebooks_dir)
 
@@ -1279,12 +1279,17 @@ def _assemble(plan: _Plan, staging: _Staging, options: Options) -> None:
 
 def _build_site(staging: _Staging, options: Options) -> None:
     """Write the site's index, narrative and findings pages (synergies.site.pages) into the new tree."""
-    from synergies.load import load_evidence
+    import importlib
+
+    load = importlib.import_module("synergies.load")  # the module in sys.modules (tests use a stand-in)
+    evidence = load.load_evidence(options.data_dir)
+    if not isinstance(evidence, getattr(load, "Evidence", ())):
+        return  # notebooks run on data that are not a contract directory: chapter pages only
     from synergies.site import pages
 
     try:
         pages.build(
-            load_evidence(options.data_dir),
+            evidence,
             staging.output / "html",
             staging.figures,
             options.lang,

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from synergies import i18n
-from synergies.load import Evidence
 from synergies.site.translate import gettext
+
+if TYPE_CHECKING:
+    from synergies.load import Evidence
 
 # Rows a reader takes in at a glance; longer tables get search, sorting and pages.
 SCREENFUL_ROWS = 15
