@@ -19,7 +19,7 @@ from typing import Any
 import mistune
 
 from synergies import config, i18n
-from synergies.site.names import FINDINGS, INDEX, NARRATIVE
+from synergies.site.names import FINDINGS, INDEX, NARRATIVE, SCREENFUL_ROWS
 from synergies.site.translate import gettext
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "html_template" / "site"
@@ -89,7 +89,8 @@ def _first_sentence(markdown: str) -> str:
 
 def chapter_title(chapter: Chapter, lang: str) -> str:
     """A chapter's title in `lang`."""
-    return gettext(chapter.title, lang)
+    heading = gettext(f"# {chapter.title}", lang)  # the catalogue holds the heading cell as written
+    return heading[2:].strip() if heading.startswith("# ") else heading
 
 
 def chapter_summary(chapter: Chapter, lang: str) -> str:
@@ -183,7 +184,13 @@ def datatables_scripts(lang: str) -> str:
 
     language = {key: gettext(value, lang) for key, value in DATATABLE_WORDS.items()}
     language["paginate"] = {key: gettext(value, lang) for key, value in DATATABLE_PAGER.items()}
-    options = {"language": language, "pageLength": 15, "autoWidth": False, "order": []}
+    options = {
+        "language": language,
+        "pageLength": SCREENFUL_ROWS,
+        "lengthMenu": [SCREENFUL_ROWS, 50, 100, 500],
+        "autoWidth": False,
+        "order": [],
+    }
     init = (
         '<script type="module">\n(async () => {\n'
         f"  const {{ ITable }} = await window.{_itables_underscore_version()};\n"

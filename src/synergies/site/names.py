@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 INDEX, NARRATIVE, FINDINGS = "index.html", "narrative.html", "findings.html"
+# Rows a reader takes in at a glance; a longer table gets search, sorting and pages of this length.
+SCREENFUL_ROWS = 20
 _FINDINGS_PAGE = re.compile(r"^findings(-\d+)?\.html$")
 
 

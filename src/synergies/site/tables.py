@@ -18,13 +18,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from synergies import i18n
+from synergies.site.names import SCREENFUL_ROWS
 from synergies.site.translate import gettext
 
 if TYPE_CHECKING:
     from synergies.load import Evidence
 
-# Rows a reader takes in at a glance; longer tables get search, sorting and pages.
-SCREENFUL_ROWS = 15
 
 # English label of every column the analysis tables have; the catalogue translates them.
 COLUMN_LABELS: dict[str, str] = {
@@ -180,6 +179,13 @@ class PeopleTable:
     frame: pd.DataFrame
     text_columns: tuple[str, ...]
     caption: str = ""
+    number_columns: tuple[str, ...] = ()
+
+    def _class(self, column: str) -> str:
+        """The cell class of a column: wrapped text, right-aligned number, or none."""
+        if column in self.text_columns:
+            return "text"
+        return "num" if column in self.number_columns else ""
 
     def _repr_html_(self) -> str:
         return self.html()
@@ -200,14 +206,13 @@ class PeopleTable:
         classes = "synergies-table" + (" synergies-datatable" if self.sortable and row_ids is None else "")
         ident = f' id="{html.escape(table_id)}"' if table_id else ""
         head = "".join(
-            f'<th class="{"text" if c in self.text_columns else ""}" scope="col">{html.escape(str(c))}</th>'
-            for c in self.frame.columns
+            f'<th class="{self._class(c)}" scope="col">{html.escape(str(c))}</th>' for c in self.frame.columns
         )
         rows = []
         for number, values in enumerate(self.frame.itertuples(index=False)):
             row_id = f' id="{html.escape(row_ids[number])}"' if row_ids is not None else ""
             cells = "".join(
-                f'<td class="{"text" if c in self.text_columns else ""}">{html.escape(str(v))}</td>'
+                f'<td class="{self._class(c)}">{html.escape(str(v))}</td>'
                 for c, v in zip(self.frame.columns, values, strict=True)
             )
             rows.append(f"<tr{row_id}>{cells}</tr>")
@@ -232,6 +237,7 @@ def for_people(frame: pd.DataFrame | None, ev: Evidence, lang: str, caption: str
     countries = _country_names(lang)
     shown: dict[str, list[str]] = {}
     text_columns: list[str] = []
+    number_columns: list[str] = []
     for column in frame.columns:
         if column in HIDDEN_COLUMNS:
             continue
@@ -265,5 +271,11 @@ def for_people(frame: pd.DataFrame | None, ev: Evidence, lang: str, caption: str
             out = [number(v, lang, 3) for v in values]
         else:
             out = ["" if v is None or pd.isna(v) else str(v) for v in values]
+        if (
+            column not in YEAR_COLUMNS
+            and pd.api.types.is_numeric_dtype(values)
+            and not pd.api.types.is_bool_dtype(values)
+        ):
+            number_columns.append(label)
         shown[label] = out
-    return PeopleTable(pd.DataFrame(shown), tuple(text_columns), caption)
+    return PeopleTable(pd.DataFrame(shown), tuple(text_columns), caption, tuple(number_columns))
