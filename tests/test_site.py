@@ -34,7 +34,7 @@ def test_every_markdown_cell_has_a_spanish_translation(path: Path) -> None:
 def test_every_page_word_and_table_label_has_a_spanish_translation() -> None:
     words = set(tables.COLUMN_LABELS.values()) | set(tables.KEY_WORDS.values())
     words |= set(chapters.DATATABLE_WORDS.values()) | set(chapters.DATATABLE_PAGER.values())
-    words |= {chapters.SITE_NAME, pages.FINDINGS_INTRO, "yes", "no"}
+    words |= {chapters.SITE_NAME, pages.FINDINGS_INTRO, pages.NOT_ALL_LISTED, "yes", "no"}
     for source in SITE_SOURCES:  # every literal the site passes to gettext
         words |= {
             m.encode().decode("unicode_escape") for m in LITERAL.findall(source.read_text(encoding="utf-8"))
@@ -150,3 +150,17 @@ def test_chapter_page_is_spanish_and_loads_nothing_from_the_network() -> None:
     )
     assert "mathjax" not in page.lower() and "require.js" not in page.lower()
     assert "$5 and $6" in page
+
+
+def test_very_many_findings_are_listed_up_to_a_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ev = load_evidence(write_synthetic(tmp_path / "data", n_findings=120))
+    monkeypatch.setattr(pages, "FINDINGS_PER_PAGE", 50)
+    monkeypatch.setattr(pages, "MAX_LISTED_FINDINGS", 60)
+    written = pages.build(ev, tmp_path / "html", tmp_path / "figures", "es")
+    names = sorted(p.name for p in written)
+    assert names == ["findings-2.html", "findings.html", "index.html", "narrative.html"]
+    first = (tmp_path / "html" / "findings.html").read_text(encoding="utf-8")
+    assert "los primeros 60 de 120 hallazgos" in first
+    narrative_page = (tmp_path / "html" / "narrative.html").read_text(encoding="utf-8")
+    unlisted = ev.findings["finding_id"].iloc[-1]
+    assert f"#{unlisted}" not in narrative_page

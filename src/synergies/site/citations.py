@@ -43,11 +43,15 @@ def href(page: str, ident: str) -> str:
     return f"{page}#{quote(ident, safe=':/')}"
 
 
-PageOf = Callable[[Ref], str]
+PageOf = Callable[[Ref], "str | None"]
 
 
 def _link(page_of: PageOf, ref: Ref, text: str) -> str:
-    return f'<a class="cite" href="{html.escape(href(page_of(ref), anchor(ref)))}">{text}</a>'
+    """`text` as a link to the row of `ref`, or as it is when no page lists that row."""
+    page = page_of(ref)
+    if page is None:
+        return text
+    return f'<a class="cite" href="{html.escape(href(page, anchor(ref)))}">{text}</a>'
 
 
 def citation_html(refs: Sequence[Ref], lang: str, page_of: PageOf) -> str:

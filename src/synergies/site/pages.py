@@ -21,7 +21,7 @@ import jinja2
 
 from synergies import config, i18n
 from synergies.narrative import Ref
-from synergies.site import citations
+from synergies.site import citations, tables
 from synergies.site.chapters import (
     Chapter,
     chapter_summary,
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from synergies.load import Evidence
 # Findings rows per page: a citation's link jumps to its row, so no page is paged by script.
 FINDINGS_PER_PAGE = 2000
+# Findings listed in all: beyond, the pages would weigh hundreds of megabytes.
+MAX_LISTED_FINDINGS = 20_000
 HEADLINE_FIGURE = "effect-directions"
 
 
@@ -52,15 +54,16 @@ class _Places:
 
     finding_page: dict[str, str]
 
-    def page_of(self, ref: Ref) -> str:
+    def page_of(self, ref: Ref) -> str | None:
+        """The page holding the row `ref` names; None for a finding too far down to be listed."""
         if ref.file == "findings.csv":
-            return self.finding_page.get(ref.key[0], FINDINGS)
+            return self.finding_page.get(ref.key[0])
         return FINDINGS
 
 
 def _findings_pages(ev: Evidence) -> list[tuple[str, list[str]]]:
-    """(page name, finding ids) in data order, FINDINGS_PER_PAGE ids a page."""
-    ids = ev.findings["finding_id"].astype(str).tolist()
+    """(page name, finding ids) in data order, FINDINGS_PER_PAGE ids a page, MAX_LISTED_FINDINGS in all."""
+    ids = ev.findings["finding_id"].astype(str).tolist()[:MAX_LISTED_FINDINGS]
     pages = []
     for start in range(0, max(len(ids), 1), FINDINGS_PER_PAGE):
         name = FINDINGS if start == 0 else f"findings-{start // FINDINGS_PER_PAGE + 1}.html"
@@ -69,6 +72,7 @@ def _findings_pages(ev: Evidence) -> list[tuple[str, list[str]]]:
 
 
 def _render_page(lang: str, title: str, body: str, nav: str, scripts: str = "", wide: bool = False) -> str:
+    """A site page: the shared header and style, `body` (HTML) under the heading `title`."""
     template = jinja2.Environment(autoescape=True).from_string(template_text("page.html.j2"))
     return (
         template.render(
@@ -92,9 +96,16 @@ def _row_table(frame: Any, ev: Evidence, lang: str, ids: list[str], caption: str
 
 
 def _findings_body(ev: Evidence, lang: str, ids: list[str], first: bool, pages: list[str]) -> str:
+    """One findings page: its share of the findings; the first page also the other cited files."""
     parts = []
     if first:
         parts.append(f"<p>{html.escape(gettext(FINDINGS_INTRO, lang))}</p>")
+        total = len(ev.findings)
+        if total > MAX_LISTED_FINDINGS:
+            note = gettext(NOT_ALL_LISTED, lang).format(
+                listed=tables.number(MAX_LISTED_FINDINGS, lang, 0), total=tables.number(total, lang, 0)
+            )
+            parts.append(f"<p>{html.escape(note)}</p>")
     if len(pages) > 1:
         links = " ".join(f'<a href="{p}">{i + 1}</a>' for i, p in enumerate(pages))
         parts.append(f"<p>{html.escape(gettext('Pages of findings:', lang))} {links}</p>")
@@ -133,6 +144,10 @@ def _filled(column: Any) -> bool:
     return bool((column.notna() & (column.astype(str) != "")).any())
 
 
+NOT_ALL_LISTED = (
+    "The first {listed} of {total} findings are listed here, so that the pages stay light; every finding "
+    "is in findings.csv of the data directory, and citations of the others are not links."
+)
 FINDINGS_INTRO = (
     "The rows of the data that the narrative's citations point at, as coded from the sources. "
     "Each citation links to its row here."
@@ -184,6 +199,7 @@ def _index_body(
     headline: str,
     data_name: str,
 ) -> str:
+    """The index: the data, two or three cited sentences of findings, the headline figure, the chapters."""
     files = ", ".join(sorted(ev.given))
     data_line = gettext("Data: {name} ({files}).", lang).format(name=data_name, files=files)
     found_heading = html.escape(gettext("What the analysis found", lang))
@@ -242,6 +258,7 @@ def build(
     written = []
 
     def write(name: str, text: str) -> None:
+        """Write one page (LF line ends, UTF-8) and remember it."""
         path = html_dir / name
         path.write_text(text, encoding="utf-8", newline="\n")
         written.append(path)
