@@ -17,7 +17,7 @@ from synergies.synthetic import write_synthetic
 
 SITE_SOURCES = sorted((config.ROOT / "src" / "synergies" / "site").glob("*.py"))
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
-LITERAL = re.compile(r'gettext\(\s*"((?:[^"\\]|\\.)+)"')
+LITERAL = re.compile(r'site_text\(\s*"((?:[^"\\]|\\.)+)"')
 
 
 def markdown_cells(path: Path) -> list[str]:
@@ -35,7 +35,7 @@ def test_every_page_word_and_table_label_has_a_spanish_translation() -> None:
     words = set(tables.COLUMN_LABELS.values()) | set(tables.KEY_WORDS.values())
     words |= set(chapters.DATATABLE_WORDS.values()) | set(chapters.DATATABLE_PAGER.values())
     words |= {chapters.SITE_NAME, pages.FINDINGS_INTRO, pages.NOT_ALL_LISTED, "yes", "no"}
-    for source in SITE_SOURCES:  # every literal the site passes to gettext
+    for source in SITE_SOURCES:  # every literal the site passes to site_text
         words |= {
             m.encode().decode("unicode_escape") for m in LITERAL.findall(source.read_text(encoding="utf-8"))
         }
@@ -77,8 +77,11 @@ def test_table_values_use_labels_and_language_numbers(evidence: Evidence) -> Non
     shown = tables.for_people(by_domain, evidence, "es").frame
     assert "productive" not in set(shown["Dominio"]) and "Productivo" in set(shown["Dominio"])
     assert set(shown["Veredicto"]) <= {"beneficioso", "adverso", "sin cambio", "incierto", "contradictorio"}
-    assert tables.number(1234.5, "es", 1) == "1.234,5" and tables.number(1234.5, "en", 1) == "1,234.5"
-    assert tables.number(0.125, "es", 3) == "0,125"
+    assert tables.number(12345, "es", "integer") == "12\u00a0345"
+    assert tables.number(12345, "en", "integer") == "12,345"
+    assert tables.number(0.125, "es", "p_value") == "0,125"
+    assert tables.number(0.0001, "en", "p_value") == "< 0.001"
+    assert tables.number(0.125, "en", "proportion") == "0.13"
 
 
 def test_long_text_is_whole_and_wrapped(evidence: Evidence) -> None:

@@ -20,7 +20,7 @@ import mistune
 
 from synergies import config, i18n
 from synergies.site.names import FINDINGS, INDEX, NARRATIVE, SCREENFUL_ROWS
-from synergies.site.translate import gettext
+from synergies.site.translate import site_text
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "html_template" / "site"
 SITE_NAME = "Rural synergies evidence synthesis"
@@ -89,13 +89,13 @@ def _first_sentence(markdown: str) -> str:
 
 def chapter_title(chapter: Chapter, lang: str) -> str:
     """A chapter's title in `lang`."""
-    heading = gettext(f"# {chapter.title}", lang)  # the catalogue holds the heading cell as written
+    heading = site_text(f"# {chapter.title}", lang)  # the catalogue holds the heading cell as written
     return heading[2:].strip() if heading.startswith("# ") else heading
 
 
 def chapter_summary(chapter: Chapter, lang: str) -> str:
     """A chapter's one line in `lang`, as HTML (Markdown code spans rendered)."""
-    sentence = _first_sentence(gettext(chapter.summary, lang)) if chapter.summary else ""
+    sentence = _first_sentence(site_text(chapter.summary, lang)) if chapter.summary else ""
     return _inline_markdown(sentence)
 
 
@@ -109,7 +109,7 @@ def translate_notebook(nb: Any, lang: str) -> Any:
     out = copy.deepcopy(nb)
     for cell in out.cells:
         if cell.cell_type == "markdown":
-            cell.source = gettext(cell.source, lang)
+            cell.source = site_text(cell.source, lang)
     return out
 
 
@@ -124,27 +124,27 @@ def template_text(name: str) -> str:
 
 def site_name(lang: str) -> str:
     """The site's name in `lang`."""
-    return gettext(SITE_NAME, lang)
+    return site_text(SITE_NAME, lang)
 
 
 def nav_html(lang: str, chapter_list: Sequence[Chapter], current: str | None) -> str:
     """The header of every page: the index, the narrative, the findings, previous and next chapter."""
     links = [f'<a class="site-name" href="{INDEX}">{html.escape(site_name(lang))}</a>']
-    links.append(f'<a href="{NARRATIVE}">{html.escape(gettext("Narrative", lang))}</a>')
-    links.append(f'<a href="{FINDINGS}">{html.escape(gettext("Findings", lang))}</a>')
+    links.append(f'<a href="{NARRATIVE}">{html.escape(site_text("Narrative", lang))}</a>')
+    links.append(f'<a href="{FINDINGS}">{html.escape(site_text("Findings", lang))}</a>')
     pager = []
     stems = [c.stem for c in chapter_list]
     if current in stems:
         at = stems.index(current)
         if at > 0:
             before = chapter_list[at - 1]
-            label = gettext("Previous: {title}", lang).format(title=chapter_title(before, lang))
+            label = site_text("Previous: {title}", lang).format(title=chapter_title(before, lang))
             pager.append(f'<a rel="prev" href="{before.page}">← {html.escape(label)}</a>')
         if at + 1 < len(chapter_list):
             after = chapter_list[at + 1]
-            label = gettext("Next: {title}", lang).format(title=chapter_title(after, lang))
+            label = site_text("Next: {title}", lang).format(title=chapter_title(after, lang))
             pager.append(f'<a rel="next" href="{after.page}">{html.escape(label)} →</a>')
-    nav_label = html.escape(gettext("Report navigation", lang))
+    nav_label = html.escape(site_text("Report navigation", lang))
     pager_html = f'<span class="pager">{"".join(pager)}</span>' if pager else ""
     nav = f'<nav aria-label="{nav_label}">{" ".join(links)}</nav>'
     return f'<header class="site-header">{nav}{pager_html}</header>'
@@ -182,8 +182,8 @@ def datatables_scripts(lang: str) -> str:
     """Scripts that make every `table.synergies-datatable` sortable and searchable, offline."""
     from itables.javascript import _itables_underscore_version
 
-    language = {key: gettext(value, lang) for key, value in DATATABLE_WORDS.items()}
-    language["paginate"] = {key: gettext(value, lang) for key, value in DATATABLE_PAGER.items()}
+    language = {key: site_text(value, lang) for key, value in DATATABLE_WORDS.items()}
+    language["paginate"] = {key: site_text(value, lang) for key, value in DATATABLE_PAGER.items()}
     options = {
         "language": language,
         "pageLength": SCREENFUL_ROWS,

@@ -34,7 +34,7 @@ from synergies.site.chapters import (
 )
 from synergies.site.names import FINDINGS, INDEX, NARRATIVE
 from synergies.site.tables import for_people
-from synergies.site.translate import gettext
+from synergies.site.translate import site_text
 
 if TYPE_CHECKING:
     from synergies.load import Evidence
@@ -99,16 +99,17 @@ def _findings_body(ev: Evidence, lang: str, ids: list[str], first: bool, pages: 
     """One findings page: its share of the findings; the first page also the other cited files."""
     parts = []
     if first:
-        parts.append(f"<p>{html.escape(gettext(FINDINGS_INTRO, lang))}</p>")
+        parts.append(f"<p>{html.escape(site_text(FINDINGS_INTRO, lang))}</p>")
         total = len(ev.findings)
         if total > MAX_LISTED_FINDINGS:
-            note = gettext(NOT_ALL_LISTED, lang).format(
-                listed=tables.number(MAX_LISTED_FINDINGS, lang, 0), total=tables.number(total, lang, 0)
+            note = site_text(NOT_ALL_LISTED, lang).format(
+                listed=tables.number(MAX_LISTED_FINDINGS, lang, "integer"),
+                total=tables.number(total, lang, "integer"),
             )
             parts.append(f"<p>{html.escape(note)}</p>")
     if len(pages) > 1:
         links = " ".join(f'<a href="{p}">{i + 1}</a>' for i, p in enumerate(pages))
-        parts.append(f"<p>{html.escape(gettext('Pages of findings:', lang))} {links}</p>")
+        parts.append(f"<p>{html.escape(site_text('Pages of findings:', lang))} {links}</p>")
     findings = ev.findings[ev.findings["finding_id"].astype(str).isin(set(ids))]
     # columns no row fills (e.g. estimates, when the sources report directions only) are left out
     shown = [c for c in FINDINGS_COLUMNS if c in ev.findings.columns and _filled(ev.findings[c])]
@@ -118,7 +119,7 @@ def _findings_body(ev: Evidence, lang: str, ids: list[str], first: bool, pages: 
             ev,
             lang,
             [citations.anchor(Ref("findings.csv", (str(i),))) for i in findings["finding_id"]],
-            gettext("Findings", lang) + " (findings.csv)",
+            site_text("Findings", lang) + " (findings.csv)",
         )
     )
     if not first:
@@ -135,7 +136,7 @@ def _findings_body(ev: Evidence, lang: str, ids: list[str], first: bool, pages: 
             continue
         keys = frame[list(key)].astype(str).itertuples(index=False)
         anchors = [citations.anchor(Ref(file, tuple(values))) for values in keys]
-        parts.append(_row_table(frame, ev, lang, anchors, f"{gettext(caption, lang)} ({file})"))
+        parts.append(_row_table(frame, ev, lang, anchors, f"{site_text(caption, lang)} ({file})"))
     return "\n".join(parts)
 
 
@@ -179,11 +180,11 @@ def _headline(figures_dir: Path, published_figures: Path, html_dir: Path, lang: 
         return ""
     png = candidates[0]
     alt_path = png.with_suffix(".alt.txt")
-    alt = gettext("Headline figure", lang)
+    alt = site_text("Headline figure", lang)
     if alt_path.is_file():
         alt = alt_path.read_text(encoding="utf-8").strip()
     src = Path(os.path.relpath(published_figures / png.name, html_dir)).as_posix()
-    caption = gettext("Effect directions by intervention arm and outcome", lang)
+    caption = site_text("Effect directions by intervention arm and outcome", lang)
     return (
         f'<figure class="headline"><img src="{html.escape(src)}" alt="{html.escape(alt)}">'
         f"<figcaption>{html.escape(caption)}</figcaption></figure>"
@@ -201,8 +202,8 @@ def _index_body(
 ) -> str:
     """The index: the data, two or three cited sentences of findings, the headline figure, the chapters."""
     files = ", ".join(sorted(ev.given))
-    data_line = gettext("Data: {name} ({files}).", lang).format(name=data_name, files=files)
-    found_heading = html.escape(gettext("What the analysis found", lang))
+    data_line = site_text("Data: {name} ({files}).", lang).format(name=data_name, files=files)
+    found_heading = html.escape(site_text("What the analysis found", lang))
     parts = [f"<p>{html.escape(data_line)}</p>", f"<h2>{found_heading}</h2>"]
     overview = built.section("overview").paragraphs[0].sentences[:2]
     found = list(overview)
@@ -212,20 +213,20 @@ def _index_body(
     except StopIteration:
         pass
     parts.append(citations.sentences_html(found, lang, places.page_of))
-    more = gettext("The whole narrative, every sentence with the rows it rests on", lang)
+    more = site_text("The whole narrative, every sentence with the rows it rests on", lang)
     parts.append(f'<p><a href="{NARRATIVE}">{html.escape(more)}</a></p>')
     parts.append(headline)
-    parts.append(f'<h2>{html.escape(gettext("Chapters", lang))}</h2><dl class="chapters">')
+    parts.append(f'<h2>{html.escape(site_text("Chapters", lang))}</h2><dl class="chapters">')
     for chapter in chapter_list:
         parts.append(
             f'<dt><a href="{chapter.page}">{html.escape(chapter_title(chapter, lang))}</a></dt>'
             f"<dd>{chapter_summary(chapter, lang)}</dd>"
         )
     parts.append(
-        f'<dt><a href="{NARRATIVE}">{html.escape(gettext("Narrative", lang))}</a></dt>'
-        f"<dd>{html.escape(gettext('The country comparison, generated from the data.', lang))}</dd>"
-        f'<dt><a href="{FINDINGS}">{html.escape(gettext("Findings", lang))}</a></dt>'
-        f"<dd>{html.escape(gettext(FINDINGS_INTRO, lang))}</dd></dl>"
+        f'<dt><a href="{NARRATIVE}">{html.escape(site_text("Narrative", lang))}</a></dt>'
+        f"<dd>{html.escape(site_text('The country comparison, generated from the data.', lang))}</dd>"
+        f'<dt><a href="{FINDINGS}">{html.escape(site_text("Findings", lang))}</a></dt>'
+        f"<dd>{html.escape(site_text(FINDINGS_INTRO, lang))}</dd></dl>"
     )
     return "\n".join(parts)
 
@@ -271,7 +272,7 @@ def build(
     names = [name for name, _ in pages]
     for number, (name, ids) in enumerate(pages):
         body = _findings_body(ev, lang, ids, number == 0, names)
-        title = gettext("Findings", lang) + (f" ({number + 1})" if number else "")
+        title = site_text("Findings", lang) + (f" ({number + 1})" if number else "")
         write(name, _render_page(lang, title, body, nav_html(lang, chapter_list, None), wide=True))
     return written
 

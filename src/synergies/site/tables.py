@@ -19,7 +19,7 @@ import pandas as pd
 
 from synergies import i18n
 from synergies.site.names import SCREENFUL_ROWS
-from synergies.site.translate import gettext
+from synergies.site.translate import site_text
 
 if TYPE_CHECKING:
     from synergies.load import Evidence
@@ -147,29 +147,40 @@ PROPORTION_COLUMNS = frozenset({"proportion", "ci_low", "ci_high"})
 
 def column_label(column: str, lang: str) -> str:
     """A column's heading in `lang`: its label, or the key in words when it has none."""
-    return gettext(COLUMN_LABELS.get(column, column.replace("_", " ").capitalize()), lang)
+    return site_text(COLUMN_LABELS.get(column, column.replace("_", " ").capitalize()), lang)
 
 
 def yes_no(value: bool, lang: str) -> str:
     """A boolean as a reader says it."""
-    return gettext("yes" if value else "no", lang)
+    return site_text("yes" if value else "no", lang)
 
 
-def number(value: float, lang: str, decimals: int = 2) -> str:
-    """A number by the language's rule: grouped thousands, the language's decimal sign."""
-    from babel.numbers import format_decimal
+def number(value: object, lang: str, kind: str = "decimal") -> str:
+    """A number by the language's rule (synergies.text.numbers); empty when it is missing.
 
-    if value is None or pd.isna(value):
+    `kind` is "integer", "p_value" (3 decimals, "< 0.001" below), "proportion" (2 decimals) or
+    "decimal" (at most 3 decimals, as few as the value needs).
+    """
+    from synergies.text import numbers
+
+    if value is None or value == "" or pd.isna(value):
         return ""
-    pattern = "#,##0." + "#" * decimals if decimals else "#,##0"
-    return format_decimal(value, format=pattern, locale=lang)
+    if kind == "integer":
+        return numbers.integer(lang, int(value))
+    if kind == "p_value":
+        relation, shown = numbers.p_shown(float(value))
+        text = numbers.decimal(lang, shown, numbers.P_PLACES)
+        return f"< {text}" if relation == "<" else text
+    if kind == "proportion":
+        return numbers.proportion(lang, float(value))
+    return numbers.shortest(lang, numbers.rounded(float(value), 3))
 
 
-def _country_names(lang: str) -> dict[str, str]:
-    """Country names in `lang` as the narrative writes them (unescaped)."""
-    from synergies import narrative
+def _country_name(name: str, lang: str) -> str:
+    """A country's name in `lang` (CLDR, through synergies.text.names); unknown names as written."""
+    from synergies.text import names
 
-    return narrative.COUNTRY_ES if lang == "es" else {}
+    return names.country(lang, name) if name else name
 
 
 @dataclass(frozen=True)
@@ -234,7 +245,6 @@ def for_people(frame: pd.DataFrame | None, ev: Evidence, lang: str, caption: str
     outcomes = i18n.labels(ev.outcomes, "outcome", lang)
     domains = i18n.labels(ev.domains, "domain", lang)
     factors = i18n.labels(ev.factors, "factor", lang) if ev.factors is not None else {}
-    countries = _country_names(lang)
     shown: dict[str, list[str]] = {}
     text_columns: list[str] = []
     number_columns: list[str] = []
@@ -252,23 +262,23 @@ def for_people(frame: pd.DataFrame | None, ev: Evidence, lang: str, caption: str
         elif column == "factor":
             out = [factors.get(v, v) for v in values]
         elif column == "country":
-            out = [countries.get(v, v) for v in values]
+            out = [_country_name(v, lang) for v in values]
         elif column in WORD_COLUMNS:
             out = [i18n.word(v, lang) if v else "" for v in values]
         elif column in KEY_COLUMNS:
-            out = [gettext(KEY_WORDS.get(v, str(v).replace("_", " ")), lang) if v else "" for v in values]
+            out = [site_text(KEY_WORDS.get(v, str(v).replace("_", " ")), lang) if v else "" for v in values]
         elif pd.api.types.is_bool_dtype(values):
             out = [yes_no(bool(v), lang) for v in values]
         elif column in YEAR_COLUMNS:
             out = ["" if pd.isna(v) or v == "" else str(int(float(v))) for v in values]
         elif column in P_VALUE_COLUMNS:
-            out = [number(v, lang, 3) for v in values]
+            out = [number(v, lang, "p_value") for v in values]
         elif column in PROPORTION_COLUMNS:
-            out = [number(v, lang, 2) for v in values]
+            out = [number(v, lang, "proportion") for v in values]
         elif pd.api.types.is_integer_dtype(values):
-            out = [number(v, lang, 0) for v in values]
+            out = [number(v, lang, "integer") for v in values]
         elif pd.api.types.is_float_dtype(values):
-            out = [number(v, lang, 3) for v in values]
+            out = [number(v, lang, "decimal") for v in values]
         else:
             out = ["" if v is None or pd.isna(v) else str(v) for v in values]
         if (

@@ -1,8 +1,11 @@
 """Page text in the reader's language, from gettext catalogues keyed by the English text.
 
 The notebooks, templates and table labels are written in English; a rendered page in another
-language looks each English text up in `text/locale/<lang>/LC_MESSAGES/site.po`. The catalogue
-is read with babel (no compiled `.mo` to keep in step), once per process.
+language looks each English text up in `text/locale/<lang>/LC_MESSAGES/site.po`, then in the
+package's own catalogue (`synergies.text`, domain `synergies`). The site has its own domain
+because its largest entries, the notebooks' Markdown cells, are not in Python source, where
+`make catalogues` (pybabel extract) looks, and an update would drop them as obsolete. The
+catalogue is read with babel (no compiled `.mo` to keep in step), once per process.
 """
 
 from __future__ import annotations
@@ -48,13 +51,18 @@ def has_translation(text: str, lang: str) -> bool:
     return i18n.check_lang(lang) == "en" or _key(text) in _messages(lang)
 
 
-def gettext(text: str, lang: str) -> str:
-    """`text` in `lang`; English, or a text the catalogue lacks, is returned as it is."""
+def site_text(text: str, lang: str) -> str:
+    """`text` in `lang`: from the site's catalogue, else the package's (synergies.text), else as it is."""
     if i18n.check_lang(lang) == "en":
         return text
-    return _messages(lang).get(_key(text), text)
+    found = _messages(lang).get(_key(text))
+    if found is not None:
+        return found
+    from synergies import text as package_text
+
+    return package_text.gettext(lang, text)
 
 
 def translated(text: str, lang: str, **values: object) -> str:
-    """`gettext` then `str.format(**values)`: placeholders are filled after translation."""
-    return gettext(text, lang).format(**values)
+    """`site_text` then `str.format(**values)`: placeholders are filled after translation."""
+    return site_text(text, lang).format(**values)
