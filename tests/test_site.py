@@ -167,3 +167,15 @@ def test_very_many_findings_are_listed_up_to_a_limit(tmp_path: Path, monkeypatch
     narrative_page = (tmp_path / "html" / "narrative.html").read_text(encoding="utf-8")
     unlisted = ev.findings["finding_id"].iloc[-1]
     assert f"#{unlisted}" not in narrative_page
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_page_text_speaks_to_readers_not_developers(path: Path) -> None:
+    """No module or constant names (`plots.MAX_ROWS_PER_PAGE`, `synergies.narrative`) in a page's prose."""
+    for cell in markdown_cells(path):
+        for lang in ("en", "es"):
+            shown = translate.site_text(cell, lang)
+            found = re.search(r"synergies\.\w|plots\.[A-Z_]+|aggregate\.\w", shown)
+            assert not found, (path.name, shown[:80])
+    code = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    assert not any("print(path" in source for source in code), "prints file paths into the page"
