@@ -179,3 +179,16 @@ def test_page_text_speaks_to_readers_not_developers(path: Path) -> None:
             assert not found, (path.name, shown[:80])
     code = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
     assert not any("print(path" in source for source in code), "prints file paths into the page"
+
+
+def test_index_lists_the_evidence_map_once_it_is_written(tmp_path: Path, evidence: Evidence) -> None:
+    from synergies import evidence_map
+
+    html_dir = tmp_path / "html"
+    pages.build(evidence, html_dir, config.FIGURES_DIR, "es")
+    assert f'<a href="{evidence_map.PAGE_NAME}">' not in (html_dir / "index.html").read_text(encoding="utf-8")
+    evidence_map.write_evidence_map(evidence, tmp_path, "es")
+    pages.build(evidence, html_dir, config.FIGURES_DIR, "es")
+    index = (html_dir / "index.html").read_text(encoding="utf-8")
+    entry = evidence_map.index_entry("es")
+    assert f'<a href="{entry["href"]}">{html.escape(entry["title"])}</a>' in index

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from synergies import config, i18n
+from synergies import evidence_map as evidence_map_page
 from synergies.narrative import Ref
 from synergies.site import citations, tables
 from synergies.site.chapters import (
@@ -199,8 +200,12 @@ def _index_body(
     chapter_list: Sequence[Chapter],
     headline: str,
     data_name: str,
+    evidence_map: bool = False,
 ) -> str:
-    """The index: the data, two or three cited sentences of findings, the headline figure, the chapters."""
+    """The index: the data, two or three cited sentences of findings, the headline figure, the chapters.
+
+    `evidence_map` adds the interactive evidence map (written by its notebook) to the list.
+    """
     files = ", ".join(sorted(ev.given))
     data_line = site_text("Data: {name} ({files}).", lang).format(name=data_name, files=files)
     found_heading = html.escape(site_text("What the analysis found", lang))
@@ -226,8 +231,15 @@ def _index_body(
         f'<dt><a href="{NARRATIVE}">{html.escape(site_text("Narrative", lang))}</a></dt>'
         f"<dd>{html.escape(site_text('The country comparison, generated from the data.', lang))}</dd>"
         f'<dt><a href="{FINDINGS}">{html.escape(site_text("Findings", lang))}</a></dt>'
-        f"<dd>{html.escape(site_text(FINDINGS_INTRO, lang))}</dd></dl>"
+        f"<dd>{html.escape(site_text(FINDINGS_INTRO, lang))}</dd>"
     )
+    if evidence_map:
+        entry = evidence_map_page.index_entry(lang)
+        parts.append(
+            f'<dt><a href="{entry["href"]}">{html.escape(entry["title"])}</a></dt>'
+            f"<dd>{html.escape(entry['summary'])}</dd>"
+        )
+    parts.append("</dl>")
     return "\n".join(parts)
 
 
@@ -265,7 +277,14 @@ def build(
         written.append(path)
 
     headline = _headline(figures_dir, published_figures or figures_dir, published_html or html_dir, lang)
-    index = _index_body(ev, built, lang, places, chapter_list, headline, data_name or ev.data_dir.name)
+    has_map = any(
+        (directory / evidence_map_page.PAGE_NAME).is_file()
+        for directory in (html_dir, published_html)
+        if directory is not None
+    )
+    index = _index_body(
+        ev, built, lang, places, chapter_list, headline, data_name or ev.data_dir.name, has_map
+    )
     write(INDEX, _render_page(lang, site_name(lang), index, nav_html(lang, chapter_list, None)))
     body = citations.narrative_html(built, lang, places.page_of)
     write(NARRATIVE, _render_page(lang, built.title[lang], body, nav_html(lang, chapter_list, None)))
