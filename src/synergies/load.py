@@ -108,7 +108,8 @@ class DataError(Exception):
         n = len(self.problems)
         if listed < n:
             lines.append(f"  - ... and {n - listed:,} more problems of other kinds")
-        lines.append(f"{n:,} problem{'s' if n != 1 else ''} found. Fix them and run `make validate` again.")
+        found = f"{n:,} problem{'s' if n != 1 else ''} found. Fix {'them' if n != 1 else 'it'}"
+        lines.append(f"{found} and run `make validate` again.")
         return "\n".join(lines)
 
 
