@@ -90,9 +90,11 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
         "0 means the arms met in the domain on different outcomes, so their verdicts are not a "
         "like-for-like comparison."
     ),
-    "note_omitted_outcomes": N_(
+    "note_omitted_outcomes": NN_(
+        "To keep the figure readable it shows only outcomes both arms measured; {n} outcome "
+        "measured by one arm only is listed in tables/single_vs_combined.csv.",
         "To keep the figure readable it shows only outcomes both arms measured; {n} outcomes "
-        "measured by one arm only are listed in tables/single_vs_combined.csv."
+        "measured by one arm only are listed in tables/single_vs_combined.csv.",
     ),
     "outcomes_in_common": N_("Outcomes in common"),
     "arms": N_("Arms compared"),

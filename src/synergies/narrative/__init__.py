@@ -895,7 +895,7 @@ def _change_items(f: _Facts, rows: pd.DataFrame, lang: str) -> list[str]:
         else:
             arms = tp(lang, "the interventions a change came under", "{arms}", arms=join_list(names, lang))
         change = {"increase": t(lang, "an increase"), "decrease": t(lang, "a decrease")}.get(
-            direction, t(lang, "no change")
+            direction, tp(lang, "the change in an outcome", "no change")
         )
         items.append(
             t(
