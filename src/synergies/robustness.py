@@ -169,7 +169,11 @@ def scenario_findings(ev: Evidence, scenario: Scenario) -> pd.DataFrame:
         f = f[significant(f).to_numpy()]
     if scenario.alternative:
         alternatives = _alternatives(ev)
-        swap = alternatives if scenario.alternative == "*" else {scenario.alternative: alternatives[scenario.alternative]}
+        swap = (
+            alternatives
+            if scenario.alternative == "*"
+            else {scenario.alternative: alternatives[scenario.alternative]}
+        )
         better = f["outcome"].map(swap).fillna(f["better"])
         f = f.assign(better=better, effect=derive_effect(f["direction"], better).to_numpy())
     return f.reset_index(drop=True)
@@ -254,7 +258,15 @@ def robustness_grid(ev: Evidence) -> pd.DataFrame:
                 }
             )
     table = pd.DataFrame(rows, columns=ROBUSTNESS_COLUMNS[:-1])
-    for col in ("n_beneficial", "n_adverse", "n_conflicting", "n_no_change", "n_unclear", "n_units", "n_findings"):
+    for col in (
+        "n_beneficial",
+        "n_adverse",
+        "n_conflicting",
+        "n_no_change",
+        "n_unclear",
+        "n_units",
+        "n_findings",
+    ):
         table[col] = table[col].astype("Int64")
     table["runnable"] = table["runnable"].astype(bool)
     table["counts_for_robustness"] = table["counts_for_robustness"].astype(bool)
@@ -314,7 +326,9 @@ def domain_robustness(grid: pd.DataFrame) -> pd.DataFrame:
                 "baseline_p_value": base["p_value"],
                 "n_scenarios": len(counted),
                 "n_same": int(counted["same_as_baseline"].astype(bool).sum()),
-                "changed_by": ";".join(f"{s}={v}" for s, v in zip(changed["scenario"], changed["verdict"], strict=True)),
+                "changed_by": ";".join(
+                    f"{s}={v}" for s, v in zip(changed["scenario"], changed["verdict"], strict=True)
+                ),
                 "p_min": ps.min() if len(ps) else math.nan,
                 "p_max": ps.max() if len(ps) else math.nan,
                 "not_run": ";".join(g.loc[~g["runnable"], "scenario"]),
@@ -337,9 +351,9 @@ def sources_without_nulls(ev: Evidence) -> pd.DataFrame:
     """
     f = ev.findings
     by = f.assign(source_id=f["source_id"].fillna(""), null=f["direction"].eq("no_change"))
-    table = by.groupby("source_id", sort=True).agg(n_findings=("finding_id", "size"), n_no_change=("null", "sum"))
+    table = by.groupby("source_id", sort=True).agg(
+        n_findings=("finding_id", "size"), n_no_change=("null", "sum")
+    )
     table = table.reset_index()
     table["n_no_change"] = table["n_no_change"].astype(int)
     return table[table["n_no_change"] == 0].reset_index(drop=True)
-
-
