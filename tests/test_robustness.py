@@ -81,8 +81,9 @@ def known(tmp_path: Path) -> Evidence:
 
 def test_every_scenario_gives_the_hand_counts(known: Evidence) -> None:
     grid = robustness.robustness_grid(known)
-    assert list(grid.columns[:8]) == [
-        "domain", "scenario", "scenario_group", "n_beneficial", "n_adverse", "n_conflicting", "p_value", "verdict"
+    assert list(grid.columns[:8]) == robustness.ROBUSTNESS_COLUMNS[:8] == [
+        "domain", "scenario", "scenario_group", "n_beneficial", "n_adverse", "n_conflicting",
+        "p_value", "verdict",
     ]  # fmt: skip
     assert set(grid["scenario"]) == set(KNOWN)
     for row in grid.itertuples(index=False):
@@ -106,7 +107,7 @@ def test_the_biased_comparator_never_counts_as_robustness(known: Evidence) -> No
 
 
 def test_shipped_data_hand_counts(evidence: Evidence) -> None:
-    """Food security: FEST + UNIDOS (severe food insecurity down, mild up) and PPP (moderate down, mild up)."""
+    """Food security: FEST + UNIDOS (severe food insecurity down, mild up), PPP (moderate down, mild up)."""
     grid = robustness.robustness_grid(evidence).set_index(["domain", "scenario"])
     food = grid.loc["food_security_education"]
     assert tuple(food.loc["baseline", ["n_beneficial", "n_adverse", "n_conflicting", "verdict"]]) == (
