@@ -173,6 +173,53 @@ WORDS: dict[str, dict[str, str]] = {
         "es": "contradictorio: hallazgos en desacuerdo",
     },
     "legend_not_measured": {"en": "not measured", "es": "no medido"},
+    # study quality, sample size and significance in the effect-direction heatmap (2021 revision)
+    "risk_of_bias": {"en": "Risk of bias", "es": "Riesgo de sesgo"},
+    "design": {"en": "Design", "es": "Diseño"},
+    "rob_low": {"en": "low risk of bias", "es": "riesgo de sesgo bajo"},
+    "rob_some_concerns": {"en": "some concerns", "es": "algunas dudas"},
+    "rob_high": {"en": "high risk of bias", "es": "riesgo de sesgo alto"},
+    "rob_unknown": {
+        "en": "risk of bias unknown (no appraisal)",
+        "es": "riesgo de sesgo desconocido (sin valoración)",
+    },
+    "rob_not_given": {"en": "no rating given", "es": "sin valoración registrada"},
+    "size_large": {"en": "n > 300", "es": "n > 300"},
+    "size_medium": {"en": "n 50–300", "es": "n 50–300"},
+    "size_small": {"en": "n < 50", "es": "n < 50"},
+    "size_not_reported": {"en": "n not reported", "es": "n no reportado"},
+    "legend_significant": {"en": "significant (*)", "es": "significativo (*)"},
+    "legend_not_significant": {"en": "not significant (outline)", "es": "no significativo (contorno)"},
+    "note_quality": {
+        "en": "Glyph size shows the largest sample size (n) behind a cell: n > 300, 50–300 or < 50; a cell "
+        "whose findings give no n has its own size (n not reported). * = the source judged the finding "
+        "significant (or p < 0.05); an outlined glyph = not significant; no mark = significance not "
+        "reported. Significance is shown, never counted. The first column rates each evaluation's risk "
+        "of bias (cases.csv) by symbol and colour: + low, − some concerns, × high, ? unknown.",
+        "es": "El tamaño del símbolo muestra el mayor tamaño de muestra (n) de la celda: n > 300, 50–300 "
+        "o < 50; una celda cuyos hallazgos no dan n tiene su propio tamaño (n no reportado). * = la "
+        "fuente juzgó el hallazgo significativo (o p < 0,05); símbolo en contorno = no significativo; "
+        "sin marca = significancia no reportada. La significancia se muestra, nunca se cuenta. La "
+        "primera columna valora el riesgo de sesgo de cada evaluación (cases.csv) con símbolo y color: "
+        "+ bajo, − algunas dudas, × alto, ? desconocido.",
+    },
+    "note_no_quality": {
+        "en": "No finding on this page reports its sample size or significance, so every glyph has the "
+        "size for n not reported and no significance mark.",
+        "es": "Ningún hallazgo de esta página reporta su tamaño de muestra ni su significancia, así que "
+        "todos los símbolos tienen el tamaño de n no reportado y ninguna marca de significancia.",
+    },
+    "legend_share": {
+        "en": "share of voting units beneficial",
+        "es": "proporción de unidades votantes beneficiosas",
+    },
+    "legend_interval": {"en": "Wilson 95 % interval", "es": "intervalo de Wilson al 95 %"},
+    "legend_votes": {
+        "en": "votes: ▲ beneficial, ▼ adverse; ◄► conflicting (does not vote)",
+        "es": "votos: ▲ beneficioso, ▼ adverso; ◄► contradictorio (no vota)",
+    },
+    "legend_votes_no_change": {"en": "◆ no change (does not vote)", "es": "◆ sin cambio (no vota)"},
+    "legend_votes_unclear": {"en": "? unclear (does not vote)", "es": "? incierto (no vota)"},
     "legend_enabler": {"en": "enabler", "es": "facilitador"},
     "legend_barrier": {"en": "barrier", "es": "barrera"},
     "legend_mixed": {"en": "mixed", "es": "mixto"},

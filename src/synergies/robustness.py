@@ -53,6 +53,8 @@ ROBUSTNESS_COLUMNS = [
 ]
 DOMAIN_VERDICTS = ("beneficial", "adverse", "no_change", "conflicting", "unclear", "no_units", "not_run")
 SMALL_SAMPLE = 50  # Boon & Thomson's smallest sample-size bin: fewer than 50
+LARGE_SAMPLE = 300  # and their largest: more than 300
+SAMPLE_SIZE_BINS = ("large", "medium", "small", "not_reported")
 SIGNIFICANCE_LEVEL = 0.05  # used only when a finding gives a p-value but no `significant` flag
 HIGH_RISK = "high"
 
@@ -127,7 +129,7 @@ def _why_not(ev: Evidence, scenario: Scenario) -> str:
         return "no case has a risk_of_bias rating other than unknown in cases.csv"
     if scenario.filter == "small_n" and not f["n"].notna().any():
         return "no finding gives its sample size (n) in findings.csv"
-    if scenario.filter == "significant" and not _significance_known(f).any():
+    if scenario.filter == "significant" and not significance_known(f).any():
         return "no finding gives significant or p_value in findings.csv"
     return ""
 
@@ -139,7 +141,8 @@ def _rated(ev: Evidence) -> pd.Series:
     return ev.cases["risk_of_bias"].fillna("").isin(["low", "some_concerns", "high"])
 
 
-def _significance_known(findings: pd.DataFrame) -> pd.Series:
+def significance_known(findings: pd.DataFrame) -> pd.Series:
+    """Per finding: whether the source gives a `significant` flag or a p-value."""
     return findings["significant"].notna() | findings["p_value"].notna()
 
 
@@ -147,6 +150,22 @@ def significant(findings: pd.DataFrame) -> pd.Series:
     """Per finding: the source's `significant` flag, else p_value < 0.05, else False (not known)."""
     by_p = findings["p_value"] < SIGNIFICANCE_LEVEL
     return findings["significant"].astype("boolean").fillna(by_p).fillna(False).astype(bool)
+
+
+def sample_size_bin(n: float | None) -> str:
+    """Boon & Thomson's sample-size class of `n`: large (> 300), medium (50-300), small (< 50), or
+    not_reported when n is missing."""
+    if n is None or pd.isna(n):
+        return "not_reported"
+    return "large" if n > LARGE_SAMPLE else "medium" if n >= SMALL_SAMPLE else "small"
+
+
+def significance_state(findings: pd.DataFrame) -> str:
+    """One group of findings' significance as a figure shows it: significant if any finding is,
+    not_significant if some give it and none is, else not_reported."""
+    if not len(findings) or not significance_known(findings).any():
+        return "not_reported"
+    return "significant" if significant(findings).any() else "not_significant"
 
 
 def high_risk_cases(ev: Evidence) -> set[tuple[str, str]]:
