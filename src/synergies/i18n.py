@@ -220,6 +220,54 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "legend_votes_no_change": {"en": "◆ no change (does not vote)", "es": "◆ sin cambio (no vota)"},
     "legend_votes_unclear": {"en": "? unclear (does not vote)", "es": "? incierto (no vota)"},
+    # robustness grid
+    "title_robustness": {
+        "en": "How robust is each domain's verdict?",
+        "es": "¿Qué tan robusto es el veredicto de cada dominio?",
+    },
+    "subtitle_robustness": {
+        "en": "Domain verdict and sign-test p under each scenario; each scenario changes one choice.",
+        "es": "Veredicto del dominio y p de la prueba de signos en cada escenario; cada escenario "
+        "cambia una decisión.",
+    },
+    "note_robustness": {
+        "en": "Domain verdict: a {threshold} majority of the units that can vote (conflicting units count "
+        "against every direction; unclear ones cannot vote), else conflicting. The significant-only "
+        "column is the vote count by significance the Cochrane Handbook (12.2.2.1) warns against, "
+        "shown for comparison only. Scenarios marked – could not run on these data; "
+        "tables/robustness.csv says why.",
+        "es": "Veredicto del dominio: una mayoría de {threshold} de las unidades que pueden votar (las "
+        "contradictorias cuentan contra toda dirección; las inciertas no votan), si no, contradictorio. "
+        "La columna de solo significativos es el conteo por significancia que el Manual Cochrane "
+        "(12.2.2.1) desaconseja, mostrado solo para comparar. Los escenarios marcados – no pudieron "
+        "calcularse con estos datos; tables/robustness.csv dice por qué.",
+    },
+    "scenario_baseline": {"en": "Baseline (arms, 70 %)", "es": "Base (brazos, 70 %)"},
+    "scenario_threshold_60": {"en": "Threshold 60 %", "es": "Umbral 60 %"},
+    "scenario_threshold_80": {"en": "Threshold 80 %", "es": "Umbral 80 %"},
+    "scenario_unit_case": {"en": "Each evaluation votes once", "es": "Cada evaluación vota una vez"},
+    "scenario_unit_finding": {"en": "Each finding votes", "es": "Cada hallazgo vota"},
+    "scenario_unclear_in_denominator": {
+        "en": "Unclear findings in the denominator",
+        "es": "Hallazgos inciertos en el denominador",
+    },
+    "scenario_alternative": {"en": "{outcome} read as {reading}", "es": "{outcome} leído como {reading}"},
+    "scenario_alternative_all": {"en": "Every alternative reading", "es": "Todas las lecturas alternativas"},
+    "scenario_alternative_polarity": {"en": "Alternative polarity", "es": "Polaridad alternativa"},
+    "scenario_exclude_high_risk_of_bias": {
+        "en": "Without high risk of bias",
+        "es": "Sin riesgo de sesgo alto",
+    },
+    "scenario_exclude_small_samples": {"en": "Without n < 50", "es": "Sin n < 50"},
+    "scenario_significant_only": {
+        "en": "Significant only (biased comparator)",
+        "es": "Solo significativos (comparador sesgado)",
+    },
+    "reading_higher": {"en": "higher is better", "es": "mejor más alto"},
+    "reading_lower": {"en": "lower is better", "es": "mejor más bajo"},
+    "reading_ambiguous": {"en": "ambiguous", "es": "ambiguo"},
+    "no_units": {"en": "no units", "es": "sin unidades"},
+    "not_run": {"en": "not run", "es": "no calculado"},
     "legend_enabler": {"en": "enabler", "es": "facilitador"},
     "legend_barrier": {"en": "barrier", "es": "barrera"},
     "legend_mixed": {"en": "mixed", "es": "mixto"},
