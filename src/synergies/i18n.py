@@ -233,12 +233,12 @@ WORDS: dict[str, dict[str, str]] = {
     "note_robustness": {
         "en": "Domain verdict: a {threshold} majority of the units that can vote (conflicting units count "
         "against every direction; unclear ones cannot vote), else conflicting. The significant-only "
-        "column is the vote count by significance the Cochrane Handbook (12.2.2.1) warns against, "
+        "row is the vote count by significance the Cochrane Handbook (12.2.2.1) warns against, "
         "shown for comparison only. Scenarios marked – could not run on these data; "
         "tables/robustness.csv says why.",
         "es": "Veredicto del dominio: una mayoría de {threshold} de las unidades que pueden votar (las "
         "contradictorias cuentan contra toda dirección; las inciertas no votan), si no, contradictorio. "
-        "La columna de solo significativos es el conteo por significancia que el Manual Cochrane "
+        "La fila de solo significativos es el conteo por significancia que el Manual Cochrane "
         "(12.2.2.1) desaconseja, mostrado solo para comparar. Los escenarios marcados – no pudieron "
         "calcularse con estos datos; tables/robustness.csv dice por qué.",
     },
@@ -251,7 +251,10 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Unclear findings in the denominator",
         "es": "Hallazgos inciertos en el denominador",
     },
-    "scenario_alternative": {"en": "{outcome} read as {reading}", "es": "{outcome} leído como {reading}"},
+    "scenario_alternative": {
+        "en": "{outcome}: alternative reading, {reading}",
+        "es": "{outcome}: lectura alternativa, {reading}",
+    },
     "scenario_alternative_all": {"en": "Every alternative reading", "es": "Todas las lecturas alternativas"},
     "scenario_alternative_polarity": {"en": "Alternative polarity", "es": "Polaridad alternativa"},
     "scenario_exclude_high_risk_of_bias": {
