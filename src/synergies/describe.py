@@ -535,7 +535,7 @@ def alt_effect_directions(ev: Evidence, cells: pd.DataFrame, page: Page, lang: s
             f" Rows without findings: {_case_names(gaps, lang, markdown=False)}.",
             f" Filas sin hallazgos: {_case_names(gaps, lang, markdown=False)}.",
         )
-    return text + _page_part(page, lang)
+    return text + alt_quality(ev, cells, page, lang) + _page_part(page, lang)
 
 
 def alt_verdicts(table: pd.DataFrame, page: Page, ev: Evidence, lang: str) -> str:
@@ -662,3 +662,181 @@ def alt_institutional(matrix: pd.DataFrame, page: Page, lang: str) -> str:
         f"factores — {parts}; {int(lv.get('national', 0))} nacionales y "
         f"{int(lv.get('local', 0))} locales.",
     ) + _page_part(page, lang)
+
+
+# --------------------------------------------------------------------------- study quality and robustness
+
+
+def _p_text(p: float, lang: str) -> str:
+    """A sign-test p as printed here: two decimals, "< 0.01" below that, a decimal comma in Spanish."""
+    text = f"{p:.2f}" if p >= 0.01 else "< 0.01"
+    return text.replace(".", ",") if lang == "es" else text
+
+
+def alt_quality(ev: Evidence, cells: pd.DataFrame, page: Page, lang: str) -> str:
+    """The part of the heatmap's alt text on sample size, significance and risk of bias of its rows."""
+    from synergies import plots
+
+    _, row_index, _, _, keys = plots._grid_rows(ev, page, lang)
+    quality = plots.cell_quality(ev, keys)
+    outcomes = {o for _, o in page.columns if o}
+    shown = [
+        quality[(*key, outcome)]
+        for key, outcome in zip(plots._row_keys(cells, keys), cells["outcome"], strict=True)
+        if key in row_index and outcome in outcomes and (*key, outcome) in quality
+    ]
+    sizes = pd.Series([s for s, _ in shown]).value_counts()
+    sig = pd.Series([g for _, g in shown]).value_counts()
+    size_names = {"large": "n > 300", "medium": "n 50–300", "small": "n < 50"}
+    size_part = ", ".join(f"{size_names[b]} {digits(int(sizes[b]), lang)}" for b in size_names if b in sizes)
+    n_none = int(sizes.get("not_reported", 0))
+    text = _t(
+        lang,
+        f" Glyph size by sample size: {size_part + '; ' if size_part else ''}"
+        f"{digits(n_none, lang)} cells without n.",
+        f" Tamaño del símbolo según el tamaño de muestra: {size_part + '; ' if size_part else ''}"
+        f"{digits(n_none, lang)} celdas sin n.",
+    )
+    text += _t(
+        lang,
+        f" Significance (shown, not counted): {digits(int(sig.get('significant', 0)), lang)} cells "
+        f"significant, {digits(int(sig.get('not_significant', 0)), lang)} not significant, "
+        f"{digits(int(sig.get('not_reported', 0)), lang)} not reported.",
+        f" Significancia (se muestra, no se cuenta): {digits(int(sig.get('significant', 0)), lang)} celdas "
+        f"significativas, {digits(int(sig.get('not_significant', 0)), lang)} no significativas, "
+        f"{digits(int(sig.get('not_reported', 0)), lang)} sin reportar.",
+    )
+    ratings = pd.Series(list(plots._row_ratings(ev, page).values()), dtype=object)
+    if len(ratings):
+        counts = ratings.replace("", "not_given").value_counts()
+        order = ("low", "some_concerns", "high", "unknown", "not_given")
+        parts = ", ".join(f"{word(f'rob_{k}', lang)} {int(counts[k])}" for k in order if k in counts)
+        text += _t(
+            lang, f" Risk of bias per arm row: {parts}.", f" Riesgo de sesgo por fila de brazo: {parts}."
+        )
+    return text
+
+
+def _verdict_word(verdict: str, lang: str) -> str:
+    """A domain verdict in words (beneficial, conflicting, no units, ...)."""
+    return word(verdict, lang)
+
+
+def robustness_summary(summary: pd.DataFrame, grid: pd.DataFrame, ev: Evidence, lang: str) -> str:
+    """One Markdown sentence per domain: robust across K of N scenarios, or which choices change it.
+
+    `summary` is `robustness.domain_robustness(grid)`. The significant-only comparator is reported
+    apart, as the biased count it is; scenarios that could not run are named once, with why.
+    """
+    from synergies.plots import scenario_label
+
+    domain_label = labels(ev.domains, "domain", lang)
+    lines = []
+    for r in summary.itertuples(index=False):
+        name = escape(domain_label.get(r.domain, r.domain))
+        base = _verdict_word(r.baseline_verdict, lang)
+        p = "" if pd.isna(r.baseline_p_value) else f", p = {_p_text(r.baseline_p_value, lang)}"
+        if not r.changed_by:
+            text = _t(
+                lang,
+                f"**{name}**: {base} at baseline{p}; the verdict holds in all {r.n_scenarios} of "
+                f"{r.n_scenarios} scenarios that could run",
+                f"**{name}**: {base} en la base{p}; el veredicto se mantiene en los {r.n_scenarios} de "
+                f"{r.n_scenarios} escenarios que pudieron calcularse",
+            )
+        else:
+            changes = [
+                f"{escape(scenario_label(ev, s, lang))} ({_verdict_word(v, lang)})"
+                for s, v in (item.split("=") for item in r.changed_by.split(";"))
+            ]
+            text = _t(
+                lang,
+                f"**{name}**: {base} at baseline{p}; the verdict holds in {r.n_same} of {r.n_scenarios} "
+                f"scenarios and changes under {join_list(changes, lang)}",
+                f"**{name}**: {base} en la base{p}; el veredicto se mantiene en {r.n_same} de "
+                f"{r.n_scenarios} escenarios y cambia con {join_list(changes, lang)}",
+            )
+        if not (pd.isna(r.p_min) or r.p_min == r.p_max):
+            text += _t(
+                lang,
+                f"; the sign-test p ranges from {_p_text(r.p_min, lang)} to {_p_text(r.p_max, lang)}",
+                f"; la p de la prueba de signos va de {_p_text(r.p_min, lang)} a {_p_text(r.p_max, lang)}",
+            )
+        if r.significant_only_verdict:
+            text += _t(
+                lang,
+                f". Counting significant findings only (the biased comparator) would say "
+                f"{_verdict_word(r.significant_only_verdict, lang)}",
+                f". Contar solo los hallazgos significativos (el comparador sesgado) diría "
+                f"{_verdict_word(r.significant_only_verdict, lang)}",
+            )
+        lines.append(f"- {text}.")
+    not_run = grid[~grid["runnable"]].drop_duplicates("scenario")
+    if len(not_run):
+        items = [
+            f"{escape(scenario_label(ev, s, lang))} ({word(f'why_{g}', lang)})"
+            for s, g in zip(not_run["scenario"], not_run["scenario_group"], strict=True)
+        ]
+        lines.append(
+            _t(
+                lang,
+                f"\nNot run on these data: {join_list(items, lang)}.",
+                f"\nNo calculados con estos datos: {join_list(items, lang)}.",
+            )
+        )
+    return "\n".join(lines)
+
+
+def alt_robustness(grid: pd.DataFrame, summary: pd.DataFrame, ev: Evidence, lang: str) -> str:
+    """Alt text of the robustness figure: its size, and per domain the baseline verdict and its changes."""
+    n_scenarios = grid["scenario"].nunique()
+    n_run = grid.loc[grid["runnable"], "scenario"].nunique()
+    domain_label = labels(ev.domains, "domain", lang)
+    parts = [
+        _t(
+            lang,
+            f"{domain_label.get(r.domain, r.domain)}: {word(r.baseline_verdict, lang)} at baseline, "
+            f"same in {r.n_same} of {r.n_scenarios}",
+            f"{domain_label.get(r.domain, r.domain)}: {word(r.baseline_verdict, lang)} en la base, "
+            f"igual en {r.n_same} de {r.n_scenarios}",
+        )
+        for r in summary.itertuples(index=False)
+    ]
+    return _t(
+        lang,
+        f"Robustness grid: {n_scenarios} scenarios (rows; {n_run} could run) by "
+        f"{_count(len(summary), 'domain', lang)} (columns), each cell the domain verdict and its sign-test "
+        f"p. {'; '.join(parts)}.",
+        f"Cuadro de robustez: {n_scenarios} escenarios (filas; {n_run} pudieron calcularse) por "
+        f"{_count(len(summary), 'domain', lang)} (columnas), cada celda el veredicto del dominio y su p. "
+        f"{'; '.join(parts)}.",
+    )
+
+
+def reporting_bias_caveat(flagged: pd.DataFrame, ev: Evidence, lang: str) -> str:
+    """The reporting-bias caveat for sources whose findings hold no null result, or "" when none.
+
+    `flagged` is `robustness.sources_without_nulls(ev)`. A source that lists only changes likely
+    reports selected results; a direction count inherits that selection (Cochrane Handbook
+    12.2.2.1), and Boon & Thomson advise against the sign test when publication bias is suspected.
+    """
+    if flagged.empty:
+        return ""
+    items = [
+        _t(lang, f"{escape(s) or 'findings without a source_id'} ({_count(n, 'finding', lang)})",
+           f"{escape(s) or 'hallazgos sin source_id'} ({_count(n, 'finding', lang)})")
+        for s, n in zip(flagged["source_id"], flagged["n_findings"], strict=True)
+    ]  # fmt: skip
+    return _t(
+        lang,
+        f"**Reporting bias:** none of the findings of {join_list(items, lang)} is a null (no-change) "
+        "result. A source that lists only changes likely reports selected results, and a count by "
+        "direction inherits that selection (Cochrane Handbook 12.2.2.1); Boon and Thomson advise "
+        "against the sign test when publication bias is suspected, so read these sign tests as "
+        "description of what was reported, not of what happened.",
+        f"**Sesgo de notificación:** ningún hallazgo de {join_list(items, lang)} es un resultado nulo "
+        "(sin cambio). Una fuente que solo enumera cambios probablemente reporta resultados "
+        "seleccionados, y un conteo por dirección hereda esa selección (Manual Cochrane 12.2.2.1); Boon y "
+        "Thomson desaconsejan la prueba de signos cuando se sospecha sesgo de publicación, así que lea "
+        "estas pruebas como descripción de lo reportado, no de lo ocurrido.",
+    )

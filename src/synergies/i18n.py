@@ -270,6 +270,22 @@ WORDS: dict[str, dict[str, str]] = {
     "reading_lower": {"en": "lower is better", "es": "mejor más bajo"},
     "reading_ambiguous": {"en": "ambiguous", "es": "ambiguo"},
     "no_units": {"en": "no units", "es": "sin unidades"},
+    "why_polarity": {
+        "en": "no measured outcome has a better_alternative in outcomes.csv",
+        "es": "ningún resultado medido tiene better_alternative en outcomes.csv",
+    },
+    "why_study_quality": {
+        "en": "no case has a risk_of_bias rating other than unknown in cases.csv",
+        "es": "ningún caso tiene en cases.csv una valoración risk_of_bias distinta de unknown",
+    },
+    "why_sample_size": {
+        "en": "no finding gives its sample size (n)",
+        "es": "ningún hallazgo da su tamaño de muestra (n)",
+    },
+    "why_biased_comparator": {
+        "en": "no finding gives significant or p_value",
+        "es": "ningún hallazgo da significant ni p_value",
+    },
     "not_run": {"en": "not run", "es": "no calculado"},
     "legend_enabler": {"en": "enabler", "es": "facilitador"},
     "legend_barrier": {"en": "barrier", "es": "barrera"},
