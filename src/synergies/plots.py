@@ -994,8 +994,8 @@ def effect_direction_heatmap(
 
 
 # Glyph sizes in points by sample-size class (Boon & Thomson 2021: > 300, 50-300, < 50); a cell whose
-# findings give no n has a size of its own, between small and medium, explained in the legend.
-GLYPH_SIZES = {"large": 12.0, "medium": 9.5, "small": 5.5, "not_reported": 7.5}
+# findings give no n keeps the standard size, between small and medium, explained in the legend.
+GLYPH_SIZES = {"large": 12.5, "medium": 10.0, "small": 5.5, "not_reported": GLYPH_SIZE}
 _ROB_ORDER = ["low", "some_concerns", "high", "unknown", ""]
 
 
