@@ -9,20 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Controlled vocabularies. Every other module imports them from here.
-ARMS = ("single", "combined")
-DIRECTIONS = ("increase", "decrease", "no_change")
-BETTER = ("higher", "lower", "ambiguous")
-EFFECTS = ("beneficial", "adverse", "no_change", "unclear")
-LEVELS = ("national", "local")
-ASSESSMENTS = ("enabler", "barrier", "mixed")
-SECTORS = ("social_protection", "productive_development")
-# Risk of bias (or critical appraisal) of one evaluation, as the tool named in `rob_tool` rates it.
-# RoB 2's "low / some concerns / high"; ROBINS-I's "low / moderate / serious / critical" map to
-# low / some_concerns / high / high (data/README.md). `unknown` = the source gives no appraisal.
-RISK_OF_BIAS = ("low", "some_concerns", "high", "unknown")
-BOOLEAN_TRUE = ("true",)
-BOOLEAN_FALSE = ("false",)
+# Controlled vocabularies: their one home is synergies.vocabulary; re-exported for the schema.
+from synergies.vocabulary import (  # noqa: F401
+    ARMS,
+    ASSESSMENTS,
+    BETTER,
+    BOOLEAN_FALSE,
+    BOOLEAN_TRUE,
+    DIRECTIONS,
+    EFFECTS,
+    LEVELS,
+    RISK_OF_BIAS,
+    SECTORS,
+)
 
 # Longest text a cell may hold: generous for notes, small enough to catch pasted junk.
 MAX_CELL_CHARS = 5000
