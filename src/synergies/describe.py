@@ -668,7 +668,7 @@ def robustness_summary(summary: pd.DataFrame, grid: pd.DataFrame, ev: Evidence, 
     `summary` is `robustness.domain_robustness(grid)`. The significant-only comparator is reported
     apart, as the biased count it is; scenarios that could not run are named once, with why.
     """
-    from synergies.plots import scenario_label
+    from synergies.robustness import scenario_label
 
     domain_label = labels(ev.domains, "domain", lang)
     lines = []

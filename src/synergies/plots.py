@@ -1619,20 +1619,6 @@ def _assessment_cell(assessments: list[str]) -> Cell:
 ROBUSTNESS_GLYPHS = {**palette.EFFECT_GLYPHS, "no_units": "·", "not_run": "–"}
 
 
-def scenario_label(ev: Evidence, scenario: str, lang: str) -> str:
-    """A scenario's label: its word, or for a polarity scenario the outcome and its alternative reading."""
-    prefix = "alternative_"
-    outcome = scenario[len(prefix) :] if scenario.startswith(prefix) else ""
-    if outcome and outcome not in ("all", "polarity"):
-        row = ev.outcomes[ev.outcomes["outcome"] == outcome]
-        reading = str(row["better_alternative"].iloc[0]) if len(row) else ""
-        return word("scenario_alternative", lang).format(
-            outcome=labels(ev.outcomes, "outcome", lang).get(outcome, outcome),
-            reading=word(f"reading_{reading}", lang),
-        )
-    return word(f"scenario_{scenario}", lang)
-
-
 def robustness_figure(ev: Evidence, grid: pd.DataFrame, lang: str = "en") -> Figure:
     """Scenarios × domains: the domain verdict under each scenario as glyph and colour, with its p-value.
 
@@ -1660,7 +1646,7 @@ def robustness_figure(ev: Evidence, grid: pd.DataFrame, lang: str = "en") -> Fig
     cell_w, cell_h = 1.0, 0.34
     domain_label = labels(ev.domains, "domain", lang)
     x_labels = ["\n".join(wrap(domain_label[d], cell_w - 0.08, SMALL_SIZE, max_lines=4)) for d in domains]
-    y_labels = [scenario_label(ev, k, lang) for k in keys]
+    y_labels = [robustness.scenario_label(ev, k, lang) for k in keys]
     label_w = min(3.2, max((text_width(y, LABEL_SIZE) for y in y_labels), default=1.0) + 0.15)
     y_labels = [
         _ellipsize(y, label_w - 0.1, LABEL_SIZE, False) if text_width(y, LABEL_SIZE) > label_w - 0.1 else y

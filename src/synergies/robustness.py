@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from synergies import aggregate
+from synergies.i18n import labels, word
 from synergies.load import Evidence, derive_effect
 
 ROBUSTNESS_COLUMNS = [
@@ -376,3 +377,17 @@ def sources_without_nulls(ev: Evidence) -> pd.DataFrame:
     table = table.reset_index()
     table["n_no_change"] = table["n_no_change"].astype(int)
     return table[table["n_no_change"] == 0].reset_index(drop=True)
+
+
+def scenario_label(ev: Evidence, scenario: str, lang: str) -> str:
+    """A scenario's label: its word, or for a polarity scenario the outcome and its alternative reading."""
+    prefix = "alternative_"
+    outcome = scenario[len(prefix) :] if scenario.startswith(prefix) else ""
+    if outcome and outcome not in ("all", "polarity"):
+        row = ev.outcomes[ev.outcomes["outcome"] == outcome]
+        reading = str(row["better_alternative"].iloc[0]) if len(row) else ""
+        return word("scenario_alternative", lang).format(
+            outcome=labels(ev.outcomes, "outcome", lang).get(outcome, outcome),
+            reading=word(f"reading_{reading}", lang),
+        )
+    return word(f"scenario_{scenario}", lang)
