@@ -122,6 +122,7 @@ def evaluate(count: Count, ev: Evidence) -> bool:
         expected = {
             "verdict_threshold_percent": aggregate.VERDICT_THRESHOLD * 100,
             "alpha": 0.05,
+            "small_sample": 50,  # Boon & Thomson's smallest sample-size class: n < 50
             "max_units_without_significance": next(
                 n for n in range(1, 50) if binomtest(n, n, 0.5).pvalue < 0.05
             )

@@ -200,7 +200,7 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "scenario_alternative_all": N_("Every alternative reading"),
     "scenario_alternative_polarity": N_("Alternative polarity"),
     "scenario_exclude_high_risk_of_bias": N_("Without high risk of bias"),
-    "scenario_exclude_small_samples": N_("Without n < 50"),
+    "scenario_exclude_small_samples": N_("Without n < {n}"),
     "scenario_significant_only": N_("Significant only (biased comparator)"),
     "reading_higher": N_("higher is better"),
     "reading_lower": N_("lower is better"),

@@ -2103,8 +2103,9 @@ def _robustness_intro() -> Sentence:
     return _said(
         lambda lang: t(
             lang,
-            "Each domain's verdict was recomputed under documented alternative choices, each changing one "
-            "of them: the clear-majority threshold, what counts as a unit, whether unclear findings dilute "
+            "Each domain's verdict was recomputed under documented alternative choices, each changing a "
+            "single one: the clear-majority threshold, what counts as a unit, whether unclear "
+            "findings dilute "
             "a majority, the codebook's alternative readings, and leaving out evaluations at high risk of "
             "bias or small samples (tables/robustness.csv).",
         )
@@ -2127,6 +2128,7 @@ def _robustness_sentences(f: _Facts) -> list[Sentence]:
             _count(int(r.n_scenarios), "robustness", **counted),
             _count(int(r.n_same), "robustness", **counted, same_as_baseline=True),
         ]
+        counts += _scenario_label_counts(grid, r.domain, r.changed_by)
         texts = {}
         for lang in i18n.LANGS:
             name = f.domain(r.domain, lang)
@@ -2175,12 +2177,14 @@ def _reporting_bias_sentences(f: _Facts) -> list[Sentence]:
             lang: tn(
                 lang,
                 "The one finding from {source} is not a null (no-change) result, so the source may report "
-                "selected results, and a count by direction inherits that selection (Cochrane Handbook "
-                "12.2.2.1); Boon and Thomson advise against the sign test when publication bias is "
+                "selected results, and a count by direction inherits that selection (the Cochrane Handbook's "
+                "chapter on synthesis without meta-analysis); Boon and Thomson advise against the sign "
+                "test when publication bias is "
                 "suspected.",
                 "None of the {findings} from {source} is a null (no-change) result, so the source likely "
-                "reports selected results, and a count by direction inherits that selection (Cochrane "
-                "Handbook 12.2.2.1); Boon and Thomson advise against the sign test when publication bias is "
+                "reports selected results, and a count by direction inherits that selection (the Cochrane "
+                "Handbook's chapter on synthesis without meta-analysis); Boon and Thomson advise against "
+                "the sign test when publication bias is "
                 "suspected.",
                 int(n),
                 findings=count_noun(int(n), "finding", lang),
@@ -2190,3 +2194,20 @@ def _reporting_bias_sentences(f: _Facts) -> list[Sentence]:
         }
         sentences.append(_say(texts["en"], texts["es"], _finding_refs(rows), counts))
     return sentences
+
+
+def _scenario_label_counts(grid: pd.DataFrame, domain: str, changed_by: str) -> list[Count]:
+    """The numbers the labels of the scenarios that change a verdict state: thresholds and the n cut-off."""
+    from synergies import robustness
+
+    counts = []
+    for scenario in (item.split("=")[0] for item in changed_by.split(";") if item):
+        row = grid[(grid["domain"] == domain) & (grid["scenario"] == scenario)].iloc[0]
+        if row["scenario_group"] == "threshold":
+            value = int(row["threshold_percent"])
+            counts.append(
+                _count(value, "robustness", "value:threshold_percent", domain=domain, scenario=scenario)
+            )
+        elif row["scenario_group"] == "sample_size":
+            counts.append(_count(robustness.SMALL_SAMPLE, "constant", "small_sample"))
+    return counts

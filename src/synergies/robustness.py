@@ -46,6 +46,7 @@ ROBUSTNESS_COLUMNS = [
     "n_units",
     "unit",
     "threshold",
+    "threshold_percent",
     "n_findings",
     "runnable",
     "why_not",
@@ -271,6 +272,7 @@ def robustness_grid(ev: Evidence) -> pd.DataFrame:
                     "n_units": t.n_units,
                     "unit": scenario.unit,
                     "threshold": scenario.threshold,
+                    "threshold_percent": round(scenario.threshold * 100),
                     "n_findings": int(n_findings.get(t.domain, 0)),
                     "runnable": True,
                     "why_not": "",
@@ -315,6 +317,7 @@ def _not_run(domain: str, scenario: Scenario, why: str) -> dict[str, object]:
         "n_units": pd.NA,
         "unit": scenario.unit,
         "threshold": scenario.threshold,
+        "threshold_percent": round(scenario.threshold * 100),
         "n_findings": pd.NA,
         "runnable": False,
         "why_not": why,
@@ -390,4 +393,6 @@ def scenario_label(ev: Evidence, scenario: str, lang: str) -> str:
             outcome=labels(ev.outcomes, "outcome", lang).get(outcome, outcome),
             reading=word(f"reading_{reading}", lang),
         )
+    if scenario == "exclude_small_samples":
+        return word("scenario_exclude_small_samples", lang, n=SMALL_SAMPLE)
     return word(f"scenario_{scenario}", lang)
