@@ -101,7 +101,8 @@ def test_the_biased_comparator_never_counts_as_robustness(known: Evidence) -> No
     summary = robustness.domain_robustness(grid).iloc[0]
     assert summary["n_scenarios"] == len(KNOWN) - 2
     assert summary["significant_only_verdict"] == "beneficial"
-    changed = dict(item.split("=") for item in summary["changed_by"].split(";"))
+    changed = dict(summary["changes"])
+    assert summary["changed_by"] == ";".join(f"{k}={v}" for k, v in summary["changes"])
     assert changed == {"threshold_60": "beneficial", "unit_finding": "beneficial"}
     assert summary["n_same"] == summary["n_scenarios"] - 2
 

@@ -676,7 +676,7 @@ def robustness_summary(summary: pd.DataFrame, grid: pd.DataFrame, ev: Evidence, 
         name = escape(domain_label.get(r.domain, r.domain))
         base = word(r.baseline_verdict, lang)
         p = "" if pd.isna(r.baseline_p_value) else f", {numbers.p_value(lang, float(r.baseline_p_value))}"
-        if not r.changed_by:
+        if not r.changes:
             text = t(
                 lang,
                 "**{domain}**: {verdict} at baseline{p}; the verdict holds in all {n} of {n} scenarios "
@@ -687,10 +687,7 @@ def robustness_summary(summary: pd.DataFrame, grid: pd.DataFrame, ev: Evidence, 
                 n=int(r.n_scenarios),
             )
         else:
-            changes = [
-                f"{escape(scenario_label(ev, s, lang))} ({word(v, lang)})"
-                for s, v in (item.split("=") for item in r.changed_by.split(";"))
-            ]
+            changes = [f"{escape(scenario_label(ev, s, lang))} ({word(v, lang)})" for s, v in r.changes]
             text = t(
                 lang,
                 "**{domain}**: {verdict} at baseline{p}; the verdict holds in {same} of {n} scenarios and "

@@ -2128,12 +2128,12 @@ def _robustness_sentences(f: _Facts) -> list[Sentence]:
             _count(int(r.n_scenarios), "robustness", **counted),
             _count(int(r.n_same), "robustness", **counted, same_as_baseline=True),
         ]
-        counts += _scenario_label_counts(grid, r.domain, r.changed_by)
+        counts += _scenario_label_counts(grid, r.domain, [k for k, _ in r.changes])
         texts = {}
         for lang in i18n.LANGS:
             name = f.domain(r.domain, lang)
             base = i18n.word(r.baseline_verdict, lang)
-            if not r.changed_by:
+            if not r.changes:
                 texts[lang] = t(
                     lang,
                     "{domain}: {verdict} at baseline, and the same in all {n} scenarios that could run.",
@@ -2144,7 +2144,7 @@ def _robustness_sentences(f: _Facts) -> list[Sentence]:
             else:
                 changes = [
                     f"{escape(robustness.scenario_label(f.ev, k, lang))} ({i18n.word(v, lang)})"
-                    for k, v in (item.split("=") for item in r.changed_by.split(";"))
+                    for k, v in r.changes
                 ]
                 texts[lang] = t(
                     lang,
@@ -2196,12 +2196,12 @@ def _reporting_bias_sentences(f: _Facts) -> list[Sentence]:
     return sentences
 
 
-def _scenario_label_counts(grid: pd.DataFrame, domain: str, changed_by: str) -> list[Count]:
+def _scenario_label_counts(grid: pd.DataFrame, domain: str, changed: list[str]) -> list[Count]:
     """The numbers the labels of the scenarios that change a verdict state: thresholds and the n cut-off."""
     from synergies import robustness
 
     counts = []
-    for scenario in (item.split("=")[0] for item in changed_by.split(";") if item):
+    for scenario in changed:
         row = grid[(grid["domain"] == domain) & (grid["scenario"] == scenario)].iloc[0]
         if row["scenario_group"] == "threshold":
             value = int(row["threshold_percent"])

@@ -332,7 +332,8 @@ def domain_robustness(grid: pd.DataFrame) -> pd.DataFrame:
     """Per domain: the baseline verdict, in how many of the counted scenarios it holds, what changes it.
 
     Counted scenarios are the runnable ones other than the baseline and the biased comparator.
-    `changed_by` lists "scenario=verdict" pairs in grid order (";"-separated); `p_min` and
+    `changed_by` lists "scenario=verdict" pairs in grid order (";"-separated, for reading; code uses
+    `changes`, the same pairs as a tuple, since outcome keys may hold any character); `p_min` and
     `p_max` span the sign-test p over the baseline and counted scenarios.
     """
     rows = []
@@ -352,6 +353,7 @@ def domain_robustness(grid: pd.DataFrame) -> pd.DataFrame:
                 "changed_by": ";".join(
                     f"{s}={v}" for s, v in zip(changed["scenario"], changed["verdict"], strict=True)
                 ),
+                "changes": tuple(zip(changed["scenario"], changed["verdict"], strict=True)),
                 "p_min": ps.min() if len(ps) else math.nan,
                 "p_max": ps.max() if len(ps) else math.nan,
                 "not_run": ";".join(g.loc[~g["runnable"], "scenario"]),
