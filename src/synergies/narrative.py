@@ -2103,11 +2103,10 @@ def _robustness_intro() -> Sentence:
     return _said(
         lambda lang: t(
             lang,
-            "Each domain's verdict was recomputed under documented alternative choices, each changing a "
-            "single one: the clear-majority threshold, what counts as a unit, whether unclear "
-            "findings dilute "
-            "a majority, the codebook's alternative readings, and leaving out evaluations at high risk of "
-            "bias or small samples (tables/robustness.csv).",
+            "Each domain's verdict was recomputed under documented alternative choices, each differing "
+            "from the baseline in a single choice: the clear-majority threshold, what counts as a unit, "
+            "whether unclear findings dilute a majority, the codebook's alternative readings, and leaving "
+            "out evaluations at high risk of bias or small samples (tables/robustness.csv).",
         )
     )
 
@@ -2124,10 +2123,9 @@ def _robustness_sentences(f: _Facts) -> list[Sentence]:
         if rows.empty:
             continue
         counted = {"domain": r.domain, "counts_for_robustness": True, "runnable": True}
-        counts = [
-            _count(int(r.n_scenarios), "robustness", **counted),
-            _count(int(r.n_same), "robustness", **counted, same_as_baseline=True),
-        ]
+        counts = [_count(int(r.n_scenarios), "robustness", **counted)]
+        if r.changes:  # "all N scenarios" states N once; "K of N" states both
+            counts.append(_count(int(r.n_same), "robustness", **counted, same_as_baseline=True))
         counts += _scenario_label_counts(grid, r.domain, [k for k, _ in r.changes])
         texts = {}
         for lang in i18n.LANGS:
@@ -2169,14 +2167,11 @@ def _reporting_bias_sentences(f: _Facts) -> list[Sentence]:
         *(robustness.sources_without_nulls(f.ev)[c] for c in ("source_id", "n_findings")), strict=True
     ):
         rows = f.findings[f.findings["source_id"].fillna("") == source]
-        counts = [
-            _count(int(n), "findings", source_id=source),
-            _count(0, "findings", source_id=source, direction="no_change"),
-        ]
+        counts = [_count(int(n), "findings", source_id=source)]  # "none ... is a null" states no number
         texts = {
             lang: tn(
                 lang,
-                "The one finding from {source} is not a null (no-change) result, so the source may report "
+                "The {findings} from {source} is not a null (no-change) result, so the source may report "
                 "selected results, and a count by direction inherits that selection (the Cochrane Handbook's "
                 "chapter on synthesis without meta-analysis); Boon and Thomson advise against the sign "
                 "test when publication bias is "
