@@ -758,8 +758,9 @@ def reporting_bias_caveat(flagged: pd.DataFrame, ev: Evidence, lang: str) -> str
     """
     if flagged.empty:
         return ""
+    unnamed = t(lang, "findings without a source_id")
     items = [
-        f"{escape(s) if s else t(lang, 'findings without a source_id')} ({_count(int(n), 'finding', lang)})"
+        f"{escape(s) if s else unnamed} ({_count(int(n), 'finding', lang)})"
         for s, n in zip(flagged["source_id"], flagged["n_findings"], strict=True)
     ]
     return t(
