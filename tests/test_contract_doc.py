@@ -21,6 +21,7 @@ VOCABULARIES = {
     "LEVELS": contract.LEVELS,
     "ASSESSMENTS": contract.ASSESSMENTS,
     "SECTORS": contract.SECTORS,
+    "RISK_OF_BIAS": contract.RISK_OF_BIAS,
 }
 
 

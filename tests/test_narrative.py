@@ -332,11 +332,18 @@ def test_a_new_country_with_a_new_domain_gets_its_own_claims(data_copy: Path) ->
     domains.loc[len(domains)] = ["water", "6", "Water access", "Acceso al agua", ""]
     save(domains, data_copy / "domains.csv")
     outcomes = read(data_copy / "outcomes.csv")
-    outcomes.loc[len(outcomes)] = ["piped_water", "water", "higher", "Piped water", "Agua entubada", ""]
-    outcomes.loc[len(outcomes)] = ["water_cost", "water", "lower", "Water cost", "Costo del agua", ""]
+    for values in (
+        ("piped_water", "water", "higher", "Piped water", "Agua entubada"),
+        ("water_cost", "water", "lower", "Water cost", "Costo del agua"),
+    ):
+        row = dict.fromkeys(outcomes.columns, "")
+        row.update(zip(("outcome", "domain", "better", "label_en", "label_es"), values, strict=True))
+        outcomes.loc[len(outcomes)] = row
     save(outcomes, data_copy / "outcomes.csv")
     cases = read(data_copy / "cases.csv")
-    cases.loc[len(cases)] = ["Agua Rural", "Bolivia", "Agua Rural", "true", "", "", "", "", ""]
+    case = dict.fromkeys(cases.columns, "")
+    case.update(case="Agua Rural", country="Bolivia", programmes="Agua Rural", has_impact_evaluation="true")
+    cases.loc[len(cases)] = case
     save(cases, data_copy / "cases.csv")
     findings = read(data_copy / "findings.csv")
     for i, (outcome, direction) in enumerate(

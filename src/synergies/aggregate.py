@@ -303,15 +303,20 @@ def _tally(frame: pd.DataFrame, by: list[str]) -> tuple[pd.DataFrame, _Groups, n
     return table, groups, kept
 
 
-def verdicts(counts: pd.DataFrame, threshold: float = VERDICT_THRESHOLD) -> pd.Series:
+def verdicts(
+    counts: pd.DataFrame, threshold: float = VERDICT_THRESHOLD, unclear_votes: bool = False
+) -> pd.Series:
     """The effect direction plot's within-group rule, applied row by row.
 
     Outcomes with a discernible direction (beneficial, adverse, no change) vote; when at
     least `threshold` of them agree the verdict is that direction, else "conflicting".
     Outcomes of ambiguous desirability (unclear) cannot vote; a group with only those is
-    "unclear". Ties at exactly the threshold count as agreement.
+    "unclear". Ties at exactly the threshold count as agreement. With `unclear_votes` (a
+    robustness scenario) unclear findings stay in the denominator, so they dilute a majority.
     """
     voting = counts["beneficial"] + counts["adverse"] + counts["no_change"]
+    if unclear_votes:
+        voting = voting + counts["unclear"].where(voting > 0, 0)
     verdict = pd.Series("conflicting", index=counts.index, dtype=object)
     for effect in vocabulary.DISCERNIBLE:
         share = counts[effect] / voting.where(voting > 0)

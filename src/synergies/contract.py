@@ -19,6 +19,7 @@ from synergies.vocabulary import (  # noqa: F401
     DIRECTIONS,
     EFFECTS,
     LEVELS,
+    RISK_OF_BIAS,
     SECTORS,
 )
 
@@ -127,6 +128,13 @@ OUTCOMES = FileSpec(
         Column("outcome", True, meaning="Key used by findings.csv."),
         Column("domain", True, meaning="Outcome domain the heatmaps group by."),
         Column("better", True, "enum", BETTER, "Which direction of change is desirable."),
+        Column(
+            "better_alternative",
+            False,
+            "enum",
+            BETTER,
+            "The other defensible reading of a judgement call; the robustness grid tries it.",
+        ),
         Column("label_en", False, meaning="English display label (the key is shown if empty)."),
         Column("label_es", False, meaning="Spanish display label (the key is shown if empty)."),
         Column("note", False, meaning="Why `better` was coded so; expected when ambiguous."),
@@ -162,6 +170,14 @@ CASES = FileSpec(
         Column("evaluator", False, meaning="Who evaluated it."),
         Column("year", False, "int", meaning="Year of the evaluation or its report."),
         Column("source_id", False, meaning="A key of sources.csv."),
+        Column(
+            "risk_of_bias",
+            False,
+            "enum",
+            RISK_OF_BIAS,
+            "Risk of bias of the evaluation; unknown when no appraisal is available.",
+        ),
+        Column("rob_tool", False, meaning="Tool or appraisal the rating comes from (RoB 2, ROBINS-I, ...)."),
         Column("note", False, meaning="Coder's remark."),
     ),
     foreign_keys=(ForeignKey(("source_id",), "sources.csv", ("source_id",)),),

@@ -490,7 +490,7 @@ def alt_effect_directions(ev: Evidence, cells: pd.DataFrame, page: Page, lang: s
     )
     if len(gaps):
         text += t(lang, " Rows without findings: {names}.", names=_case_names(gaps, lang, markdown=False))
-    return text + _page_part(page, lang)
+    return text + alt_quality(ev, cells, page, lang) + _page_part(page, lang)
 
 
 def alt_verdicts(table: pd.DataFrame, page: Page, ev: Evidence, lang: str) -> str:
@@ -614,3 +614,161 @@ def alt_institutional(matrix: pd.DataFrame, page: Page, lang: str) -> str:
         value2=int(lv.get("national", 0)),
         value3=int(lv.get("local", 0)),
     ) + _page_part(page, lang)
+
+
+# --------------------------------------------------------------------------- study quality and robustness
+
+
+def alt_quality(ev: Evidence, cells: pd.DataFrame, page: Page, lang: str) -> str:
+    """The part of the heatmap's alt text on sample size, significance and risk of bias of its rows."""
+    from synergies import plots
+
+    _, row_index, _, _, keys = plots._grid_rows(ev, page, lang)
+    quality = plots.cell_quality(ev, keys)
+    outcomes = {o for _, o in page.columns if o}
+    shown = [
+        quality[(*key, outcome)]
+        for key, outcome in zip(plots._row_keys(cells, keys), cells["outcome"], strict=True)
+        if key in row_index and outcome in outcomes and (*key, outcome) in quality
+    ]
+    sizes = pd.Series([s for s, _ in shown], dtype=object).value_counts()
+    sig = pd.Series([g for _, g in shown], dtype=object).value_counts()
+    size_part = "".join(
+        f"{word(f'size_{b}', lang)} {digits(int(sizes[b]), lang)}; "
+        for b in ("large", "medium", "small")
+        if b in sizes
+    )
+    text = t(
+        lang,
+        " Glyph size by sample size: {sizes}{n} cells without n.",
+        sizes=size_part,
+        n=int(sizes.get("not_reported", 0)),
+    )
+    text += t(
+        lang,
+        " Significance (shown, not counted): {significant} cells significant, {not_significant} not "
+        "significant, {not_reported} not reported.",
+        significant=int(sig.get("significant", 0)),
+        not_significant=int(sig.get("not_significant", 0)),
+        not_reported=int(sig.get("not_reported", 0)),
+    )
+    ratings = pd.Series(list(plots._row_ratings(ev, page).values()), dtype=object)
+    if len(ratings):
+        counts = ratings.replace("", "not_given").value_counts()
+        order = ("low", "some_concerns", "high", "unknown", "not_given")
+        parts = ", ".join(
+            f"{word(f'rob_{k}', lang)} {digits(int(counts[k]), lang)}" for k in order if k in counts
+        )
+        text += t(lang, " Risk of bias per arm row: {parts}.", parts=parts)
+    return text
+
+
+def robustness_summary(summary: pd.DataFrame, grid: pd.DataFrame, ev: Evidence, lang: str) -> str:
+    """One Markdown line per domain: robust across K of N scenarios, or which choices change it.
+
+    `summary` is `robustness.domain_robustness(grid)`. The significant-only comparator is reported
+    apart, as the biased count it is; scenarios that could not run are named once, with why.
+    """
+    from synergies.robustness import scenario_label
+
+    domain_label = labels(ev.domains, "domain", lang)
+    lines = []
+    for r in summary.itertuples(index=False):
+        name = escape(domain_label.get(r.domain, r.domain))
+        base = word(r.baseline_verdict, lang)
+        p = "" if pd.isna(r.baseline_p_value) else f", {numbers.p_value(lang, float(r.baseline_p_value))}"
+        if not r.changes:
+            text = t(
+                lang,
+                "**{domain}**: {verdict} at baseline{p}; the verdict holds in all {n} of {n} scenarios "
+                "that could run",
+                domain=name,
+                verdict=base,
+                p=p,
+                n=int(r.n_scenarios),
+            )
+        else:
+            changes = [f"{escape(scenario_label(ev, s, lang))} ({word(v, lang)})" for s, v in r.changes]
+            text = t(
+                lang,
+                "**{domain}**: {verdict} at baseline{p}; the verdict holds in {same} of {n} scenarios and "
+                "changes under {changes}",
+                domain=name,
+                verdict=base,
+                p=p,
+                same=int(r.n_same),
+                n=int(r.n_scenarios),
+                changes=join_list(changes, lang),
+            )
+        if not (pd.isna(r.p_min) or r.p_min == r.p_max):
+            text += t(
+                lang,
+                "; the sign-test p ranges from {low} to {high}",
+                low=numbers.p_value(lang, float(r.p_min)).removeprefix("p "),
+                high=numbers.p_value(lang, float(r.p_max)).removeprefix("p "),
+            )
+        if r.significant_only_verdict:
+            text += t(
+                lang,
+                ". Counting significant findings only (the biased comparator) would say {verdict}",
+                verdict=word(r.significant_only_verdict, lang),
+            )
+        lines.append(f"- {text}.")
+    not_run = grid[~grid["runnable"]].drop_duplicates("scenario")
+    if len(not_run):
+        items = [
+            f"{escape(scenario_label(ev, s, lang))} ({word(f'why_{g}', lang)})"
+            for s, g in zip(not_run["scenario"], not_run["scenario_group"], strict=True)
+        ]
+        lines.append("\n" + t(lang, "Not run on these data: {items}.", items=join_list(items, lang)))
+    return "\n".join(lines)
+
+
+def alt_robustness(grid: pd.DataFrame, summary: pd.DataFrame, ev: Evidence, lang: str) -> str:
+    """Alt text of the robustness figure: its size, and per domain the baseline verdict and its changes."""
+    domain_label = labels(ev.domains, "domain", lang)
+    parts = [
+        t(
+            lang,
+            "{domain}: {verdict} at baseline, same in {same} of {n}",
+            domain=domain_label.get(r.domain, r.domain),
+            verdict=word(r.baseline_verdict, lang),
+            same=int(r.n_same),
+            n=int(r.n_scenarios),
+        )
+        for r in summary.itertuples(index=False)
+    ]
+    return t(
+        lang,
+        "Robustness grid: {scenarios} scenarios (rows; {run} could run) by {domains} (columns), each "
+        "cell the domain verdict and its sign-test p. {parts}.",
+        scenarios=int(grid["scenario"].nunique()),
+        run=int(grid.loc[grid["runnable"], "scenario"].nunique()),
+        domains=_count(len(summary), "domain", lang),
+        parts="; ".join(parts),
+    )
+
+
+def reporting_bias_caveat(flagged: pd.DataFrame, ev: Evidence, lang: str) -> str:
+    """The reporting-bias caveat for sources whose findings hold no null result, or "" when none.
+
+    `flagged` is `robustness.sources_without_nulls(ev)`. A source that lists only changes likely
+    reports selected results; a direction count inherits that selection (Cochrane Handbook
+    12.2.2.1), and Boon & Thomson advise against the sign test when publication bias is suspected.
+    """
+    if flagged.empty:
+        return ""
+    unnamed = t(lang, "findings without a source_id")
+    items = [
+        f"{escape(s) if s else unnamed} ({_count(int(n), 'finding', lang)})"
+        for s, n in zip(flagged["source_id"], flagged["n_findings"], strict=True)
+    ]
+    return t(
+        lang,
+        "**Reporting bias:** none of the findings of {sources} is a null (no-change) result. A source "
+        "that lists only changes likely reports selected results, and a count by direction inherits "
+        "that selection (Cochrane Handbook 12.2.2.1); Boon and Thomson advise against the sign test when "
+        "publication bias is suspected, so read these sign tests as a description of what was reported, "
+        "not of what happened.",
+        sources=join_list(items, lang),
+    )

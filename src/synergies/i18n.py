@@ -150,6 +150,69 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "findings_n": NN_("{n} finding", "{n} findings"),
     "rows_n": NN_("{n} row", "{n} rows"),
     "no_domain_outcome": N_("no outcome measured"),
+    # study quality, sample size, significance (heatmap after Boon & Thomson 2021) and robustness
+    "risk_of_bias": N_("Risk of bias"),
+    "design": N_("Design"),
+    "rob_low": N_("low risk of bias"),
+    "rob_some_concerns": N_("some concerns"),
+    "rob_high": N_("high risk of bias"),
+    "rob_unknown": N_("risk of bias unknown (no appraisal)"),
+    "rob_not_given": N_("no rating given"),
+    "size_large": N_("n > 300"),
+    "size_medium": N_("n 50–300"),
+    "size_small": N_("n < 50"),
+    "size_not_reported": N_("n not reported"),
+    "legend_significant": N_("significant (*)"),
+    "legend_not_significant": N_("not significant (outline)"),
+    "note_quality": N_(
+        "Glyph size shows the largest sample size (n) behind a cell: n > 300, 50–300 or < 50; a "
+        "cell whose findings give no n has its own size (n not reported). * = the source judged the"
+        " finding significant (or p < 0.05); an outlined glyph = not significant; no mark = "
+        "significance not reported. Significance is shown, never counted. The first column rates "
+        "each evaluation's risk of bias (cases.csv) by symbol and colour: + low, − some concerns, ×"
+        " high, ? unknown."
+    ),
+    "note_no_quality": N_(
+        "No finding on this page reports its sample size or significance, so every glyph has the "
+        "size for n not reported and no significance mark."
+    ),
+    "legend_share": N_("share of voting units beneficial"),
+    "legend_interval": N_("Wilson 95 % CI"),
+    "legend_votes": N_("votes: ▲ beneficial, ▼ adverse; ◄► conflicting (does not vote)"),
+    "legend_votes_no_change": N_("◆ no change (does not vote)"),
+    "legend_votes_unclear": N_("? unclear (does not vote)"),
+    "title_robustness": N_("How robust is each domain's verdict?"),
+    "subtitle_robustness": N_(
+        "Domain verdict and sign-test p under each scenario; each scenario changes one choice."
+    ),
+    "note_robustness": N_(
+        "Domain verdict: a {threshold} majority of the units that can vote (conflicting units count"
+        " against every direction; unclear ones cannot vote), else conflicting. The "
+        "significant-only row is the vote count by significance the Cochrane Handbook (12.2.2.1) "
+        "warns against, shown for comparison only. Scenarios marked – could not run on these data; "
+        "tables/robustness.csv says why."
+    ),
+    "scenario_baseline": N_("Baseline (arms, 70 %)"),
+    "scenario_threshold_60": N_("Threshold 60 %"),
+    "scenario_threshold_80": N_("Threshold 80 %"),
+    "scenario_unit_case": N_("Each evaluation votes once"),
+    "scenario_unit_finding": N_("Each finding votes"),
+    "scenario_unclear_in_denominator": N_("Unclear findings in the denominator"),
+    "scenario_alternative": N_("{outcome}: alternative reading, {reading}"),
+    "scenario_alternative_all": N_("Every alternative reading"),
+    "scenario_alternative_polarity": N_("Alternative polarity"),
+    "scenario_exclude_high_risk_of_bias": N_("Without high risk of bias"),
+    "scenario_exclude_small_samples": N_("Without n < {n}"),
+    "scenario_significant_only": N_("Significant only (biased comparator)"),
+    "reading_higher": N_("higher is better"),
+    "reading_lower": N_("lower is better"),
+    "reading_ambiguous": N_("ambiguous"),
+    "no_units": N_("no units"),
+    "why_polarity": N_("no measured outcome has a better_alternative in outcomes.csv"),
+    "why_study_quality": N_("no case has a risk_of_bias rating other than unknown in cases.csv"),
+    "why_sample_size": N_("no finding gives its sample size (n)"),
+    "why_biased_comparator": N_("no finding gives significant or p_value"),
+    "not_run": N_("not run"),
 }
 
 check_lang = text.check_lang

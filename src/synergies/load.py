@@ -702,6 +702,39 @@ def _check_file(frame: pd.DataFrame, spec: FileSpec) -> list[Problem]:
     problems += _cell_problems(frame, spec)
     if spec.key and all(k in frame.columns for k in spec.key):
         problems += _duplicate_keys(frame, spec)
+    return problems + _paired_column_problems(frame, spec)
+
+
+def _paired_column_problems(frame: pd.DataFrame, spec: FileSpec) -> list[Problem]:
+    """Rules between two columns of one row: an alternative polarity must differ from `better`, and a
+    risk-of-bias rating other than `unknown` must name the tool or appraisal it comes from."""
+    problems: list[Problem] = []
+    if spec.name == "outcomes.csv" and {"better", "better_alternative"} <= set(frame.columns):
+        same = (frame["better_alternative"] != "") & (frame["better_alternative"] == frame["better"])
+        problems += [
+            Problem(
+                spec.name,
+                i + 2,
+                "better_alternative",
+                frame.at[i, "better_alternative"],
+                "a reading other than the row's `better` (it would change nothing), or an empty cell",
+            )
+            for i in same[same].index
+        ]
+    if spec.name == "cases.csv" and "risk_of_bias" in frame.columns:
+        tool = frame["rob_tool"] if "rob_tool" in frame.columns else pd.Series("", index=frame.index)
+        rated = frame["risk_of_bias"].isin(["low", "some_concerns", "high"]) & (tool == "")
+        problems += [
+            Problem(
+                spec.name,
+                i + 2,
+                "rob_tool",
+                "",
+                f"the tool or appraisal behind risk_of_bias '{frame.at[i, 'risk_of_bias']}' "
+                "(e.g. RoB 2, ROBINS-I, the source's own appraisal)",
+            )
+            for i in rated[rated].index
+        ]
     return problems
 
 

@@ -19,7 +19,7 @@ EFFECT_COLOURS = {
     "adverse": VERMILLION,
     "no_change": GREY,
     "unclear": "#F0E442",  # Okabe-Ito yellow: desirability ambiguous
-    "conflicting": GREY,
+    "conflicting": "#CC79A7",  # Okabe-Ito reddish purple: not the grey of no change, so the two differ twice
 }
 EFFECT_GLYPHS = {
     "beneficial": "▲",
@@ -43,3 +43,13 @@ ASSESSMENT_GLYPHS = {"enabler": "+", "barrier": "−", "mixed": "±"}
 ASSESSMENT_TEXT = {"enabler": WHITE, "barrier": WHITE, "mixed": INK}
 
 NO_EVALUATION_COLOUR = "#F2F2F2"
+
+# Outlined twins of the effect glyphs: a finding the source judged not significant (shown, not counted).
+OUTLINE_GLYPHS = {"▲": "△", "▼": "▽", "◆": "◇", "◄": "◁", "►": "▷"}
+SIGNIFICANT_MARK = "*"
+
+# Risk of bias per evaluation: robvis's colour-blind set (yellow to brown) and a symbol in each marker,
+# so the rating never rests on colour alone. `unknown` is white with an outline: no appraisal available.
+ROB_COLOURS = {"low": "#FED98E", "some_concerns": "#FE9929", "high": "#D95F0E", "unknown": "#E8E8E8"}
+ROB_SYMBOLS = {"low": "+", "some_concerns": "−", "high": "×", "unknown": "?"}
+ROB_TEXT = {"low": INK, "some_concerns": INK, "high": INK, "unknown": INK}

@@ -26,7 +26,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
 from matplotlib.textpath import text_to_path
 
-from synergies import aggregate, palette, vocabulary
+from synergies import aggregate, palette, robustness, vocabulary
 from synergies.i18n import labels, word
 from synergies.load import Evidence
 from synergies.outputs import safe_name
@@ -196,6 +196,7 @@ class Cell:
     note: str = ""  # small second line, e.g. counts
     segments: tuple[tuple[float, str, str], ...] = ()  # stacked bar: (share of width, colour, glyph)
     outline: bool = True
+    glyph_size: float = 0.0  # points; 0 = GLYPH_SIZE (the effect-direction heatmap sizes glyphs by n)
 
 
 NOT_MEASURED = Cell()
@@ -244,11 +245,12 @@ def _draw_cell(canvas: Canvas, cell: Cell, x: float, y: float, w: float, h: floa
         canvas.rect(bx, by, bw, bh, facecolor=cell.fill)
     centre_y = by + bh / 2 if not cell.note else by + bh * 0.33
     if cell.glyph or cell.sign:
-        glyph_w = _glyph_width(cell.glyph)
+        size = cell.glyph_size or GLYPH_SIZE
+        glyph_w = _glyph_width(cell.glyph, size)
         sign_w = text_width(cell.sign, SIGN_SIZE) + (0.02 if cell.sign else 0)
         shift = (text_width(cell.corner, SMALL_SIZE) + 0.02) / 2 if cell.corner else 0.0
         start = max(bx + 0.01, bx + bw / 2 - (glyph_w + sign_w) / 2 - shift)
-        _draw_glyph(canvas, start, centre_y, cell.glyph, cell.colour)
+        _draw_glyph(canvas, start, centre_y, cell.glyph, cell.colour, size)
         if cell.sign:
             canvas.text(start + glyph_w + 0.02, centre_y, cell.sign, SIGN_SIZE, ha="left", color=cell.colour)
     if cell.corner:
@@ -261,18 +263,20 @@ GLYPH_SPACING = 0.012  # between the characters of a two-part glyph such as ◄�
 GLYPH_SCALE = {"◄": 1.15, "►": 1.15}  # these triangles are drawn smaller than ▲ ▼ in DejaVu Sans
 
 
-def _glyph_width(glyph: str) -> float:
+def _glyph_width(glyph: str, size: float = GLYPH_SIZE) -> float:
     """Width of a glyph drawn by `_draw_glyph`, its characters spaced apart."""
-    widths = (text_width(c, GLYPH_SIZE * GLYPH_SCALE.get(c, 1)) for c in glyph)
+    widths = (text_width(c, size * GLYPH_SCALE.get(c, 1)) for c in glyph)
     return sum(widths) + GLYPH_SPACING * max(len(glyph) - 1, 0)
 
 
-def _draw_glyph(canvas: Canvas, left: float, y: float, glyph: str, colour: str) -> None:
+def _draw_glyph(
+    canvas: Canvas, left: float, y: float, glyph: str, colour: str, size: float = GLYPH_SIZE
+) -> None:
     """Draw a glyph from `left`, character by character, so two-part glyphs do not run together."""
     for char in glyph:
-        size = GLYPH_SIZE * GLYPH_SCALE.get(char, 1)
-        canvas.text(left, y, char, size, ha="left", color=colour)
-        left += text_width(char, size) + GLYPH_SPACING
+        char_size = size * GLYPH_SCALE.get(char, 1)
+        canvas.text(left, y, char, char_size, ha="left", color=colour)
+        left += text_width(char, char_size) + GLYPH_SPACING
 
 
 @dataclass(frozen=True)
@@ -466,7 +470,13 @@ def _row_heights(grid: Grid, wrapped: list[list[list[str]]], runs_by_level) -> l
 
 
 def _group_width(label: str, width: float, max_lines: int = 3, cap: float = 2.0) -> float:
-    """Widen a column group until its header label wraps into at most `max_lines` lines (up to `cap`)."""
+    """Widen a column group until its header label wraps into at most `max_lines` lines (up to `cap`).
+
+    Whatever the cap, the group is at least as wide as its longest word, so a header wraps between
+    words and never inside one ("Cons/umpt/ion").
+    """
+    longest = max((text_width(w, LABEL_SIZE, True) for w in label.split()), default=0.0)
+    width = max(width, longest + 0.07)
     while (
         label and width < cap and len(wrap(label, width - 0.06, LABEL_SIZE, True, max_lines=99)) > max_lines
     ):
@@ -922,8 +932,11 @@ def effect_direction_heatmap(
 ) -> Figure:
     """Arms × outcomes: each cell shows the effect for households (glyph, colour) and the raw sign of change.
 
-    `cells_table` is `aggregate.arm_outcome_cells(ev)`; `page` one of `heatmap_pages(ev)`
-    (the first when omitted).
+    Following Boon & Thomson's 2021 revision of the effect direction plot, the glyph's size shows
+    the sample size (`GLYPH_SIZES`), its fill the significance where the source gives it (shown,
+    never counted), and each arm row carries its evaluation's design and a risk-of-bias marker
+    (symbol and colour) when `cases.csv` gives them. `cells_table` is
+    `aggregate.arm_outcome_cells(ev)`; `page` one of `heatmap_pages(ev)` (the first when omitted).
     """
     page = page or heatmap_pages(ev)[0]
     outcome_label = labels(ev.outcomes, "outcome", lang)
@@ -932,7 +945,6 @@ def effect_direction_heatmap(
         Column(domain_label[d], outcome_label[o] if o else word("no_domain_outcome", lang))
         for d, o in page.columns
     ]
-    col_index = {o: j for j, (_, o) in enumerate(page.columns) if o}
     signs = {**palette.SIGN_GLYPHS, "mixed": "±"}
     notes = [word("note_sign", lang)]
     rows, row_index, headers, caps, keys = _grid_rows(ev, page, lang)
@@ -943,15 +955,30 @@ def effect_direction_heatmap(
         notes.append(_pooled_note(ev, lang))
     else:
         title, subtitle = word("title_effect_directions", lang), word("subtitle_effect_directions", lang)
-    cells = {}
+    ratings = _row_ratings(ev, page)
+    first = 1 if ratings else 0  # the risk-of-bias column comes before the outcomes
+    if ratings:
+        columns.insert(0, Column("", word("risk_of_bias", lang)))
+        rows, headers, caps = _with_design(ev, rows, headers, caps, lang)
+    col_index = {o: j + first for j, (_, o) in enumerate(page.columns) if o}
+    quality = cell_quality(ev, keys)
+    cells, shown = {}, {"size": set(), "significance": set()}
     keyed = zip(_row_keys(t, keys), t["outcome"], t["effect"], t["direction"], t["total"], strict=True)
     for row_key, outcome, effect, direction, total in keyed:
         i, j = row_index.get(row_key), col_index.get(outcome)
         if i is None or j is None:
             continue
-        corner = str(total) if total > 1 else ""
-        sign = "" if effect == "conflicting" else signs[direction]
-        cells[(i, j)] = effect_cell(effect, sign=sign, corner=corner)
+        size_bin, significance = quality.get((*row_key, outcome), ("not_reported", "not_reported"))
+        shown["size"].add(size_bin)
+        shown["significance"].add(significance)
+        cells[(i, j)] = _effect_cell_with_quality(effect, signs, direction, total, size_bin, significance)
+    for i, rating in ratings.items():
+        if rating:
+            cells[(i, 0)] = rob_cell(rating)
+    legend = effect_legend(lang, list(palette.EFFECT_GLYPHS), word("no_impact_evaluation", lang))
+    legend += _quality_legend(shown, sorted(set(ratings.values()), key=_ROB_ORDER.index), lang)
+    reported = shown["size"] - {"not_reported"} or shown["significance"] - {"not_reported"}
+    notes.append(word("note_quality" if reported or ratings else "note_no_quality", lang))
     grid = Grid(
         title=_page_title(title, page, lang),
         subtitle=subtitle,
@@ -960,11 +987,104 @@ def effect_direction_heatmap(
         cells=cells,
         label_headers=headers,
         label_caps=caps,
-        legend=effect_legend(lang, list(palette.EFFECT_GLYPHS), word("no_impact_evaluation", lang)),
+        legend=legend,
         notes=notes,
         source=_findings_source(ev, lang),
+        cell_width=0.38 if "significant" in shown["significance"] else 0.32,  # room for the * mark
     )
     return draw_grid(grid)
+
+
+# Glyph sizes in points by sample-size class (Boon & Thomson 2021: > 300, 50-300, < 50); a cell whose
+# findings give no n keeps the standard size, between small and medium, explained in the legend.
+GLYPH_SIZES = {"large": 12.5, "medium": 10.0, "small": 5.5, "not_reported": GLYPH_SIZE}
+_ROB_ORDER = ["low", "some_concerns", "high", "unknown", ""]
+
+
+def cell_quality(ev: Evidence, keys: list[str]) -> dict[tuple, tuple[str, str]]:
+    """Per heatmap cell (row key + outcome): the sample-size class of its largest n and its significance.
+
+    Keys are a page's row keys (`_grid_rows`), so pooled country rows take the largest n of the
+    country's findings on that outcome.
+    """
+    f = ev.findings
+    quality = {}
+    for key, group in f.groupby([*keys, "outcome"], sort=False):
+        n = group["n"].max() if group["n"].notna().any() else None
+        quality[key] = (robustness.sample_size_bin(n), robustness.significance_state(group))
+    return quality
+
+
+def _effect_cell_with_quality(
+    effect: str, signs: dict[str, str], direction: str, total: int, size_bin: str, significance: str
+) -> Cell:
+    """An effect cell whose glyph is sized by n, outlined when not significant, starred when significant."""
+    sign = "" if effect == "conflicting" else signs[direction]
+    if significance == "significant":
+        sign += palette.SIGNIFICANT_MARK
+    cell = effect_cell(effect, sign=sign, corner=str(total) if total > 1 else "")
+    glyph = cell.glyph
+    if significance == "not_significant":
+        glyph = "".join(palette.OUTLINE_GLYPHS.get(c, c) for c in glyph)
+    return replace(cell, glyph=glyph, glyph_size=GLYPH_SIZES[size_bin])
+
+
+def rob_cell(rating: str) -> Cell:
+    """The risk-of-bias marker of one evaluation: robvis colour-blind colour and a symbol."""
+    return Cell(
+        fill=palette.ROB_COLOURS[rating],
+        glyph=palette.ROB_SYMBOLS[rating],
+        colour=palette.ROB_TEXT[rating],
+        outline=rating == "unknown",
+    )
+
+
+def _row_ratings(ev: Evidence, page: Page) -> dict[int, str]:
+    """Row -> its case's risk_of_bias ("" when not given), for arm pages of data that rate any case.
+
+    Empty when no case carries a rating, or on pooled country pages (a country is no evaluation).
+    """
+    if page.level == "country" or "risk_of_bias" not in ev.cases:
+        return {}
+    keys = zip(ev.cases["country"], ev.cases["case"], strict=True)
+    rating = dict(zip(keys, ev.cases["risk_of_bias"].fillna(""), strict=True))
+    if not any(rating.values()):
+        return {}
+    arm_table = aggregate.arms(ev).iloc[list(page.rows)].reset_index(drop=True)
+    return {
+        i: rating.get((r.country, r.case), "")
+        for i, r in enumerate(arm_table.itertuples(index=False))
+        if r.n_findings
+    }
+
+
+def _with_design(ev: Evidence, rows: list[Row], headers: tuple, caps: tuple, lang: str):
+    """Rows with their case's design as a label level between case and arm, when any case gives one."""
+    designs = ev.cases["design"].fillna("") if "design" in ev.cases else pd.Series(dtype=str)
+    if not designs.astype(bool).any():
+        return rows, headers, caps
+    design = dict(zip(zip(ev.cases["country"], ev.cases["case"], strict=True), designs, strict=True))
+    rows = [replace(r, groups=(*r.groups, design.get(r.groups[:2], ""))) for r in rows]
+    return rows, (*headers[:2], word("design", lang), headers[2]), (*caps[:2], 1.9, caps[2])
+
+
+def _quality_legend(shown: dict[str, set[str]], ratings: list[str], lang: str) -> list[LegendItem]:
+    """Legend items for what the page contains: sample-size classes, significance marks, ratings."""
+    items = []
+    if shown["size"] - {"not_reported"}:  # with no n anywhere, the note says so instead
+        for size_bin in (b for b in robustness.SAMPLE_SIZE_BINS if b in shown["size"]):
+            sample = replace(effect_cell("beneficial"), glyph_size=GLYPH_SIZES[size_bin])
+            items.append(LegendItem(sample, word(f"size_{size_bin}", lang)))
+    if "significant" in shown["significance"]:
+        sample = effect_cell("beneficial", sign=palette.SIGNIFICANT_MARK)
+        items.append(LegendItem(sample, word("legend_significant", lang)))
+    if "not_significant" in shown["significance"]:
+        sample = replace(effect_cell("beneficial"), glyph=palette.OUTLINE_GLYPHS["▲"])
+        items.append(LegendItem(sample, word("legend_not_significant", lang)))
+    for rating in ratings:
+        cell = rob_cell(rating) if rating else NOT_MEASURED
+        items.append(LegendItem(cell, word(f"rob_{rating}" if rating else "rob_not_given", lang)))
+    return items
 
 
 ARM_ROW_KEYS = ["country", "case", "intervention"]  # what identifies a row of `_arm_index`
@@ -1128,9 +1248,7 @@ def sign_test_figure(ev: Evidence, table: pd.DataFrame, lang: str = "en") -> Fig
     title_lines, sub_lines, title_h = _header_block(
         width, word(f"title_sign_tests_{unit}", lang), word("subtitle_sign_tests", lang)
     )
-    shown = ["beneficial", "adverse", "conflicting"]
-    shown += [e for e in ("no_change", "unclear") if table.get(f"n_{e}", pd.Series(dtype=int)).sum()]
-    legend = [LegendItem(effect_cell(e), word(f"legend_{e}", lang)) for e in shown]
+    legend = sign_test_legend(table, lang)
     notes = [word(f"note_sign_test_{unit}", lang)]
     legend_layout, note_lines, source_lines, bottom_h = _footer_block(
         width, legend, notes, _findings_source(ev, lang)
@@ -1210,6 +1328,24 @@ def sign_test_figure(ev: Evidence, table: pd.DataFrame, lang: str = "en") -> Fig
     )
     _draw_footer(canvas, legend_layout, note_lines, source_lines, y + axis_h + 0.15)
     return canvas.finish()
+
+
+def sign_test_legend(table: pd.DataFrame, lang: str) -> list[LegendItem]:
+    """What the sign-test figure draws, and only that: the share dot, its interval and the vote glyphs.
+
+    The figure has no coloured cells, so the legend shows none; the glyphs of units that do not
+    vote (no change, unclear) are explained only when some domain has them.
+    """
+    bare = Cell(outline=False)
+    items = [
+        LegendItem(replace(bare, glyph="●", colour=palette.BLUE), word("legend_share", lang)),
+        LegendItem(replace(bare, glyph="├─┤", colour=palette.INK), word("legend_interval", lang)),
+        LegendItem(bare, word("legend_votes", lang)),
+    ]
+    for effect in ("no_change", "unclear"):
+        if table.get(f"n_{effect}", pd.Series(dtype=int)).sum():
+            items.append(LegendItem(bare, word(f"legend_votes_{effect}", lang)))
+    return items
 
 
 def _vote_text(t, lang: str = "en") -> str:
@@ -1472,3 +1608,150 @@ def _assessment_cell(assessments: list[str]) -> Cell:
         colour=palette.ASSESSMENT_TEXT["mixed"],
         corner=corner,
     )
+
+
+# --------------------------------------------------------------------------- robustness grid
+
+ROBUSTNESS_GLYPHS = {**palette.EFFECT_GLYPHS, "no_units": "·", "not_run": "–"}
+
+
+def robustness_figure(ev: Evidence, grid: pd.DataFrame, lang: str = "en") -> Figure:
+    """Scenarios × domains: the domain verdict under each scenario as glyph and colour, with its p-value.
+
+    `grid` is `robustness.robustness_grid(ev)`. Drawn with seaborn's heatmap on a categorical colour
+    map; meaning never rests on colour alone (every cell carries its verdict's glyph), rules separate
+    the scenario groups, and scenarios that could not run are white cells marked – (the table says why).
+    """
+    import seaborn as sns  # only this figure needs seaborn; keep the package import light
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    verdicts = list(robustness.DOMAIN_VERDICTS)
+    colours = {**palette.EFFECT_COLOURS, "no_units": palette.FAINT, "not_run": palette.WHITE}
+    keys = list(dict.fromkeys(grid["scenario"]))
+    groups = grid.drop_duplicates("scenario").set_index("scenario")["scenario_group"]
+    domains = [d for d in ev.domain_order if d in set(grid["domain"])]
+    table = grid.set_index(["scenario", "domain"])
+    codes = pd.DataFrame(0, index=keys, columns=domains, dtype=int)
+    annot = pd.DataFrame("", index=keys, columns=domains, dtype=object)
+    for k in keys:
+        for d in domains:
+            row = table.loc[(k, d)]
+            codes.loc[k, d] = verdicts.index(row["verdict"])
+            annot.loc[k, d] = _robustness_annotation(row["verdict"], row["p_value"], lang)
+    cell_w, cell_h = 1.0, 0.34
+    domain_label = labels(ev.domains, "domain", lang)
+    x_labels = ["\n".join(wrap(domain_label[d], cell_w - 0.08, SMALL_SIZE, max_lines=4)) for d in domains]
+    y_labels = [robustness.scenario_label(ev, k, lang) for k in keys]
+    label_w = min(3.2, max((text_width(y, LABEL_SIZE) for y in y_labels), default=1.0) + 0.15)
+    y_labels = [
+        _ellipsize(y, label_w - 0.1, LABEL_SIZE, False) if text_width(y, LABEL_SIZE) > label_w - 0.1 else y
+        for y in y_labels
+    ]
+    header_h = max((len(x.split("\n")) for x in x_labels), default=1) * line_height(SMALL_SIZE) + 0.15
+    width = max(MIN_WIDTH, label_w + cell_w * len(domains) + 2 * MARGIN)
+    title_lines, sub_lines, title_h = _header_block(
+        width, word("title_robustness", lang), word("subtitle_robustness", lang)
+    )
+    note = word("note_robustness", lang).format(threshold=f"{aggregate.VERDICT_THRESHOLD:.0%}")
+    note_lines = wrap(note, width - 2 * MARGIN, LABEL_SIZE, max_lines=12)
+    present = [v for v in verdicts if v in set(grid["verdict"])]
+    legend_h, body_h = 0.4, cell_h * len(keys)
+    height = (
+        MARGIN
+        + title_h
+        + header_h
+        + body_h
+        + legend_h
+        + len(note_lines) * line_height(LABEL_SIZE)
+        + 2 * MARGIN
+    )
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(width, height), facecolor="white")
+        FigureCanvasAgg(fig)
+        top = MARGIN + title_h + header_h
+        box = (
+            (MARGIN + label_w) / width,
+            1 - (top + body_h) / height,
+            cell_w * len(domains) / width,
+            body_h / height,
+        )
+        ax = fig.add_axes(box)
+        sns.heatmap(
+            codes,
+            ax=ax,
+            cmap=ListedColormap([colours[v] for v in verdicts]),
+            vmin=-0.5,
+            vmax=len(verdicts) - 0.5,
+            annot=annot,
+            fmt="",
+            annot_kws={"fontsize": SMALL_SIZE + 0.5, "fontfamily": FONT},
+            cbar=False,
+            linewidths=1.0,
+            linecolor="white",
+        )
+        for text in ax.texts:  # seaborn numbers its annotations row by row
+            i, j = divmod(ax.texts.index(text), len(domains))
+            text.set_color(palette.EFFECT_TEXT.get(verdicts[codes.iloc[i, j]], palette.INK))
+        for i in range(1, len(keys)):
+            if groups[keys[i]] != groups[keys[i - 1]]:
+                ax.axhline(i, color=palette.INK, linewidth=0.8)
+        ax.xaxis.tick_top()
+        ax.set_xticklabels(x_labels, rotation=0, fontsize=SMALL_SIZE, fontfamily=FONT)
+        ax.set_yticklabels(y_labels, rotation=0, fontsize=LABEL_SIZE, fontfamily=FONT)
+        ax.tick_params(length=0)
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        for label, key in zip(ax.get_yticklabels(), keys, strict=True):
+            if key == "baseline":
+                label.set_fontweight("bold")
+            if groups[key] == "biased_comparator":
+                label.set_fontstyle("italic")
+        y = MARGIN
+        for lines, size, bold in ((title_lines, TITLE_SIZE, True), (sub_lines, SUBTITLE_SIZE, False)):
+            for line in lines:
+                fig.text(
+                    MARGIN / width,
+                    1 - (y + 0.55 * line_height(size)) / height,
+                    line,
+                    fontsize=size,
+                    fontweight="bold" if bold else "normal",
+                    va="center_baseline",
+                    color=palette.INK,
+                )
+                y += line_height(size)
+        handles = [
+            Patch(
+                facecolor=colours[v], edgecolor=palette.GREY, label=f"{ROBUSTNESS_GLYPHS[v]} {word(v, lang)}"
+            )
+            for v in present
+        ]
+        legend_top = top + body_h + 0.12
+        fig.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(MARGIN / width, 1 - legend_top / height),
+            ncol=len(handles),
+            frameon=False,
+            fontsize=LABEL_SIZE,
+            handlelength=1.2,
+            borderaxespad=0,
+        )
+        y = legend_top + legend_h
+        for line in note_lines:
+            fig.text(
+                MARGIN / width,
+                1 - (y + 0.55 * line_height(LABEL_SIZE)) / height,
+                line,
+                fontsize=LABEL_SIZE,
+                va="center_baseline",
+                color=palette.INK,
+            )
+            y += line_height(LABEL_SIZE)
+    return fig
+
+
+def _robustness_annotation(verdict: str, p_value: float, lang: str) -> str:
+    """A robustness cell's text: the verdict's glyph and, when there are votes, the sign-test p."""
+    glyph = ROBUSTNESS_GLYPHS[verdict]
+    return glyph if pd.isna(p_value) else f"{glyph}  {numbers.p_value(lang, float(p_value))}"

@@ -134,7 +134,9 @@ def write_synthetic(
         for country, case in cases
     ]
     case_rows.append([gap_case[1], gap_case[0], "Pilot", "false", "", "", "", "", ""])
-    _write(directory / "cases.csv", [c.name for c in contract.CASES.columns], case_rows)
+    case_header = [c.name for c in contract.CASES.columns]
+    case_rows = [row + [""] * (len(case_header) - len(row)) for row in case_rows]  # optional columns empty
+    _write(directory / "cases.csv", case_header, case_rows)
     factors = ["political_support", "incentives_budget", "local_informal_coordination"]
     inst_rows = []
     for k, (country, case) in enumerate(cases):

@@ -143,13 +143,15 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "outcome": "example_hours_off_farm",
             "domain": "example_income",
             "better": "ambiguous",
+            "better_alternative": "higher",
             "label_en": "EXAMPLE hours worked off the farm",
             "label_es": "EJEMPLO horas de trabajo fuera de la finca",
             "note": (
                 "EXAMPLE codebook entry (judgement call): more hours off the farm can mean "
                 "diversified income (less risk) or labour drawn away from the farm; the source "
                 "does not say which, so better = ambiguous and a change is shown as unclear. "
-                "Say what the source says, what you concluded and why."
+                "Say what the source says, what you concluded and why. better_alternative names "
+                "the other reading (higher: diversified income), which the robustness grid tries."
             ),
         },
     ],
@@ -179,7 +181,10 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "evaluator": "EXAMPLE University",
             "year": "2024",
             "source_id": "EXAMPLE-2024",
-            "note": _EXAMPLE_NOTE,
+            "risk_of_bias": "some_concerns",
+            "rob_tool": "RoB 2",
+            "note": _EXAMPLE_NOTE
+            + " Risk of bias as the review team rated it with RoB 2; write unknown when no appraisal exists.",
         },
         {
             "case": "EXAMPLE Programme C",

@@ -15,6 +15,10 @@ EFFECTS = ("beneficial", "adverse", "no_change", "unclear")  # a finding's effec
 LEVELS = ("national", "local")  # where an institutional factor operates, in display order
 ASSESSMENTS = ("enabler", "barrier", "mixed")  # whether a factor helped or hindered coordination
 SECTORS = ("social_protection", "productive_development")
+# Risk of bias (or critical appraisal) of one evaluation, as the tool named in `rob_tool` rates it.
+# RoB 2's "low / some concerns / high"; ROBINS-I's "low / moderate / serious / critical" map to
+# low / some_concerns / high / high (data/README.md). `unknown` = the source gives no appraisal.
+RISK_OF_BIAS = ("low", "some_concerns", "high", "unknown")
 BOOLEAN_TRUE = ("true",)
 BOOLEAN_FALSE = ("false",)
 

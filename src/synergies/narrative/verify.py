@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from synergies import aggregate, vocabulary
+from synergies import aggregate, robustness, vocabulary
 from synergies.load import Evidence
 from synergies.text import numbers
 
@@ -41,6 +41,7 @@ def constants() -> dict[str, float]:
     return {
         "verdict_threshold_percent": round(aggregate.VERDICT_THRESHOLD * 100),
         "alpha": vocabulary.ALPHA,
+        "small_sample": robustness.SMALL_SAMPLE,  # Boon & Thomson's smallest sample-size class: n < 50
         "max_units_without_significance": _max_units_without_significance(),
     }
 
@@ -78,6 +79,7 @@ class Tables:
             "single_vs_combined": lambda: aggregate.single_vs_combined(ev),
             "national_barrier_local_enabler_rows": lambda: aggregate.national_barrier_local_enabler_rows(ev),
             "missing_optional": lambda: pd.DataFrame({"file": list(ev.missing_optional)}),
+            "robustness": lambda: robustness.robustness_grid(ev),
         }
 
     def __getitem__(self, name: str) -> pd.DataFrame:
