@@ -21,6 +21,7 @@ VOCABULARIES = {
     "LEVELS": contract.LEVELS,
     "ASSESSMENTS": contract.ASSESSMENTS,
     "SECTORS": contract.SECTORS,
+    "EFFECT_MEASURES": contract.EFFECT_MEASURES,
 }
 
 

@@ -17,6 +17,10 @@ EFFECTS = ("beneficial", "adverse", "no_change", "unclear")
 LEVELS = ("national", "local")
 ASSESSMENTS = ("enabler", "barrier", "mixed")
 SECTORS = ("social_protection", "productive_development")
+# The metric of a finding's `estimate` (see data/README.md, "Estimates and their measure"):
+# standardised mean difference in SD units, percentage points, log odds ratio, a ratio on its
+# natural scale (its std_error is that of the ratio's natural log), or a raw unit named in `note`.
+EFFECT_MEASURES = ("smd", "pp", "log_or", "ratio", "raw")
 BOOLEAN_TRUE = ("true",)
 BOOLEAN_FALSE = ("false",)
 
@@ -101,6 +105,13 @@ FINDINGS = FileSpec(
         Column("outcome", True, meaning="What was measured: a key of outcomes.csv."),
         Column("direction", True, "enum", DIRECTIONS, "Sign of the change in the outcome itself."),
         Column("estimate", False, "number", meaning="Point estimate in the source's unit."),
+        Column(
+            "effect_measure",
+            False,
+            "enum",
+            EFFECT_MEASURES,
+            "Metric of `estimate`; required when an estimate is given.",
+        ),
         Column("std_error", False, "positive_number", meaning="Standard error of the estimate."),
         Column("p_value", False, "probability", meaning="p-value as reported."),
         Column("significant", False, "bool", meaning="Significance as the source judged it."),
