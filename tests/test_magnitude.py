@@ -274,7 +274,12 @@ def test_albatross_sides_and_contours(tmp_path: Path) -> None:
         {**_finding("F1", "C", "down", "decrease", "-0.2", "0.05"), "n": "400"},
         {**_finding("F2", "C", "up", "decrease", "-0.1", "0.05"), "n": "400", "p_value": "0.04"},
         {**_finding("F3", "C", "odd", "increase", "0.3", "0.05"), "n": "400"},
-        {**_finding("F4", "C", "up", "no_change", "", ""), "n": "300", "p_value": "0.7", "effect_measure": ""},
+        {
+            **_finding("F4", "C", "up", "no_change", "", ""),
+            "n": "300",
+            "p_value": "0.7",
+            "effect_measure": "",
+        },
     ]
     for row in rows:
         row.setdefault("p_value", "")

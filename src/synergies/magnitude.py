@@ -165,7 +165,9 @@ def aligned_estimates(ev: Evidence) -> pd.DataFrame:
     rows["scale"] = np.where(log, "log", "natural")
     computed = two_sided_p(value / rows["std_error"].astype(float))
     reported = rows["p_value"].notna()
-    rows["p_source"] = np.where(reported, "reported", np.where(rows["std_error"].notna(), "estimate_and_se", ""))
+    rows["p_source"] = np.where(
+        reported, "reported", np.where(rows["std_error"].notna(), "estimate_and_se", "")
+    )
     rows["p_value"] = rows["p_value"].where(reported, pd.Series(computed, index=rows.index))
     excludes = (rows["ci_low"] > 0) | (rows["ci_high"] < 0)
     by_ci = excludes.where(rows["aligned_se"].notna())
@@ -252,7 +254,10 @@ def pooled_estimates(cases: pd.DataFrame, method: str = TAU2_METHOD) -> pd.DataF
             )
     if not rows:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in POOLED_COLUMNS})
-    return pd.DataFrame(rows, columns=POOLED_COLUMNS)
+    table = pd.DataFrame(rows, columns=POOLED_COLUMNS)
+    domains = {d: i for i, d in enumerate(dict.fromkeys(table["domain"]))}
+    rank = table["domain"].map(domains) * 10 + table["effect_measure"].map(contract.EFFECT_MEASURES.index)
+    return table.iloc[rank.argsort(kind="stable")].reset_index(drop=True)
 
 
 def albatross_points(ev: Evidence) -> pd.DataFrame:
@@ -264,7 +269,9 @@ def albatross_points(ev: Evidence) -> pd.DataFrame:
     drawn at P_FLOOR.
     """
     f = ev.findings
-    has_se = f["estimate"].notna() & f["std_error"].notna() & f["effect_measure"].isin(contract.EFFECT_MEASURES)
+    has_se = (
+        f["estimate"].notna() & f["std_error"].notna() & f["effect_measure"].isin(contract.EFFECT_MEASURES)
+    )
     rows = f[f["n"].notna() & (f["p_value"].notna() | has_se)].copy()
     if rows.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in ALBATROSS_COLUMNS})
@@ -290,7 +297,9 @@ def albatross_points(ev: Evidence) -> pd.DataFrame:
 def albatross_left_out(ev: Evidence, points: pd.DataFrame) -> pd.DataFrame:
     """Findings with n and a p-value (or estimate and SE) that the albatross plot cannot place, and why."""
     f = ev.findings
-    has_se = f["estimate"].notna() & f["std_error"].notna() & f["effect_measure"].isin(contract.EFFECT_MEASURES)
+    has_se = (
+        f["estimate"].notna() & f["std_error"].notna() & f["effect_measure"].isin(contract.EFFECT_MEASURES)
+    )
     candidates = f[f["n"].notna() & (f["p_value"].notna() | has_se)]
     left = candidates[~candidates["finding_id"].isin(points["finding_id"])].copy()
     left["reason"] = np.where(left["better"].eq("ambiguous"), NOT_ALIGNED, "no_change_without_estimate")

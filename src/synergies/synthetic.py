@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-
 from statistics import NormalDist
 
 import numpy as np
