@@ -1,4 +1,4 @@
-"""Short data-derived sentences for notebooks 01-05 and alt text for their figures, in English and Spanish.
+"""Short data-derived sentences for notebooks 01-06 and alt text for their figures, in English and Spanish.
 
 The notebooks hold no claim about any particular data: every sentence of interpretation
 that depends on the data is written here from the tables, so it stays true on other data.
@@ -197,7 +197,7 @@ def missing_files(ev: Evidence, lang: str) -> str:
     consequences = []
     if "institutional.csv" in missing:
         consequences.append(
-            _t(lang, "the institutional analysis (05) is skipped", "se omite el análisis institucional (05)")
+            _t(lang, "the institutional analysis (06) is skipped", "se omite el análisis institucional (06)")
         )
     if "cases.csv" in missing:
         consequences.append(

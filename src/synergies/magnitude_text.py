@@ -194,3 +194,14 @@ def domain_paragraphs(ev: Evidence, pooled: pd.DataFrame, lang: str) -> list[str
             )
         paragraphs.append(" ".join(sentences))
     return paragraphs
+
+
+def no_albatross(lang: str) -> str:
+    """Why there is no albatross plot: no finding has both a sample size and a p-value (or estimate and SE)."""
+    return t(
+        lang,
+        "No finding reports both a sample size `n` and a p-value (or an estimate with its standard error), "
+        "so there is no albatross plot.",
+        "Ningún hallazgo reporta a la vez un tamaño de muestra `n` y un valor p (o una estimación con su "
+        "error estándar), así que no hay gráfico albatros.",
+    )
