@@ -1,4 +1,4 @@
-"""Magnitudes: the contract's estimate rules, alignment, one estimate per case, and the pooling checked by hand."""
+"""Magnitudes: the estimate rules of the contract, alignment, one estimate per case, pooling by hand."""
 
 from __future__ import annotations
 
@@ -310,3 +310,47 @@ def test_only_the_magnitude_path_imports_statsmodels() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_notebook_sizes_synthetic_estimates_end_to_end(tmp_path: Path) -> None:
+    """Synthetic estimates with SEs through notebook 04: tables with rows, forest and albatross figures."""
+    import nbformat
+
+    from synergies.config import NOTEBOOKS_DIR, ROOT
+
+    data = write_synthetic(tmp_path / "data", with_estimates=True)
+    out, figures = tmp_path / "out", tmp_path / "figures"
+    command = [
+        str(ROOT / ".venv" / "bin" / "papermill"),
+        str(NOTEBOOKS_DIR / "04-estimate-magnitudes.ipynb"),
+        str(tmp_path / "executed.ipynb"),
+        *("-p", "data_dir", str(data), "-p", "output_dir", str(out), "-p", "figures_dir", str(figures)),
+        *("-p", "lang", "es", "-k", "python3", "--no-progress-bar", "--log-level", "ERROR"),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    pooled = pd.read_csv(out / "tables" / "pooled_estimates.csv")
+    assert len(pooled) >= 4 and list(pooled.columns[:3]) == ["domain", "effect_measure", "k"]
+    assert len(pd.read_csv(out / "tables" / "aligned_estimates.csv")) > 0
+    names = {p.name for p in figures.glob("*.png")}
+    assert "albatross.png" in names and any(n.startswith("forest-") for n in names)
+    assert all((figures / n.replace(".png", ".alt.txt")).stat().st_size > 50 for n in names)
+    executed = nbformat.read(tmp_path / "executed.ipynb", as_version=4)
+    markdown = " ".join(
+        o["data"].get("text/markdown", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs
+    )
+    assert "Paule–Mandel" in markdown and "IC 95 %" in markdown
+
+
+def test_shipped_data_write_header_only_tables_and_no_figures(tmp_path: Path) -> None:
+    from synergies.config import DATA_DIR
+
+    ev = load_evidence(DATA_DIR)
+    aligned = magnitude.aligned_estimates(ev)
+    cases = magnitude.case_estimates(aligned)
+    pooled = magnitude.pooled_estimates(cases)
+    assert aligned.empty and cases.empty and pooled.empty and magnitude.albatross_points(ev).empty
+    assert list(pooled.columns) == magnitude.POOLED_COLUMNS
+    from synergies import magnitude_plots
+
+    assert magnitude_plots.forest_pages(ev, aligned, cases, pooled, "en") == []

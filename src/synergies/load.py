@@ -652,7 +652,8 @@ def _estimate_problems(findings: pd.DataFrame | None) -> list[Problem]:
         has_estimate & ratio & (estimate <= 0),
         "estimate",
         findings["estimate"],
-        "a ratio greater than 0 (effect_measure 'ratio' is on its natural scale; a log odds ratio is 'log_or')",
+        "a ratio greater than 0 (effect_measure 'ratio' is on its natural scale; "
+        "a log odds ratio is 'log_or')",
         "ratio not positive",
     )
     add(

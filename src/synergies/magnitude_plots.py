@@ -46,7 +46,7 @@ class ForestRow:
 
 @dataclass
 class ForestPage:
-    """One forest figure: a domain and measure, some of its cases, and the pooled estimate on the last page."""
+    """One forest figure: a domain and measure, some of its cases, the pooled estimate on the last page."""
 
     name: str
     domain: str
@@ -364,14 +364,17 @@ def albatross_figure(ev: Evidence, points: pd.DataFrame, lang: str) -> Figure:
         "Left of the centre: harmful for households; right: good for households (aligned with the codebook). "
         "Curves: where a standardised mean difference of 0.1, 0.25 or 0.5 SD lies for each n. "
         "Two-sided p, reported or computed from estimate and standard error.",
-        "A la izquierda del centro: perjudicial para los hogares; a la derecha: bueno (alineado con el libro de "
-        "códigos). Curvas: dónde cae una diferencia de medias estandarizada de 0,1, 0,25 o 0,5 DE para cada n. "
+        "A la izquierda del centro: perjudicial para los hogares; a la derecha: bueno (alineado con el "
+        "libro de "
+        "códigos). Curvas: dónde cae una diferencia de medias estandarizada de 0,1, 0,25 o 0,5 DE para cada "
+        "n. "
         "Valor p bilateral, reportado o calculado con la estimación y su error estándar.",
     )
     key = t(
         lang,
         "▲ good for households · ▼ harmful · dashed lines: p = 0.05. The curves apply to smd results only.",
-        "▲ bueno para los hogares · ▼ perjudicial · líneas discontinuas: p = 0,05. Las curvas valen solo para smd.",
+        "▲ bueno para los hogares · ▼ perjudicial · líneas discontinuas: p = 0,05. Las curvas valen solo "
+        "para smd.",
     )
     source = plots.source_line(ev, lang, "findings.csv, outcomes.csv", "albatross_points.csv")
     title_lines, sub_lines, head_h = plots._header_block(width, title, subtitle)
@@ -386,8 +389,8 @@ def albatross_figure(ev: Evidence, points: pd.DataFrame, lang: str) -> Figure:
     x_max = max(4.0, math.ceil(float(_x(points["p_value"].min(), 1)) + 0.5))
     grid_n = np.geomspace(n_lo, n_hi, 200)
     ticks_p = [p for p in (1e-10, 1e-5, 1e-3, 0.05) if -math.log10(p) <= x_max]
-    tick_x = [-(-math.log10(p)) for p in reversed(ticks_p)] + [0.0] + [-math.log10(p) for p in ticks_p]
-    tick_p = list(reversed(ticks_p)) + [1.0] + ticks_p
+    tick_p = [*reversed(ticks_p), 1.0, *ticks_p]
+    tick_x = [math.log10(p) for p in reversed(ticks_p)] + [0.0] + [-math.log10(p) for p in ticks_p]
     inner_left = plots.MARGIN + 0.45
     for i, domain in enumerate(domains):
         row, col = divmod(i, ncols)
@@ -411,7 +414,8 @@ def albatross_figure(ev: Evidence, points: pd.DataFrame, lang: str) -> Figure:
             inside = np.flatnonzero(x <= x_max * 0.97)
             if inside.size:  # label each curve where it leaves the panel, on the right
                 j = int(inside[-1])
-                ax.text(x[j], grid_n[j], f"{d:g} ".replace(".", "," if lang == "es" else "."), fontsize=plots.SMALL_SIZE,
+                contour_label = f"{d:g} ".replace(".", "," if lang == "es" else ".")
+                ax.text(x[j], grid_n[j], contour_label, fontsize=plots.SMALL_SIZE,
                         color=plots.SOURCE_INK, ha="right", va="top")  # fmt: skip
         for s in (-1, 1):
             ax.axvline(s * -math.log10(0.05), color=palette.GREY, linewidth=0.6, linestyle="--")
@@ -448,7 +452,8 @@ def alt_albatross(ev: Evidence, points: pd.DataFrame, left_out: pd.DataFrame, la
         parts.append(
             t(
                 lang,
-                f"{domain_label.get(domain, domain)}: {good} good for households, {bad} harmful, {sig} with p < 0.05",
+                f"{domain_label.get(domain, domain)}: {good} good for households, {bad} harmful, {sig} with "
+                f"p < 0.05",
                 f"{domain_label.get(domain, domain)}: {good} buenos para los hogares, {bad} perjudiciales, "
                 f"{sig} con p < 0,05",
             )
@@ -465,7 +470,8 @@ def alt_albatross(ev: Evidence, points: pd.DataFrame, left_out: pd.DataFrame, la
     if len(left_out):
         text += t(
             lang,
-            f" {len(left_out)} findings with n and a p-value are not drawn: they have no side for households.",
+            f" {len(left_out)} findings with n and a p-value are not drawn: they have no side for "
+            f"households.",
             f" {len(left_out)} hallazgos con n y valor p no se dibujan: no tienen lado para los hogares.",
         )
     return text

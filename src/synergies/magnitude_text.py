@@ -43,7 +43,7 @@ def measure_unit(measure: str, lang: str) -> str:
 
 
 def fmt_number(x: float, lang: str, places: int = 2, p: bool = False) -> str:
-    """A decimal as each language writes it: 0.12 / 0,12, with a true minus sign; p-values keep their digits."""
+    """A decimal as each language writes it: 0.12 / 0,12, with a true minus sign; p-values as powers of 10."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
     if p:
@@ -74,9 +74,11 @@ def no_estimates(ev: Evidence, lang: str) -> str:
     ):
         return t(
             lang,
-            "The findings give estimates but no `effect_measure`, so their sizes cannot be compared or pooled; "
+            "The findings give estimates but no `effect_measure`, so their sizes cannot be compared or "
+            "pooled; "
             "the synthesis rests on directions only.",
-            "Los hallazgos dan estimaciones pero no `effect_measure`, así que sus tamaños no se pueden comparar "
+            "Los hallazgos dan estimaciones pero no `effect_measure`, así que sus tamaños no se pueden "
+            "comparar "
             "ni combinar; la síntesis se basa solo en las direcciones.",
         )
     return t(
@@ -95,9 +97,11 @@ def summary(ev: Evidence, aligned: pd.DataFrame, pooled: pd.DataFrame, lang: str
     usable = int(aligned["pooled_as"].isin(magnitude.POOLED_MEASURES).sum())
     text = t(
         lang,
-        f"{digits(n, lang)} of {digits(len(ev.findings), lang)} findings report an estimate with its measure; "
+        f"{digits(n, lang)} of {digits(len(ev.findings), lang)} findings report an estimate with its "
+        f"measure; "
         f"{digits(usable, lang)} have a standard error in a measure that can be pooled.",
-        f"{digits(n, lang)} de {digits(len(ev.findings), lang)} hallazgos reportan una estimación con su medida; "
+        f"{digits(n, lang)} de {digits(len(ev.findings), lang)} hallazgos reportan una estimación con su "
+        f"medida; "
         f"{digits(usable, lang)} tienen error estándar en una medida que se puede combinar.",
     )
     reasons = {
@@ -120,7 +124,8 @@ def summary(ev: Evidence, aligned: pd.DataFrame, pooled: pd.DataFrame, lang: str
         text += t(
             lang,
             " No domain has two evaluations with an estimate in the same measure, so nothing is pooled.",
-            " Ningún dominio tiene dos evaluaciones con una estimación en la misma medida, así que no se combina nada.",
+            " Ningún dominio tiene dos evaluaciones con una estimación en la misma medida, así que no se "
+            "combina nada.",
         )
     return text
 
@@ -129,15 +134,22 @@ def method_note(lang: str) -> str:
     """How estimates were aligned, reduced to one per evaluation and pooled, in two sentences."""
     return t(
         lang,
-        "Estimates are sign-aligned with the codebook so that positive is good for households. Each evaluation "
-        "contributes one estimate per domain and measure, the mean of its findings with a standard error that "
+        "Estimates are sign-aligned with the codebook so that positive is good for households. Each "
+        "evaluation "
+        "contributes one estimate per domain and measure, the mean of its findings with a standard error "
+        "that "
         "assumes they are perfectly correlated (conservative); at least two evaluations are pooled by a "
-        "random-effects meta-analysis with the Paule–Mandel between-evaluation variance, which is less biased "
-        "than DerSimonian–Laird with few evaluations. With so few evaluations the 95 % interval, which treats "
+        "random-effects meta-analysis with the Paule–Mandel between-evaluation variance, which is less "
+        "biased "
+        "than DerSimonian–Laird with few evaluations. With so few evaluations the 95 % interval, which "
+        "treats "
         "tau² as known, is still optimistic.",
-        "Las estimaciones se alinean con el libro de códigos para que positivo sea bueno para los hogares. Cada "
-        "evaluación aporta una estimación por dominio y medida, la media de sus hallazgos con un error estándar "
-        "que supone correlación perfecta entre ellos (conservador); con al menos dos evaluaciones se combinan "
+        "Las estimaciones se alinean con el libro de códigos para que positivo sea bueno para los hogares. "
+        "Cada "
+        "evaluación aporta una estimación por dominio y medida, la media de sus hallazgos con un error "
+        "estándar "
+        "que supone correlación perfecta entre ellos (conservador); con al menos dos evaluaciones se "
+        "combinan "
         "en un metanálisis de efectos aleatorios con la varianza entre evaluaciones de Paule–Mandel, menos "
         "sesgada que DerSimonian–Laird con pocas evaluaciones. Con tan pocas evaluaciones el intervalo del "
         "95 %, que trata tau² como conocida, sigue siendo optimista.",
@@ -152,8 +164,10 @@ def _heterogeneity(row, lang: str) -> str:
     )  # fmt: skip
     return t(
         lang,
-        f"heterogeneity is {level} (I² = {fmt_number(i2, lang, 0)} %, tau² = {fmt_number(row.tau2, lang, 3)})",
-        f"la heterogeneidad es {level} (I² = {fmt_number(i2, lang, 0)} %, tau² = {fmt_number(row.tau2, lang, 3)})",
+        f"heterogeneity is {level} (I² = {fmt_number(i2, lang, 0)} %, tau² = "
+        f"{fmt_number(row.tau2, lang, 3)})",
+        f"la heterogeneidad es {level} (I² = {fmt_number(i2, lang, 0)} %, tau² = "
+        f"{fmt_number(row.tau2, lang, 3)})",
     )
 
 
@@ -184,11 +198,14 @@ def domain_paragraphs(ev: Evidence, pooled: pd.DataFrame, lang: str) -> list[str
             sentences.append(
                 t(
                     lang,
-                    f"The pooled {measure_label(r.effect_measure, lang)} on {label}, aligned so that positive is good "
+                    f"The pooled {measure_label(r.effect_measure, lang)} on {label}, aligned so that "
+                    f"positive is good "
                     f"for households, is {value} (95 % CI {ci}) across {r.k} evaluations; {verdict}, and "
                     f"{_heterogeneity(r, lang)} {cite(r.finding_ids)}.",
-                    f"La estimación combinada ({measure_label(r.effect_measure, lang)}) sobre {label}, alineada para "
-                    f"que positivo sea bueno para los hogares, es {value} (IC 95 % {ci}) en {r.k} evaluaciones; {verdict}, y "
+                    f"La estimación combinada ({measure_label(r.effect_measure, lang)}) sobre {label}, "
+                    f"alineada para "
+                    f"que positivo sea bueno para los hogares, es {value} (IC 95 % {ci}) en {r.k} "
+                    f"evaluaciones; {verdict}, y "
                     f"{_heterogeneity(r, lang)} {cite(r.finding_ids)}.",
                 )
             )
@@ -197,7 +214,7 @@ def domain_paragraphs(ev: Evidence, pooled: pd.DataFrame, lang: str) -> list[str
 
 
 def no_albatross(lang: str) -> str:
-    """Why there is no albatross plot: no finding has both a sample size and a p-value (or estimate and SE)."""
+    """Why there is no albatross plot: no finding has both a sample size and a p-value or estimate and SE."""
     return t(
         lang,
         "No finding reports both a sample size `n` and a p-value (or an estimate with its standard error), "

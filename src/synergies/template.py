@@ -63,7 +63,8 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "n": "1200",
             "source_id": "EXAMPLE-2024",
             "locator": "Table 3, column 2",
-            "note": _EXAMPLE_NOTE + " Programme A alone: the single arm. Unit: Exampleland pesos per household per month.",
+            "note": _EXAMPLE_NOTE
+            + " Programme A alone: the single arm. Unit: Exampleland pesos per household per month.",
         },
         {
             "finding_id": "EX-02",
@@ -81,7 +82,8 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "n": "1180",
             "source_id": "EXAMPLE-2024",
             "locator": "Table 3, column 3",
-            "note": _EXAMPLE_NOTE + " Both programmes together: the combined arm. Unit: Exampleland pesos per household per month.",
+            "note": _EXAMPLE_NOTE
+            + " Both programmes together: the combined arm. Unit: Exampleland pesos per household per month.",
         },
         {
             "finding_id": "EX-03",
