@@ -22,7 +22,8 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 from synergies import magnitude, palette, plots
 from synergies.i18n import check_lang, labels
 from synergies.load import Evidence
-from synergies.magnitude_text import fmt_number, measure_label, measure_unit, t
+from synergies.magnitude_text import fmt_number, fmt_p_tick, interval, measure_label, measure_unit
+from synergies.text import numbers, t, tn
 
 ROW_H = 0.22  # inches per forest row
 PLOT_W = 3.6  # width of the estimate axis, inches
@@ -114,11 +115,7 @@ def forest_pages(
                     block.append(
                         ForestRow(
                             "case_estimate",
-                            t(
-                                lang,
-                                "Evaluation estimate (mean, r = 1)",
-                                "Estimación de la evaluación (media, r = 1)",
-                            ),
+                            t(lang, "Evaluation estimate (mean, r = 1)"),
                             c["estimate"],
                             c["ci_low"],
                             c["ci_high"],
@@ -140,10 +137,11 @@ def forest_pages(
                     if measure in magnitude.LOG_SCALE
                     else (p["ci_low"], p["ci_high"], p["estimate"])
                 )
-                label = t(
+                label = tn(
                     lang,
-                    f"Pooled, {int(p['k'])} evaluations (random effects)",
-                    f"Combinado, {int(p['k'])} evaluaciones (efectos aleatorios)",
+                    "Pooled, {n} evaluation (random effects)",
+                    "Pooled, {n} evaluations (random effects)",
+                    int(p["k"]),
                 )
                 chunks[-1].append(ForestRow("pooled", label, centre, low, high))
             base = f"forest-{domain}-{measure}"
@@ -166,25 +164,44 @@ def forest_pages(
 def _not_drawn_note(page: ForestPage, lang: str) -> str:
     """Which findings of the domain with an estimate are not on the figure, and why."""
     parts = []
-    words = {
-        magnitude.NOT_ALIGNED: t(lang, "on outcomes of ambiguous desirability (they cannot be aligned)",
-                                 "sobre resultados de deseabilidad ambigua (no se pueden alinear)"),
-        magnitude.NO_SE: t(lang, "without a standard error", "sin error estándar"),
-        magnitude.RAW_UNIT: t(lang, "in raw units (units differ between outcomes)",
-                              "en unidades brutas (las unidades difieren entre resultados)"),
-    }  # fmt: skip
-    for reason, text in words.items():
-        n = page.not_drawn.get(reason, 0)
-        if n:
-            parts.append(f"{n} {text}")
+    counts = page.not_drawn
+    if counts.get(magnitude.NOT_ALIGNED, 0):
+        parts.append(
+            tn(
+                lang,
+                "{n} on an outcome of ambiguous desirability (it cannot be aligned)",
+                "{n} on outcomes of ambiguous desirability (they cannot be aligned)",
+                int(counts[magnitude.NOT_ALIGNED]),
+            )
+        )
+    if counts.get(magnitude.NO_SE, 0):
+        parts.append(
+            tn(
+                lang,
+                "{n} without a standard error",
+                "{n} without a standard error",
+                int(counts[magnitude.NO_SE]),
+            )
+        )
+    if counts.get(magnitude.RAW_UNIT, 0):
+        parts.append(
+            tn(
+                lang,
+                "{n} in a raw unit (units differ between outcomes)",
+                "{n} in raw units (units differ between outcomes)",
+                int(counts[magnitude.RAW_UNIT]),
+            )
+        )
     note = ""
     if parts:
-        note = t(lang, "Not drawn, in the table: ", "No dibujados, en la tabla: ") + "; ".join(parts) + "."
+        note = t(lang, "Not drawn, in the table: {parts}.", parts="; ".join(parts))
     if page.left_out_rows:
-        note += t(
+        note += " " + tn(
             lang,
-            f" {page.left_out_rows} more rows beyond page {page.page} are in aligned_estimates.csv.",
-            f" {page.left_out_rows} filas más allá de la página {page.page} están en aligned_estimates.csv.",
+            "{n} more row beyond page {page} is in aligned_estimates.csv.",
+            "{n} more rows beyond page {page} are in aligned_estimates.csv.",
+            page.left_out_rows,
+            page=page.page,
         )
     return note.strip()
 
@@ -198,23 +215,20 @@ def forest_plot(ev: Evidence, page: ForestPage, lang: str) -> Figure:
         + 0.1,
     )
     width = max(plots.MIN_WIDTH, 2 * plots.MARGIN + label_w + PLOT_W + VALUE_W + 0.2)
-    title = t(lang, f"Estimated effects on {domain_label}", f"Efectos estimados sobre {domain_label}")
+    title = t(lang, "Estimated effects on {domain}", domain=domain_label)
     if page.pages > 1:
-        title += t(lang, f" (page {page.page} of {page.pages})", f" (página {page.page} de {page.pages})")
+        title += " " + t(lang, "(page {page} of {pages})", page=page.page, pages=page.pages)
     subtitle = t(
         lang,
-        f"{measure_label(page.measure, lang)}, sign-aligned with the codebook: right of the line is good for "
-        "households (the sign of outcomes where lower is better is reversed). 95 % intervals.",
-        f"{measure_label(page.measure, lang)}, con el signo alineado al libro de códigos: a la derecha de la "
-        "línea es bueno para los hogares (se invierte el signo de los resultados donde menos es mejor). "
-        "Intervalos del 95 %.",
+        "{measure}, sign-aligned with the codebook: right of the line is good for households (the sign "
+        "of outcomes where lower is better is reversed). Intervals at {confidence}.",
+        confidence=numbers.percent(lang, 95),
+        measure=measure_label(page.measure, lang).capitalize(),
     )
     key = t(
         lang,
-        "● interval excludes no effect (significant at 5 %) · ○ it does not · ◆ one estimate per evaluation "
-        "or pooled (random effects, Paule–Mandel)",
-        "● el intervalo excluye la ausencia de efecto (significativo al 5 %) · ○ no la excluye · "
-        "◆ una estimación por evaluación o combinada (efectos aleatorios, Paule–Mandel)",
+        "● interval excludes no effect (significant at 5%) · ○ it does not · ◆ one estimate per "
+        "evaluation, or pooled (random effects, Paule–Mandel)",
     )
     source = plots.source_line(ev, lang, "findings.csv, outcomes.csv", "aligned_estimates.csv")
     title_lines, sub_lines, head_h = plots._header_block(width, title, subtitle)
@@ -292,11 +306,9 @@ def forest_plot(ev: Evidence, page: ForestPage, lang: str) -> Figure:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_number(math.exp(v), lang)))
     else:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_number(v, lang)))
-    ax.set_xlabel(
-        t(lang, f"← worse for households   {measure_unit(page.measure, lang)}   better for households →",
-          f"← peor para los hogares   {measure_unit(page.measure, lang)}   mejor para los hogares →"),
-        fontsize=plots.LABEL_SIZE,
-    )  # fmt: skip
+    unit = measure_unit(page.measure, lang)
+    axis = t(lang, "← worse for households   {unit}   better for households →", unit=unit)
+    ax.set_xlabel(axis, fontsize=plots.LABEL_SIZE)
     plots._draw_footer(canvas, layout, note_lines, source_lines, top + body_h + axis_h)
     return canvas.finish()
 
@@ -307,25 +319,31 @@ def alt_forest(ev: Evidence, page: ForestPage, lang: str) -> str:
     findings = [r for r in page.rows if r.kind == "finding"]
     significant = sum(1 for r in findings if r.significant)
     good = sum(1 for r in findings if r.estimate > 0)
-    text = t(
+    text = tn(
         lang,
-        f"Forest plot of {len(findings)} estimated effects on {domain_label} "
-        f"({measure_label(page.measure, lang)}), aligned so that positive is good for households, "
-        f"grouped by evaluation: {good} on the good side, {len(findings) - good} on the harmful side; "
-        f"{significant} with a 95 % interval that excludes no effect.",
-        f"Gráfico de bosque de {len(findings)} efectos estimados sobre {domain_label} "
-        f"({measure_label(page.measure, lang)}), alineados para que positivo sea bueno para los hogares, "
-        f"agrupados por evaluación: {good} del lado bueno, {len(findings) - good} del lado perjudicial; "
-        f"{significant} con un intervalo del 95 % que excluye la ausencia de efecto.",
+        "Forest plot of {n} estimated effect on {domain} ({measure}), aligned so that positive is good "
+        "for households, grouped by evaluation.",
+        "Forest plot of {n} estimated effects on {domain} ({measure}), aligned so that positive is good "
+        "for households, grouped by evaluation.",
+        len(findings),
+        domain=domain_label,
+        measure=measure_label(page.measure, lang),
+    )
+    text += " " + t(
+        lang,
+        "On the good side: {good}; on the harmful side: {bad}; with an interval at {confidence} that "
+        "excludes no effect: {significant}.",
+        confidence=numbers.percent(lang, 95),
+        good=good,
+        bad=len(findings) - good,
+        significant=significant,
     )
     pooled = [r for r in page.rows if r.kind == "pooled"]
     if pooled:
         p = pooled[0]
-        shown = [fmt_number(_shown(page.measure, v), lang) for v in (p.estimate, p.low, p.high)]
-        text += t(
-            lang,
-            f" {p.label}: {shown[0]} (95 % CI {shown[1]} to {shown[2]}).",
-            f" {p.label}: {shown[0]} (IC 95 % {shown[1]} a {shown[2]}).",
+        low, high = (_shown(page.measure, v) for v in (p.low, p.high))
+        text += (
+            f" {p.label}: {fmt_number(_shown(page.measure, p.estimate), lang)} ({interval(low, high, lang)})."
         )
     note = _not_drawn_note(page, lang)
     return f"{text} {note}".strip()
@@ -354,27 +372,16 @@ def albatross_figure(ev: Evidence, points: pd.DataFrame, lang: str) -> Figure:
     nrows = math.ceil(len(domains) / ncols)
     panel_w, panel_h = 2.9, 2.5
     width = max(plots.MIN_WIDTH, ncols * panel_w + 2 * plots.MARGIN + 0.4)
-    title = t(
-        lang,
-        "Albatross plot: p-value against sample size",
-        "Gráfico albatros: valor p según el tamaño de muestra",
-    )
+    title = t(lang, "Albatross plot: p-value against sample size")
     subtitle = t(
         lang,
-        "Left of the centre: harmful for households; right: good for households (aligned with the codebook). "
-        "Curves: where a standardised mean difference of 0.1, 0.25 or 0.5 SD lies for each n. "
-        "Two-sided p, reported or computed from estimate and standard error.",
-        "A la izquierda del centro: perjudicial para los hogares; a la derecha: bueno (alineado con el "
-        "libro de "
-        "códigos). Curvas: dónde cae una diferencia de medias estandarizada de 0,1, 0,25 o 0,5 DE para cada "
-        "n. "
-        "Valor p bilateral, reportado o calculado con la estimación y su error estándar.",
+        "Left of the centre: harmful for households; right: good for households (aligned with the "
+        "codebook). Curves: where a standardised mean difference of 0.1, 0.25 or 0.5 SD lies for each n. "
+        "Two-sided p, reported or computed from the estimate and its standard error.",
     )
     key = t(
         lang,
         "▲ good for households · ▼ harmful · dashed lines: p = 0.05. The curves apply to smd results only.",
-        "▲ bueno para los hogares · ▼ perjudicial · líneas discontinuas: p = 0,05. Las curvas valen solo "
-        "para smd.",
     )
     source = plots.source_line(ev, lang, "findings.csv, outcomes.csv", "albatross_points.csv")
     title_lines, sub_lines, head_h = plots._header_block(width, title, subtitle)
@@ -414,7 +421,7 @@ def albatross_figure(ev: Evidence, points: pd.DataFrame, lang: str) -> Figure:
             inside = np.flatnonzero(x <= x_max * 0.97)
             if inside.size:  # label each curve where it leaves the panel, on the right
                 j = int(inside[-1])
-                contour_label = f"{d:g} ".replace(".", "," if lang == "es" else ".")
+                contour_label = numbers.decimal(lang, d, len(f"{d:g}".split(".")[-1])) + " "
                 ax.text(x[j], grid_n[j], contour_label, fontsize=plots.SMALL_SIZE,
                         color=plots.SOURCE_INK, ha="right", va="top")  # fmt: skip
         for s in (-1, 1):
@@ -426,15 +433,16 @@ def albatross_figure(ev: Evidence, points: pd.DataFrame, lang: str) -> Figure:
             ax.scatter(_x(sel["p_value"], side), sel["n"].astype(float), marker=marker, s=16, color=colour,
                        edgecolors="white", linewidths=0.3, zorder=3)  # fmt: skip
         ax.xaxis.set_major_locator(FixedLocator(tick_x))
-        ax.xaxis.set_major_formatter(
-            FuncFormatter(lambda v, pos, tp=tick_p: fmt_number(tp[pos], lang, p=True))
-        )
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, pos, tp=tick_p: fmt_p_tick(tp[pos], lang)))
         ax.tick_params(labelsize=plots.SMALL_SIZE)
         if row == nrows - 1 or i + ncols >= len(domains):
-            ax.set_xlabel(t(lang, "p (two-sided)", "p (bilateral)"), fontsize=plots.LABEL_SIZE)
-        ax.set_title(f"{domain_label.get(domain, domain)} (n = {len(here)})", fontsize=plots.LABEL_SIZE)
+            ax.set_xlabel(t(lang, "p (two-sided)"), fontsize=plots.LABEL_SIZE)
+        ax.set_title(
+            t(lang, "{domain} ({n} findings)", domain=domain_label.get(domain, domain), n=len(here)),
+            fontsize=plots.LABEL_SIZE,
+        )
         if col == 0:
-            ax.set_ylabel(t(lang, "Sample size n", "Tamaño de muestra n"), fontsize=plots.LABEL_SIZE)
+            ax.set_ylabel(t(lang, "Sample size n"), fontsize=plots.LABEL_SIZE)
     plots._draw_footer(canvas, layout, note_lines, source_lines, top + grid_h)
     return canvas.finish()
 
@@ -452,26 +460,27 @@ def alt_albatross(ev: Evidence, points: pd.DataFrame, left_out: pd.DataFrame, la
         parts.append(
             t(
                 lang,
-                f"{domain_label.get(domain, domain)}: {good} good for households, {bad} harmful, {sig} with "
-                f"p < 0.05",
-                f"{domain_label.get(domain, domain)}: {good} buenos para los hogares, {bad} perjudiciales, "
-                f"{sig} con p < 0,05",
+                "{domain}: {good} good for households, {bad} harmful, {significant} with p < 0.05",
+                domain=domain_label.get(domain, domain),
+                good=good,
+                bad=bad,
+                significant=sig,
             )
         )
-    text = t(
+    text = tn(
         lang,
-        f"Albatross plot of {len(points)} findings, p-value against sample size, harmful left and good "
-        f"for households right, with contours of standardised mean differences of 0.1, 0.25 and 0.5 SD. ",
-        f"Gráfico albatros de {len(points)} hallazgos, valor p según tamaño de muestra, perjudiciales a la "
-        f"izquierda y buenos para los hogares a la derecha, con curvas de diferencias de medias "
-        f"estandarizadas de 0,1, 0,25 y 0,5 DE. ",
+        "Albatross plot of {n} finding, p-value against sample size, harmful left and good for "
+        "households right, with curves of standardised mean differences of 0.1, 0.25 and 0.5 SD.",
+        "Albatross plot of {n} findings, p-value against sample size, harmful left and good for "
+        "households right, with curves of standardised mean differences of 0.1, 0.25 and 0.5 SD.",
+        len(points),
     )
-    text += "; ".join(parts) + "."
+    text += " " + "; ".join(parts) + "."
     if len(left_out):
-        text += t(
+        text += " " + tn(
             lang,
-            f" {len(left_out)} findings with n and a p-value are not drawn: they have no side for "
-            f"households.",
-            f" {len(left_out)} hallazgos con n y valor p no se dibujan: no tienen lado para los hogares.",
+            "{n} finding with n and a p-value is not drawn: it has no side for households.",
+            "{n} findings with n and a p-value are not drawn: they have no side for households.",
+            len(left_out),
         )
     return text

@@ -1,8 +1,9 @@
-"""Words of the magnitude analysis, in English and Spanish: measure names, numbers, notebook sentences.
+"""Words of the magnitude analysis: measure names, numbers and the notebook's and narrative's sentences.
 
-Every sentence is written from the tables of `synergies.magnitude`, so it stays true on other
-data; citations are finding ids of `findings.csv` ([F01–F03]). Data text is escaped for
-Markdown with `narrative.escape`.
+Every phrase goes through the message catalogue (`synergies.text`: English msgids, Spanish in
+`text/locale/es/LC_MESSAGES/synergies.po`), and every number through `synergies.text.numbers`.
+Sentences are written from the tables of `synergies.magnitude`, so they stay true on other
+data; citations are finding ids of `findings.csv` ([F01–F03]), escaped for Markdown.
 """
 
 from __future__ import annotations
@@ -12,51 +13,49 @@ import math
 import pandas as pd
 
 from synergies import magnitude
-from synergies.i18n import check_lang, labels
+from synergies.i18n import labels
 from synergies.load import Evidence
-from synergies.narrative import compact_ids, digits, escape, join_list
+from synergies.narrative import compact_ids, escape, join_list
+from synergies.text import N_, NP_, gettext, numbers, pgettext, t, tn
 
+# Measure -> (name, short unit). The unit of a ratio is empty: "1.07", not "1.07 ratio".
 MEASURES = {
-    "smd": ("standardised mean difference", "diferencia de medias estandarizada", "SD", "DE"),
-    "pp": ("difference in percentage points", "diferencia en puntos porcentuales", "pp", "pp"),
-    "log_or": ("log odds ratio", "logaritmo de la razón de momios", "log OR", "log OR"),
-    "ratio": ("ratio", "razón", "ratio", "razón"),
-    "raw": ("difference in the source's unit", "diferencia en la unidad de la fuente", "", ""),
+    "smd": (N_("standardised mean difference"), NP_("unit", "SD")),
+    "pp": (N_("difference in percentage points"), NP_("unit", "pp")),
+    "log_or": (N_("log odds ratio"), NP_("unit", "log OR")),
+    "ratio": (N_("ratio"), ""),
+    "raw": (N_("difference in the source's unit"), ""),
 }
-
-
-def t(lang: str, en: str, es: str) -> str:
-    """The text for `lang`."""
-    return {"en": en, "es": es}[check_lang(lang)]
+PLACES = 2  # decimals of estimates and intervals
+TAU2_PLACES = 3
 
 
 def measure_label(measure: str, lang: str) -> str:
     """'standardised mean difference' / 'diferencia de medias estandarizada'."""
-    en, es, _, _ = MEASURES[measure]
-    return t(lang, en, es)
+    return gettext(lang, MEASURES[measure][0])
 
 
 def measure_unit(measure: str, lang: str) -> str:
-    """The short unit an axis or a sentence uses: SD, pp, log OR, ratio."""
-    _, _, en, es = MEASURES[measure]
-    return t(lang, en, es)
+    """The short unit an axis or a sentence uses: SD, pp, log OR; empty for ratios and raw units."""
+    unit = MEASURES[measure][1]
+    return pgettext(lang, "unit", unit) if unit else ""
 
 
-def fmt_number(x: float, lang: str, places: int = 2, p: bool = False) -> str:
-    """A decimal as each language writes it: 0.12 / 0,12, with a true minus sign; p-values as powers of 10."""
+def fmt_number(x: float, lang: str, places: int = PLACES) -> str:
+    """A decimal by the project's one number rule (`text.numbers`); "–" when missing; never "-0.00"."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
-    if p:
-        if x < 0.001:
-            superscript = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-            return "10" + str(round(math.log10(x))).translate(superscript)
-        text = f"{x:g}"
-    else:
-        text = f"{x:.{places}f}"
-        if text.lstrip("-").strip("0.") == "":
-            text = text.lstrip("-")  # no "-0.00"
-    text = text.replace("-", "−")
-    return text.replace(".", ",") if lang == "es" else text
+    text = numbers.decimal(lang, float(x), places)
+    return text.lstrip("-") if text.lstrip("-").strip("0.,") == "" else text
+
+
+def fmt_p_tick(p: float, lang: str) -> str:
+    """A p-value axis tick: 1, 0.05, 0.001, then powers of ten (10⁻⁵)."""
+    if p < 0.001:
+        superscript = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+        return "10" + str(round(math.log10(p))).translate(superscript)
+    places = max(0, -math.floor(math.log10(p) + 1e-9)) + (1 if p in (0.05,) else 0)
+    return numbers.decimal(lang, p, places) if p < 1 else numbers.integer(lang, 1)
 
 
 def cite(ids: list[str] | str) -> str:
@@ -66,159 +65,152 @@ def cite(ids: list[str] | str) -> str:
 
 
 def no_estimates(ev: Evidence, lang: str) -> str:
-    """The one sentence the notebook and the narrative say when nothing can be sized."""
-    if (
-        "effect_measure" in ev.findings.columns
-        and ev.findings["estimate"].notna().any()
-        and not (ev.findings["effect_measure"].ne("").any())
-    ):
+    """The one sentence the notebook and the narrative say when nothing can be sized, and why."""
+    f = ev.findings
+    if f["estimate"].notna().any() and not f["effect_measure"].ne("").any():
         return t(
             lang,
-            "The findings give estimates but no `effect_measure`, so their sizes cannot be compared or "
-            "pooled; "
-            "the synthesis rests on directions only.",
-            "Los hallazgos dan estimaciones pero no `effect_measure`, así que sus tamaños no se pueden "
-            "comparar "
-            "ni combinar; la síntesis se basa solo en las direcciones.",
+            "The findings give estimates but no `effect_measure`, so their sizes cannot be compared "
+            "or pooled; the synthesis rests on directions only.",
         )
     return t(
         lang,
-        "No finding reports an estimate with its measure, so no magnitude can be shown or pooled: the "
-        "synthesis rests on the direction of effects.",
-        "Ningún hallazgo reporta una estimación con su medida, así que no se puede mostrar ni combinar "
-        "ninguna magnitud: la síntesis se basa en la dirección de los efectos.",
+        "No finding reports an estimate with its measure, so no magnitude can be shown or pooled: "
+        "the synthesis rests on the direction of effects.",
     )
 
 
 def summary(ev: Evidence, aligned: pd.DataFrame, pooled: pd.DataFrame, lang: str) -> str:
-    """What was sized: findings with estimates, how many could be aligned and pooled, and why not the rest."""
-    n = len(aligned)
+    """What was sized: findings with estimates, how many can be pooled, and why not the rest."""
     counts = aligned["pooled_as"].value_counts()
     usable = int(aligned["pooled_as"].isin(magnitude.POOLED_MEASURES).sum())
-    text = t(
+    text = tn(
         lang,
-        f"{digits(n, lang)} of {digits(len(ev.findings), lang)} findings report an estimate with its "
-        f"measure; "
-        f"{digits(usable, lang)} have a standard error in a measure that can be pooled.",
-        f"{digits(n, lang)} de {digits(len(ev.findings), lang)} hallazgos reportan una estimación con su "
-        f"medida; "
-        f"{digits(usable, lang)} tienen error estándar en una medida que se puede combinar.",
+        "{n} of {total} finding reports an estimate with its measure;",
+        "{n} of {total} findings report an estimate with its measure;",
+        len(aligned),
+        total=len(ev.findings),
     )
-    reasons = {
-        magnitude.NOT_ALIGNED: t(
-            lang,
-            "are on outcomes of ambiguous desirability and cannot be aligned",
-            "son de resultados de deseabilidad ambigua y no se pueden alinear",
-        ),
-        magnitude.NO_SE: t(lang, "have no standard error", "no tienen error estándar"),
-        magnitude.RAW_UNIT: t(
-            lang,
-            "are in raw units, which differ between outcomes",
-            "están en unidades brutas, distintas entre resultados",
-        ),
-    }
-    parts = [f"{digits(int(counts[k]), lang)} {v}" for k, v in reasons.items() if counts.get(k, 0)]
-    if parts:
-        text += t(lang, " Left out of pooling: ", " Fuera de la combinación: ") + join_list(parts, lang) + "."
+    text += " " + tn(
+        lang,
+        "{n} has a standard error in a measure that can be pooled.",
+        "{n} have a standard error in a measure that can be pooled.",
+        usable,
+    )
+    reasons = []
+    if counts.get(magnitude.NOT_ALIGNED, 0):
+        reasons.append(
+            tn(
+                lang,
+                "{n} is on an outcome of ambiguous desirability and cannot be aligned",
+                "{n} are on outcomes of ambiguous desirability and cannot be aligned",
+                int(counts[magnitude.NOT_ALIGNED]),
+            )
+        )
+    if counts.get(magnitude.NO_SE, 0):
+        reasons.append(
+            tn(lang, "{n} has no standard error", "{n} have no standard error", int(counts[magnitude.NO_SE]))
+        )
+    if counts.get(magnitude.RAW_UNIT, 0):
+        reasons.append(
+            tn(
+                lang,
+                "{n} is in a raw unit, and such units differ between outcomes",
+                "{n} are in raw units, which differ between outcomes",
+                int(counts[magnitude.RAW_UNIT]),
+            )
+        )
+    if reasons:
+        text += " " + t(lang, "Left out of pooling: {reasons}.", reasons=join_list(reasons, lang))
     if pooled.empty:
-        text += t(
+        text += " " + t(
             lang,
-            " No domain has two evaluations with an estimate in the same measure, so nothing is pooled.",
-            " Ningún dominio tiene dos evaluaciones con una estimación en la misma medida, así que no se "
-            "combina nada.",
+            "No domain has two evaluations with an estimate in the same measure, so nothing is pooled.",
         )
     return text
 
 
 def method_note(lang: str) -> str:
-    """How estimates were aligned, reduced to one per evaluation and pooled, in two sentences."""
+    """How estimates were aligned, reduced to one per evaluation and pooled."""
     return t(
         lang,
-        "Estimates are sign-aligned with the codebook so that positive is good for households. Each "
-        "evaluation "
-        "contributes one estimate per domain and measure, the mean of its findings with a standard error "
-        "that "
-        "assumes they are perfectly correlated (conservative); at least two evaluations are pooled by a "
-        "random-effects meta-analysis with the Paule–Mandel between-evaluation variance, which is less "
-        "biased "
-        "than DerSimonian–Laird with few evaluations. With so few evaluations the 95 % interval, which "
-        "treats "
-        "tau² as known, is still optimistic.",
-        "Las estimaciones se alinean con el libro de códigos para que positivo sea bueno para los hogares. "
-        "Cada "
-        "evaluación aporta una estimación por dominio y medida, la media de sus hallazgos con un error "
-        "estándar "
-        "que supone correlación perfecta entre ellos (conservador); con al menos dos evaluaciones se "
-        "combinan "
-        "en un metanálisis de efectos aleatorios con la varianza entre evaluaciones de Paule–Mandel, menos "
-        "sesgada que DerSimonian–Laird con pocas evaluaciones. Con tan pocas evaluaciones el intervalo del "
-        "95 %, que trata tau² como conocida, sigue siendo optimista.",
+        "Estimates are sign-aligned with the codebook so that positive is good for households. "
+        "Each evaluation contributes one estimate per domain and measure: the mean of its findings, "
+        "with a standard error that assumes they are perfectly correlated (conservative). Where at "
+        "least two evaluations share a domain and measure, a random-effects meta-analysis pools them "
+        "with the Paule–Mandel between-evaluation variance, which is less biased than "
+        "DerSimonian–Laird with few evaluations. With so few evaluations the interval at {confidence}, "
+        "which treats tau² as known, is still optimistic.",
+        confidence=numbers.percent(lang, 95),
     )
 
 
 def _heterogeneity(row, lang: str) -> str:
+    """'heterogeneity is low (I² = 9%, tau² = 0.001)', with the Cochrane Handbook's rough bands."""
     i2 = float(row.i2)
-    level = (
-        t(lang, "low", "baja") if i2 < 25 else t(lang, "moderate", "moderada") if i2 < 50
-        else t(lang, "substantial", "sustancial") if i2 < 75 else t(lang, "considerable", "considerable")
-    )  # fmt: skip
+    if i2 < 25:
+        level = pgettext(lang, "heterogeneity", "low")
+    elif i2 < 50:
+        level = pgettext(lang, "heterogeneity", "moderate")
+    elif i2 < 75:
+        level = pgettext(lang, "heterogeneity", "substantial")
+    else:
+        level = pgettext(lang, "heterogeneity", "considerable")
     return t(
         lang,
-        f"heterogeneity is {level} (I² = {fmt_number(i2, lang, 0)} %, tau² = "
-        f"{fmt_number(row.tau2, lang, 3)})",
-        f"la heterogeneidad es {level} (I² = {fmt_number(i2, lang, 0)} %, tau² = "
-        f"{fmt_number(row.tau2, lang, 3)})",
+        "heterogeneity is {level} (I² = {i2}, tau² = {tau2})",
+        level=level,
+        i2=numbers.percent(lang, i2),
+        tau2=fmt_number(float(row.tau2), lang, TAU2_PLACES),
+    )
+
+
+def interval(low: float, high: float, lang: str) -> str:
+    """'95 % CI 0.01 to 0.19' / 'IC 95 % 0,01 a 0,19'."""
+    return t(lang, "95% CI {low} to {high}", low=fmt_number(low, lang), high=fmt_number(high, lang))
+
+
+def pooled_sentence(ev: Evidence, row, lang: str) -> str:
+    """One pooled estimate in words: size, interval, k, whether it excludes no effect, heterogeneity, rows."""
+    domain = labels(ev.domains, "domain", lang).get(row.domain, row.domain)
+    unit = measure_unit(row.effect_measure, lang)
+    value = f"{fmt_number(row.estimate, lang)} {unit}".strip()
+    null = 1.0 if row.scale == "ratio" else 0.0
+    excludes = row.ci_low > null or row.ci_high < null
+    verdict = (
+        gettext(lang, "its interval excludes no effect")
+        if excludes
+        else gettext(lang, "its interval includes no effect")
+    )
+    return t(
+        lang,
+        "The pooled estimate on {domain} ({measure}, aligned so that positive is good for households) "
+        "is {value} ({interval}) across {k} evaluations; {verdict}, and {heterogeneity} {citation}.",
+        domain=escape(domain),
+        measure=measure_label(row.effect_measure, lang),
+        value=value,
+        interval=interval(row.ci_low, row.ci_high, lang),
+        k=int(row.k),
+        verdict=verdict,
+        heterogeneity=_heterogeneity(row, lang),
+        citation=cite(row.finding_ids),
     )
 
 
 def domain_paragraphs(ev: Evidence, pooled: pd.DataFrame, lang: str) -> list[str]:
-    """One paragraph per domain with a pooled estimate: size, interval, k, heterogeneity, citations."""
-    domain_label = labels(ev.domains, "domain", lang)
+    """One paragraph per domain with a pooled estimate, its measures in contract order."""
     paragraphs = []
     for domain in ev.domain_order:
         rows = pooled[pooled["domain"] == domain]
-        if rows.empty:
-            continue
-        sentences = []
-        for r in rows.itertuples(index=False):
-            unit = "" if r.scale == "ratio" else measure_unit(r.effect_measure, lang)
-            value = f"{fmt_number(r.estimate, lang)} {unit}".strip()
-            ci = t(lang, "{} to {}", "{} a {}").format(
-                fmt_number(r.ci_low, lang), fmt_number(r.ci_high, lang)
-            )
-            label = escape(domain_label.get(domain, domain))
-            excludes = (
-                (r.ci_low > 1 or r.ci_high < 1) if r.scale == "ratio" else (r.ci_low > 0 or r.ci_high < 0)
-            )
-            verdict = (
-                t(lang, "its interval excludes no effect", "su intervalo excluye la ausencia de efecto")
-                if excludes
-                else t(lang, "its interval includes no effect", "su intervalo incluye la ausencia de efecto")
-            )
-            sentences.append(
-                t(
-                    lang,
-                    f"The pooled {measure_label(r.effect_measure, lang)} on {label}, aligned so that "
-                    f"positive is good "
-                    f"for households, is {value} (95 % CI {ci}) across {r.k} evaluations; {verdict}, and "
-                    f"{_heterogeneity(r, lang)} {cite(r.finding_ids)}.",
-                    f"La estimación combinada ({measure_label(r.effect_measure, lang)}) sobre {label}, "
-                    f"alineada para "
-                    f"que positivo sea bueno para los hogares, es {value} (IC 95 % {ci}) en {r.k} "
-                    f"evaluaciones; {verdict}, y "
-                    f"{_heterogeneity(r, lang)} {cite(r.finding_ids)}.",
-                )
-            )
-        paragraphs.append(" ".join(sentences))
+        if not rows.empty:
+            paragraphs.append(" ".join(pooled_sentence(ev, r, lang) for r in rows.itertuples(index=False)))
     return paragraphs
 
 
 def no_albatross(lang: str) -> str:
-    """Why there is no albatross plot: no finding has both a sample size and a p-value or estimate and SE."""
+    """Why there is no albatross plot: no finding has both a sample size and a p-value or SE."""
     return t(
         lang,
-        "No finding reports both a sample size `n` and a p-value (or an estimate with its standard error), "
-        "so there is no albatross plot.",
-        "Ningún hallazgo reporta a la vez un tamaño de muestra `n` y un valor p (o una estimación con su "
-        "error estándar), así que no hay gráfico albatros.",
+        "No finding reports both a sample size `n` and a p-value (or an estimate with its standard "
+        "error), so there is no albatross plot.",
     )
