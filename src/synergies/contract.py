@@ -9,20 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Controlled vocabularies. Every other module imports them from here.
-ARMS = ("single", "combined")
-DIRECTIONS = ("increase", "decrease", "no_change")
-BETTER = ("higher", "lower", "ambiguous")
-EFFECTS = ("beneficial", "adverse", "no_change", "unclear")
-LEVELS = ("national", "local")
-ASSESSMENTS = ("enabler", "barrier", "mixed")
-SECTORS = ("social_protection", "productive_development")
-# The metric of a finding's `estimate` (see data/README.md, "Estimates and their measure"):
-# standardised mean difference in SD units, percentage points, log odds ratio, a ratio on its
-# natural scale (its std_error is that of the ratio's natural log), or a raw unit named in `note`.
-EFFECT_MEASURES = ("smd", "pp", "log_or", "ratio", "raw")
-BOOLEAN_TRUE = ("true",)
-BOOLEAN_FALSE = ("false",)
+# Controlled vocabularies: their one home is synergies.vocabulary; re-exported for the schema.
+from synergies.vocabulary import (  # noqa: F401
+    ARMS,
+    ASSESSMENTS,
+    BETTER,
+    BOOLEAN_FALSE,
+    BOOLEAN_TRUE,
+    DIRECTIONS,
+    EFFECT_MEASURES,
+    EFFECTS,
+    LEVELS,
+    SECTORS,
+)
 
 # Longest text a cell may hold: generous for notes, small enough to catch pasted junk.
 MAX_CELL_CHARS = 5000

@@ -1,0 +1,38 @@
+"""The project's controlled vocabularies and fixed method choices: the one home of each.
+
+Every module (contract, load, aggregate, plots, describe, narrative, runner, tests) imports these
+names from here; `synergies.contract` re-exports the data vocabularies for the schema. Their
+words in English and Spanish are catalogue entries (`synergies.text`), keyed by these values.
+"""
+
+from __future__ import annotations
+
+# --------------------------------------------------------------------------- data vocabularies
+ARMS = ("single", "combined")  # arm types: one programme, or several coordinated
+DIRECTIONS = ("increase", "decrease", "no_change")  # sign of the change in the outcome itself
+BETTER = ("higher", "lower", "ambiguous")  # which direction is good for households (codebook)
+EFFECTS = ("beneficial", "adverse", "no_change", "unclear")  # a finding's effect for households
+LEVELS = ("national", "local")  # where an institutional factor operates, in display order
+ASSESSMENTS = ("enabler", "barrier", "mixed")  # whether a factor helped or hindered coordination
+SECTORS = ("social_protection", "productive_development")
+# The metric of a finding's `estimate` (data/README.md, "Estimates and their measure"):
+# standardised mean difference in SD units, percentage points, log odds ratio, a ratio on its
+# natural scale (its std_error is that of the ratio's natural log), or a raw unit named in `note`.
+EFFECT_MEASURES = ("smd", "pp", "log_or", "ratio", "raw")
+BOOLEAN_TRUE = ("true",)
+BOOLEAN_FALSE = ("false",)
+
+# --------------------------------------------------------------------------- derived orders
+CONFLICTING = "conflicting"  # the verdict when a clear majority is missing
+VERDICTS = (*EFFECTS, CONFLICTING)  # every verdict of a unit (arm, case, country) in a domain
+VOTING = ("beneficial", "adverse")  # verdicts that vote in a sign test
+DISCERNIBLE = ("beneficial", "adverse", "no_change")  # effects with a discernible direction
+
+# --------------------------------------------------------------------------- method constants
+ALPHA = 0.05  # the conventional significance level the sign tests' power caution refers to
+
+# --------------------------------------------------------------------------- languages and runs
+LANGS = ("en", "es")  # output languages; each but English has a catalogue in text/locale
+# The parameters every notebook declares in its `parameters` cell, in this order: the runner
+# passes them, tests/test_notebook_hygiene.py requires them, README.md documents them.
+PARAMETER_NAMES = ("data_dir", "output_dir", "figures_dir", "lang")
