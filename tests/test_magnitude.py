@@ -354,3 +354,36 @@ def test_shipped_data_write_header_only_tables_and_no_figures(tmp_path: Path) ->
     from synergies import magnitude_plots
 
     assert magnitude_plots.forest_pages(ev, aligned, cases, pooled, "en") == []
+
+
+def test_narrative_gives_a_cited_paragraph_per_pooled_domain(tmp_path: Path) -> None:
+    from synergies import narrative
+
+    ev = load_evidence(write_synthetic(tmp_path / "d", with_estimates=True))
+    pooled = magnitude.pooled_estimates(magnitude.case_estimates(magnitude.aligned_estimates(ev)))
+    section = narrative.build(ev).section("magnitudes")
+    sentences = [s for p in section.paragraphs for s in p.sentences if s.refs]
+    assert len(sentences) == len(pooled)
+    for sentence, row in zip(sentences, pooled.itertuples(index=False), strict=True):
+        assert {r.key[0] for r in sentence.refs} == set(row.finding_ids.split(";"))
+        assert [c.value for c in sentence.counts] == [row.k]
+        assert f"across {row.k} evaluations" in sentence.en and f"en {row.k} evaluaciones" in sentence.es
+        assert magnitude_text_value(row.estimate) in sentence.en
+    markdown = narrative.render_markdown(narrative.build(ev), "es")
+    assert "## Tamaño de los efectos donde se reporta" in markdown and "Paule–Mandel" in markdown
+
+
+def magnitude_text_value(x: float) -> str:
+    from synergies.magnitude_text import fmt_number
+
+    return fmt_number(x, "en")
+
+
+def test_narrative_says_in_one_sentence_why_there_are_no_sizes() -> None:
+    from synergies import narrative
+    from synergies.config import DATA_DIR
+
+    built = narrative.build(load_evidence(DATA_DIR))
+    assert "magnitudes" not in [s.key for s in built.sections]
+    caveats = [s.en for p in built.section("caveats").paragraphs for s in p.sentences]
+    assert sum("no magnitude can be shown or pooled" in s for s in caveats) == 1

@@ -13,7 +13,7 @@ import pytest
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from scipy.stats import binomtest
 
-from synergies import aggregate, narrative
+from synergies import aggregate, magnitude, narrative
 from synergies.config import DATA_DIR
 from synergies.contract import OPTIONAL_FILES
 from synergies.load import Evidence, load_evidence
@@ -93,6 +93,9 @@ def derived_table(name: str, ev: Evidence, where: dict[str, tuple[str, ...]]) ->
         "single_vs_combined": lambda: aggregate.single_vs_combined(ev),
         "national_barrier_local_enabler_rows": lambda: aggregate.national_barrier_local_enabler_rows(ev),
         "missing_optional": lambda: pd.DataFrame({"file": ev.missing_optional}),
+        "pooled_estimates": lambda: magnitude.pooled_estimates(
+            magnitude.case_estimates(magnitude.aligned_estimates(ev))
+        ),
     }
     if name in simple:
         return _TABLES.setdefault((id(ev), name), simple[name]())

@@ -161,8 +161,8 @@ def save(workbook: Workbook, path: Path) -> Path:
 def test_spreadsheet_values_as_excel_stores_them_convert_to_contract_text(tmp_path: Path) -> None:
     workbook = build_workbook()
     findings = workbook["findings"]
-    findings["K2"] = True  # Excel turns a typed or picked "true" into a boolean
-    findings["L2"] = 1200.0  # and whole numbers may come back as floats
+    findings["L2"] = True  # Excel turns a typed or picked "true" into a boolean
+    findings["M2"] = 1200.0  # and whole numbers may come back as floats
     workbook["cases"]["G2"] = 2024.0
     findings.append([])  # a blank row in the middle of the data
     findings.append(["EX-06", "Exampleland", "EXAMPLE Programme A + Programme B", "EXAMPLE Programme A"])

@@ -27,9 +27,28 @@ from synergies.text import numbers, t, tn
 
 ROW_H = 0.22  # inches per forest row
 PLOT_W = 3.6  # width of the estimate axis, inches
-LABEL_W_MAX = 3.4
+LABEL_W_MAX = 4.0
 VALUE_W = 1.5  # the "estimate [low, high]" column
-SMD_CONTOURS = (0.1, 0.25, 0.5)  # small, moderate and large standardised effects
+SMD_CONTOURS = (0.1, 0.25, 0.5)
+# Where a ratio axis (drawn on the log scale) puts its ticks: values readers recognise.
+RATIO_TICKS = (
+    0.1,
+    0.2,
+    0.25,
+    0.5,
+    0.67,
+    0.8,
+    0.9,
+    1.0,
+    1.1,
+    1.25,
+    1.5,
+    2.0,
+    3.0,
+    4.0,
+    5.0,
+    10.0,
+)  # small, moderate and large standardised effects
 
 
 @dataclass
@@ -206,13 +225,18 @@ def _not_drawn_note(page: ForestPage, lang: str) -> str:
     return note.strip()
 
 
+def _label_width(row: ForestRow) -> float:
+    """Inches a row label needs: bold for case headings and the pooled row, indented for the others."""
+    bold = row.kind in ("case", "pooled")
+    return plots.text_width(row.label, plots.LABEL_SIZE, bold) + (0.0 if bold else 0.12)
+
+
 def forest_plot(ev: Evidence, page: ForestPage, lang: str) -> Figure:
     """A forest plot of one page: estimates aligned so that right of the zero line is good for households."""
     domain_label = labels(ev.domains, "domain", lang).get(page.domain, page.domain)
     label_w = min(
         LABEL_W_MAX,
-        max(plots.text_width(r.label, plots.LABEL_SIZE, r.kind in ("case", "pooled")) for r in page.rows)
-        + 0.1,
+        max(_label_width(r) for r in page.rows) + 0.1,
     )
     width = max(plots.MIN_WIDTH, 2 * plots.MARGIN + label_w + PLOT_W + VALUE_W + 0.2)
     title = t(lang, "Estimated effects on {domain}", domain=domain_label)
@@ -260,7 +284,13 @@ def forest_plot(ev: Evidence, page: ForestPage, lang: str) -> Figure:
             canvas.text(
                 values_left,
                 y,
-                f"{fmt_number(shown[0], lang)} [{fmt_number(shown[1], lang)}, {fmt_number(shown[2], lang)}]",
+                t(
+                    lang,
+                    "{estimate} [{low}, {high}]",
+                    estimate=fmt_number(shown[0], lang),
+                    low=fmt_number(shown[1], lang),
+                    high=fmt_number(shown[2], lang),
+                ),
                 plots.LABEL_SIZE,
                 ha="left",
             )
@@ -303,6 +333,12 @@ def forest_plot(ev: Evidence, page: ForestPage, lang: str) -> Figure:
         ax.spines[spine].set_visible(False)
     ax.tick_params(axis="x", labelsize=plots.LABEL_SIZE)
     if page.measure in magnitude.LOG_SCALE:
+        low, high = ax.get_xlim()
+        nice = [r for r in RATIO_TICKS if low <= math.log(r) <= high]
+        while len(nice) > 7:  # a wide range: keep 1 and every other tick
+            keep = nice.index(1.0) % 2 if 1.0 in nice else 0
+            nice = [r for i, r in enumerate(nice) if i % 2 == keep]
+        ax.xaxis.set_major_locator(FixedLocator([math.log(r) for r in nice]))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_number(math.exp(v), lang)))
     else:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_number(v, lang)))

@@ -170,8 +170,11 @@ def interval(low: float, high: float, lang: str) -> str:
     return t(lang, "95% CI {low} to {high}", low=fmt_number(low, lang), high=fmt_number(high, lang))
 
 
-def pooled_sentence(ev: Evidence, row, lang: str) -> str:
-    """One pooled estimate in words: size, interval, k, whether it excludes no effect, heterogeneity, rows."""
+def pooled_sentence(ev: Evidence, row, lang: str, cited: bool = True) -> str:
+    """One pooled estimate in words: size, interval, k, whether it excludes no effect, heterogeneity, rows.
+
+    With `cited` False the finding ids are left out, for the narrative, which cites from its refs.
+    """
     domain = labels(ev.domains, "domain", lang).get(row.domain, row.domain)
     unit = measure_unit(row.effect_measure, lang)
     value = f"{fmt_number(row.estimate, lang)} {unit}".strip()
@@ -182,10 +185,10 @@ def pooled_sentence(ev: Evidence, row, lang: str) -> str:
         if excludes
         else gettext(lang, "its interval includes no effect")
     )
-    return t(
+    text = t(
         lang,
         "The pooled estimate on {domain} ({measure}, aligned so that positive is good for households) "
-        "is {value} ({interval}) across {k} evaluations; {verdict}, and {heterogeneity} {citation}.",
+        "is {value} ({interval}) across {k} evaluations; {verdict}, and {heterogeneity}",
         domain=escape(domain),
         measure=measure_label(row.effect_measure, lang),
         value=value,
@@ -193,8 +196,8 @@ def pooled_sentence(ev: Evidence, row, lang: str) -> str:
         k=int(row.k),
         verdict=verdict,
         heterogeneity=_heterogeneity(row, lang),
-        citation=cite(row.finding_ids),
     )
+    return f"{text} {cite(row.finding_ids)}." if cited else f"{text}."
 
 
 def domain_paragraphs(ev: Evidence, pooled: pd.DataFrame, lang: str) -> list[str]:
