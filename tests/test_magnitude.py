@@ -387,3 +387,21 @@ def test_narrative_says_in_one_sentence_why_there_are_no_sizes() -> None:
     assert "magnitudes" not in [s.key for s in built.sections]
     caveats = [s.en for p in built.section("caveats").paragraphs for s in p.sentences]
     assert sum("no magnitude can be shown or pooled" in s for s in caveats) == 1
+
+
+def test_forest_pages_stay_within_the_row_limit_and_count_what_is_cut(tmp_path: Path) -> None:
+    from synergies import magnitude_plots
+
+    rows = [_finding(f"F{i:03d}", "C1", "up", "increase", "0.2", "0.1") for i in range(1, 90)]
+    rows += [_finding(f"G{i:03d}", "C2", "up", "increase", "0.1", "0.1") for i in range(1, 4)]
+    ev = load_evidence(_data(tmp_path, rows))
+    aligned = magnitude.aligned_estimates(ev)
+    cases = magnitude.case_estimates(aligned)
+    pooled = magnitude.pooled_estimates(cases)
+    pages = magnitude_plots.forest_pages(ev, aligned, cases, pooled, "en", max_rows=20, max_pages=3)
+    assert len(pages) == 3 and all(len(p.rows) <= 21 for p in pages)  # 20 rows, + the pooled row at the end
+    drawn = sum(r.kind == "finding" for p in pages for r in p.rows)
+    assert pages[-1].left_out_rows > 0 and drawn < 92
+    assert "more rows beyond page 3" in magnitude_plots.alt_forest(ev, pages[-1], "en")
+    fig = magnitude_plots.forest_plot(ev, pages[0], "es")
+    assert fig.get_size_inches()[1] < 10

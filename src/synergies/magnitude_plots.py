@@ -140,7 +140,11 @@ def forest_pages(
                             c["ci_high"],
                         )
                     )
-                blocks.append(block)
+                # A case longer than a page is cut into page-long pieces, each under its heading.
+                body = block[1:]
+                step = max_rows - 1
+                for start in range(0, len(body), step):
+                    blocks.append([block[0], *body[start : start + step]])
             chunks: list[list[ForestRow]] = [[]]
             for block in blocks:
                 if chunks[-1] and len(chunks[-1]) + len(block) > max_rows:
