@@ -435,7 +435,9 @@ def albatross_figure(ev: Evidence, points: pd.DataFrame, lang: str) -> Figure:
     n_hi = 10 ** math.ceil(math.log10(n_all.max() * 1.5))
     x_max = max(4.0, math.ceil(float(_x(points["p_value"].min(), 1)) + 0.5))
     grid_n = np.geomspace(n_lo, n_hi, 200)
-    ticks_p = [p for p in (1e-10, 1e-5, 1e-3, 0.05) if -math.log10(p) <= x_max]
+    # 0.05 is marked by the dashed lines; it gets a label only when the axis is short enough.
+    candidates = (1e-10, 1e-5, 1e-3, 0.05) if x_max <= 5 else (1e-10, 1e-5, 1e-3)
+    ticks_p = [p for p in candidates if -math.log10(p) <= x_max]
     tick_p = [*reversed(ticks_p), 1.0, *ticks_p]
     tick_x = [math.log10(p) for p in reversed(ticks_p)] + [0.0] + [-math.log10(p) for p in ticks_p]
     inner_left = plots.MARGIN + 0.45

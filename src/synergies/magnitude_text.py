@@ -54,7 +54,7 @@ def fmt_p_tick(p: float, lang: str) -> str:
     if p < 0.001:
         superscript = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
         return "10" + str(round(math.log10(p))).translate(superscript)
-    places = max(0, -math.floor(math.log10(p) + 1e-9)) + (1 if p in (0.05,) else 0)
+    places = len(f"{p:g}".split(".")[-1]) if p < 1 else 0  # 0.05 -> 2, 0.001 -> 3
     return numbers.decimal(lang, p, places) if p < 1 else numbers.integer(lang, 1)
 
 
