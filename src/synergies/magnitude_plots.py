@@ -480,7 +480,13 @@ def albatross_figure(ev: Evidence, points: pd.DataFrame, lang: str) -> Figure:
         if row == nrows - 1 or i + ncols >= len(domains):
             ax.set_xlabel(t(lang, "p (two-sided)"), fontsize=plots.LABEL_SIZE)
         ax.set_title(
-            t(lang, "{domain} ({n} findings)", domain=domain_label.get(domain, domain), n=len(here)),
+            tn(
+                lang,
+                "{domain} ({n} finding)",
+                "{domain} ({n} findings)",
+                len(here),
+                domain=domain_label.get(domain, domain),
+            ),
             fontsize=plots.LABEL_SIZE,
         )
         if col == 0:
