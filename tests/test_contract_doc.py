@@ -22,6 +22,7 @@ VOCABULARIES = {
     "ASSESSMENTS": contract.ASSESSMENTS,
     "SECTORS": contract.SECTORS,
     "RISK_OF_BIAS": contract.RISK_OF_BIAS,
+    "EFFECT_MEASURES": contract.EFFECT_MEASURES,
 }
 
 

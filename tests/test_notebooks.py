@@ -1,4 +1,4 @@
-"""Notebooks 01-05 run with papermill on other data, from any directory, and write the tables they promise.
+"""Notebooks 01-06 run with papermill on other data, from any directory, and write the tables they promise.
 
 Their hygiene (one parameters cell, no outputs, valid nbformat, python3 kernel) is checked
 for every notebook in tests/test_notebook_hygiene.py; here they are executed, once each,
@@ -29,8 +29,12 @@ EXPECTED = {
         "en",
         {"effects_by_domain", "case_domain_verdicts", "sign_tests", "sign_tests_by_case", "country_domain"},
     ),
-    "04-compare-single-combined": ("es", {"single_vs_combined", "single_vs_combined_domains"}),
-    "05-map-institutions": ("en", set()),  # the minimal data have no institutional.csv
+    "04-estimate-magnitudes": (
+        "es",
+        {"pooled_estimates", "aligned_estimates", "case_estimates", "albatross_points"},
+    ),  # header-only: the minimal data have no estimates
+    "05-compare-single-combined": ("es", {"single_vs_combined", "single_vs_combined_domains"}),
+    "06-map-institutions": ("en", set()),  # the minimal data have no institutional.csv
 }
 SHIPPED_NAMES = ("Colombia", "Mexico", "Peru", "FEST", "UNIDOS", "PPP", "Haku", "PROINPRO")
 
@@ -142,7 +146,7 @@ def test_every_figure_has_png_svg_and_alt_text(run):
 
 
 def test_missing_institutional_file_is_said_not_hidden(run):
-    nb = nbformat.read(run["executed"] / "05-map-institutions.ipynb", as_version=4)
+    nb = nbformat.read(run["executed"] / "06-map-institutions.ipynb", as_version=4)
     shown = " ".join(o.get("data", {}).get("text/markdown", "") for o in outputs_of(nb))
     assert "no institutional.csv" in shown
     assert not list(run["figures"].glob("institutional-matrix*"))

@@ -129,7 +129,7 @@ def test_other_countries_and_domains_with_only_the_required_files(minimal_run: P
         text = (out / "narrative" / f"country_comparison.{lang}.md").read_text(encoding="utf-8")
         assert "institutional.csv" in text and "cases.csv" in text
     assert list((out / "figures").glob("effect-directions*.png"))
-    institutions = (out / "html" / "05-map-institutions.html").read_text(encoding="utf-8")
+    institutions = (out / "html" / "06-map-institutions.html").read_text(encoding="utf-8")
     assert "institutional.csv" in institutions
     heatmap = (out / "html" / "02-plot-effect-directions.html").read_text(encoding="utf-8")
     assert 'alt="Effect-direction heatmap' in heatmap and "No description" not in heatmap

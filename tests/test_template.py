@@ -30,6 +30,7 @@ XLSX = TEMPLATE_DIR / XLSX_NAME
 EXPECTED_DROPDOWNS = {
     ("findings.csv", "arm"): contract.ARMS,
     ("findings.csv", "direction"): contract.DIRECTIONS,
+    ("findings.csv", "effect_measure"): contract.EFFECT_MEASURES,
     ("findings.csv", "significant"): ("true", "false"),
     ("outcomes.csv", "better"): contract.BETTER,
     ("outcomes.csv", "better_alternative"): contract.BETTER,
@@ -162,8 +163,8 @@ def save(workbook: Workbook, path: Path) -> Path:
 def test_spreadsheet_values_as_excel_stores_them_convert_to_contract_text(tmp_path: Path) -> None:
     workbook = build_workbook()
     findings = workbook["findings"]
-    findings["K2"] = True  # Excel turns a typed or picked "true" into a boolean
-    findings["L2"] = 1200.0  # and whole numbers may come back as floats
+    findings["L2"] = True  # Excel turns a typed or picked "true" into a boolean
+    findings["M2"] = 1200.0  # and whole numbers may come back as floats
     workbook["cases"]["G2"] = 2024.0
     findings.append([])  # a blank row in the middle of the data
     findings.append(["EX-06", "Exampleland", "EXAMPLE Programme A + Programme B", "EXAMPLE Programme A"])
@@ -174,7 +175,7 @@ def test_spreadsheet_values_as_excel_stores_them_convert_to_contract_text(tmp_pa
     written = xlsx_to_csv(save(workbook, tmp_path / "filled.xlsx"), out)
     assert "programmes.csv" not in {p.name for p in written}
     rows = read_csv(out / "findings.csv")
-    assert rows[1][10:12] == ["true", "1200"]
+    assert rows[1][11:13] == ["true", "1200"]
     assert [r[0] for r in rows[1:]] == ["EX-01", "EX-02", "EX-03", "EX-04", "EX-05", "EX-06"]
     assert read_csv(out / "cases.csv")[1][6] == "2024"
     ev = load_evidence(out)
@@ -185,7 +186,7 @@ def test_spreadsheet_values_as_excel_stores_them_convert_to_contract_text(tmp_pa
 def test_bad_spreadsheet_values_are_caught_by_validation(tmp_path: Path) -> None:
     workbook = build_workbook()
     workbook["findings"]["E2"] = "both"  # not an arm
-    workbook["findings"]["N2"] = "=HYPERLINK(1)"  # a formula
+    workbook["findings"]["O2"] = "=HYPERLINK(1)"  # a formula
     out = tmp_path / "data"
     xlsx_to_csv(save(workbook, tmp_path / "bad.xlsx"), out)
     with pytest.raises(DataError) as err:
@@ -231,7 +232,7 @@ def test_conversion_script(tmp_path: Path) -> None:
 def test_column_letters_used_above_match_the_contract() -> None:
     findings = [c.name for c in contract.FINDINGS.columns]
     assert findings[column_index_from_string("E") - 1] == "arm"
-    assert findings[column_index_from_string("K") - 1] == "significant"
-    assert findings[column_index_from_string("L") - 1] == "n"
-    assert findings[column_index_from_string("N") - 1] == "locator"
+    assert findings[column_index_from_string("L") - 1] == "significant"
+    assert findings[column_index_from_string("M") - 1] == "n"
+    assert findings[column_index_from_string("O") - 1] == "locator"
     assert [c.name for c in contract.CASES.columns][column_index_from_string("G") - 1] == "year"

@@ -1,4 +1,4 @@
-"""Short data-derived sentences for notebooks 01-05 and alt text for their figures, in English and Spanish.
+"""Short data-derived sentences for notebooks 01-06 and alt text for their figures, in English and Spanish.
 
 The notebooks hold no claim about any particular data: every sentence of interpretation
 that depends on the data is written here from the tables, so it stays true on other data.
@@ -189,7 +189,7 @@ def missing_files(ev: Evidence, lang: str) -> str:
     text = t(lang, "Optional files not given: {names}. The analysis runs without them", names=names)
     consequences = []
     if "institutional.csv" in missing:
-        consequences.append(t(lang, "the institutional analysis (05) is skipped"))
+        consequences.append(t(lang, "the institutional analysis (06) is skipped"))
     if "cases.csv" in missing:
         consequences.append(
             t(lang, "cases are taken from findings.csv, so a case without findings cannot show as a gap")

@@ -803,6 +803,81 @@ def _check_keys(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     return problems
 
 
+def _estimate_problems(findings: pd.DataFrame | None) -> list[Problem]:
+    """Rows whose estimate cannot be read: no measure, a ratio not above 0, a raw unit not named, a sign
+    that contradicts `direction`, or a standard error without an estimate.
+
+    Only cells that passed their own column's check are judged, so one bad cell gives one message.
+    The sign rule: `increase` needs an estimate above 0 (above 1 for a ratio), `decrease` below;
+    `no_change` takes any sign, as a null result is rarely exactly zero.
+    """
+    if findings is None or findings.empty or not {"estimate", "effect_measure"} <= set(findings.columns):
+        return []  # data without the measure column load as before: their estimates are kept, not read
+    column = findings.get
+    empty = pd.Series("", index=findings.index)
+    estimate = _as_number(findings["estimate"])
+    std_error = _as_number(column("std_error", empty))
+    measure = findings["effect_measure"]
+    direction = column("direction", empty)
+    note = column("note", empty)
+    has_estimate = estimate.notna()
+    problems: list[Problem] = []
+
+    def add(mask: pd.Series, col: str, values: pd.Series, expected: str, kind: str) -> None:
+        problems.extend(
+            Problem("findings.csv", i + 2, col, str(values[i]), expected, kind=kind) for i in mask[mask].index
+        )
+
+    names = ", ".join(contract.EFFECT_MEASURES)
+    add(
+        has_estimate & measure.eq(""),
+        "effect_measure",
+        measure,
+        f"one of {names}: the metric of the estimate given in column 'estimate'",
+        "estimate without measure",
+    )
+    ratio = measure.eq("ratio")
+    add(
+        has_estimate & ratio & (estimate <= 0),
+        "estimate",
+        findings["estimate"],
+        "a ratio greater than 0 (effect_measure 'ratio' is on its natural scale; "
+        "a log odds ratio is 'log_or')",
+        "ratio not positive",
+    )
+    add(
+        has_estimate & measure.eq("raw") & note.eq(""),
+        "note",
+        note,
+        "the unit of the estimate (effect_measure 'raw' is in the source's own unit, named in 'note')",
+        "raw without unit",
+    )
+    known = measure.isin(contract.EFFECT_MEASURES) & ~(ratio & (estimate <= 0))
+    change = np.log(estimate.where(estimate > 0)).where(ratio, estimate)
+    add(
+        has_estimate & known & direction.eq("increase") & (change <= 0),
+        "estimate",
+        findings["estimate"],
+        "an estimate above 0 (above 1 for a ratio), as direction is 'increase'",
+        "sign against direction",
+    )
+    add(
+        has_estimate & known & direction.eq("decrease") & (change >= 0),
+        "estimate",
+        findings["estimate"],
+        "an estimate below 0 (below 1 for a ratio), as direction is 'decrease'",
+        "sign against direction",
+    )
+    add(
+        (std_error > 0) & findings["estimate"].eq(""),
+        "estimate",
+        findings["estimate"],
+        "an estimate, as column 'std_error' gives its standard error",
+        "standard error without estimate",
+    )
+    return problems
+
+
 # --------------------------------------------------------------------------- deriving
 
 
@@ -1038,6 +1113,7 @@ def load_evidence(data_dir: str | Path) -> Evidence:
             )
             continue
         tables[spec.name] = frame
+    problems += _estimate_problems(tables.get("findings.csv"))
     problems = _without_consequences_of_short_rows(problems + _check_keys(tables))
     if problems:
         raise DataError(data_dir, problems, warnings)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from statistics import NormalDist
 
 import numpy as np
 
@@ -51,6 +52,39 @@ def country_name(i: int) -> str:
     return COUNTRY_NAMES[i] if i < len(COUNTRY_NAMES) else f"Country {i + 1:03d}"
 
 
+def _synthetic_estimate(rng: np.random.Generator, direction: str, i: int) -> dict[str, str]:
+    """Estimate, standard error, p-value, n and measure for one synthetic finding (some left empty).
+
+    Mostly standardised mean differences, some percentage points and ratios; about one in
+    eight findings reports a direction only, as many real sources do.
+    """
+    if rng.random() < 0.125:
+        return {}
+    measure = ("smd", "smd", "smd", "pp", "ratio")[i % 5]
+    scale = {"smd": 0.15, "pp": 4.0, "ratio": 0.15}[measure]
+    size = abs(rng.normal(scale, scale / 2)) + scale / 20
+    if direction == "no_change":
+        size = rng.normal(0, scale / 10)
+    sign = -1.0 if direction == "decrease" else 1.0
+    se = scale * rng.uniform(0.3, 0.9)
+    change = sign * size
+    z = abs(change) / se
+    p = 2 * (1 - NormalDist().cdf(z))
+    estimate = round(float(np.exp(change)), 4) if measure == "ratio" else round(float(change), 4)
+    row = {
+        "estimate": f"{estimate:g}",
+        "effect_measure": measure,
+        "std_error": f"{se:.4g}",
+        "p_value": f"{max(p, 1e-6):.4g}",
+        "significant": "true" if p < 0.05 else "false",
+        "n": str(int(rng.integers(150, 4000))),
+        "note": "",
+    }
+    if i % 3 == 0:
+        row.pop("p_value")  # the p-value is then computed from the estimate and its SE
+    return row
+
+
 def write_synthetic(
     directory: str | Path,
     n_findings: int = 60,
@@ -60,11 +94,14 @@ def write_synthetic(
     n_domains: int = 4,
     seed: int = 7,
     only_required: bool = False,
+    with_estimates: bool = False,
 ) -> Path:
     """Write a contract-following data directory and return its path.
 
     Each case has a single arm and a combined arm; findings are spread over cases and
     outcomes at random. With `only_required`, only findings.csv and outcomes.csv are written.
+    With `with_estimates`, most findings carry an estimate, a standard error, a p-value and n in
+    one of the effect measures (signs agree with `direction`); the rest report a direction only.
     """
     rng = np.random.default_rng(seed)
     directory = Path(directory)
@@ -99,25 +136,18 @@ def write_synthetic(
     for i in range(n_findings):
         country, case = cases[case_idx[i]]
         single = case.split(" + ")[0]
-        rows.append(
-            [
-                f"S{i + 1:07d}",
-                country,
-                case,
-                case if combined[i] else single,
-                "combined" if combined[i] else "single",
-                outcomes[outcome_idx[i]][0],
-                contract.DIRECTIONS[direction_idx[i]],
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-            ]
-        )
+        row = {
+            "finding_id": f"S{i + 1:07d}",
+            "country": country,
+            "case": case,
+            "intervention": case if combined[i] else single,
+            "arm": "combined" if combined[i] else "single",
+            "outcome": outcomes[outcome_idx[i]][0],
+            "direction": contract.DIRECTIONS[direction_idx[i]],
+        }
+        if with_estimates:
+            row.update(_synthetic_estimate(rng, row["direction"], i))
+        rows.append([row.get(c.name, "") for c in contract.FINDINGS.columns])
     header = [c.name for c in contract.FINDINGS.columns]
     _write(directory / "findings.csv", header, rows)
     if only_required:

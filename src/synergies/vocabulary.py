@@ -19,6 +19,10 @@ SECTORS = ("social_protection", "productive_development")
 # RoB 2's "low / some concerns / high"; ROBINS-I's "low / moderate / serious / critical" map to
 # low / some_concerns / high / high (data/README.md). `unknown` = the source gives no appraisal.
 RISK_OF_BIAS = ("low", "some_concerns", "high", "unknown")
+# The metric of a finding's `estimate` (data/README.md, "Estimates and their measure"):
+# standardised mean difference in SD units, percentage points, log odds ratio, a ratio on its
+# natural scale (its std_error is that of the ratio's natural log), or a raw unit named in `note`.
+EFFECT_MEASURES = ("smd", "pp", "log_or", "ratio", "raw")
 BOOLEAN_TRUE = ("true",)
 BOOLEAN_FALSE = ("false",)
 

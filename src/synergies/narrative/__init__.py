@@ -107,6 +107,7 @@ TITLES = _by_lang(
         "generated": N_("Generated from the data by `synergies.narrative`; edit the data, not this file."),
         "overview": N_("Overview"),
         "comparison": N_("Across countries"),
+        "magnitudes": N_("Sizes of effects where reported"),
         "caveats": N_("Caveats"),
         "tracing": N_("How to trace a sentence"),
         "references": N_("References"),
@@ -1818,6 +1819,9 @@ def _caveats_section(f: _Facts) -> Section:
             )
         ),
     ]
+    no_sizes = _no_magnitude_sentence(f)
+    if no_sizes:
+        sentences.append(no_sizes)
     per_case = _per_case_sentence(f)
     if per_case:
         sentences.append(per_case)
@@ -1856,6 +1860,54 @@ def _caveats_section(f: _Facts) -> Section:
         )
         paragraphs += [Paragraph((lead,)), Paragraph(items, as_list=True)]
     return Section("caveats", TITLES["caveats"], tuple(paragraphs))
+
+
+def _magnitude_section(f: _Facts) -> Section | None:
+    """Pooled sizes of effects (`synergies.magnitude`), a paragraph per domain, only when the data carry them.
+
+    Each sentence cites the findings pooled; its numbers (estimate, interval, k, I², tau²) are
+    those of `pooled_estimates.csv` as notebook 04 writes it. statsmodels is imported only when at
+    least two evaluations share a domain and measure.
+    """
+    from synergies import magnitude, magnitude_text
+
+    if not magnitude.has_measures(f.ev):
+        return None
+    aligned = magnitude.aligned_estimates(f.ev)
+    pooled = magnitude.pooled_estimates(magnitude.case_estimates(aligned))
+    summary = _said(lambda lang: magnitude_text.summary(f.ev, aligned, pooled, lang))
+    paragraphs = [Paragraph((summary,))]
+    for domain in f.ev.domain_order:
+        rows = pooled[pooled["domain"] == domain]
+        sentences = tuple(
+            _said(
+                lambda lang, r=r: magnitude_text.pooled_sentence(f.ev, r, lang, cited=False),
+                refs=[Ref("findings.csv", (i,)) for i in r.finding_ids.split(";")],
+                counts=[
+                    _count(
+                        int(r.k),
+                        "pooled_estimates",
+                        "value:k",
+                        domain=domain,
+                        effect_measure=r.effect_measure,
+                    )
+                ],
+            )
+            for r in rows.itertuples(index=False)
+        )
+        if sentences:
+            paragraphs.append(Paragraph(sentences))
+    paragraphs.append(Paragraph((_said(magnitude_text.method_note),)))
+    return Section("magnitudes", TITLES["magnitudes"], tuple(paragraphs))
+
+
+def _no_magnitude_sentence(f: _Facts) -> Sentence | None:
+    """The one sentence that says why no size is given, when no finding has an estimate with a measure."""
+    from synergies import magnitude, magnitude_text
+
+    if magnitude.has_measures(f.ev):
+        return None
+    return _said(lambda lang: magnitude_text.no_estimates(f.ev, lang))
 
 
 def _per_case_sentence(f: _Facts) -> Sentence | None:
@@ -2104,7 +2156,11 @@ def build(ev: Evidence) -> Narrative:
     try:
         sections = [_overview(f)]
         sections += [_country_section(f, country) for country in f.countries]
-        sections += [_comparison_section(f), _caveats_section(f), _tracing_section(f)]
+        sections.append(_comparison_section(f))
+        magnitudes = _magnitude_section(f)
+        if magnitudes:
+            sections.append(magnitudes)
+        sections += [_caveats_section(f), _tracing_section(f)]
         references = _references_section(f)
         if references:
             sections.append(references)

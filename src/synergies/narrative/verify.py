@@ -80,6 +80,7 @@ class Tables:
             "national_barrier_local_enabler_rows": lambda: aggregate.national_barrier_local_enabler_rows(ev),
             "missing_optional": lambda: pd.DataFrame({"file": list(ev.missing_optional)}),
             "robustness": lambda: robustness.robustness_grid(ev),
+            "pooled_estimates": lambda: _pooled_estimates(ev),
         }
 
     def __getitem__(self, name: str) -> pd.DataFrame:
@@ -115,6 +116,13 @@ class Tables:
         for _, allowed in where:
             combos = [(*c, v) for c in combos for v in allowed]
         return sorted(p for combo in combos for p in index.get(combo if len(combo) > 1 else combo[0], ()))
+
+
+def _pooled_estimates(ev: Evidence) -> pd.DataFrame:
+    """The pooled magnitudes notebook 04 writes; imported here so only a count on them loads statsmodels."""
+    from synergies import magnitude
+
+    return magnitude.pooled_estimates(magnitude.case_estimates(magnitude.aligned_estimates(ev)))
 
 
 def _arm_pair_tally(count: Count, tables: Tables) -> float:
