@@ -17,6 +17,12 @@ EFFECTS = ("beneficial", "adverse", "no_change", "unclear")
 LEVELS = ("national", "local")
 ASSESSMENTS = ("enabler", "barrier", "mixed")
 SECTORS = ("social_protection", "productive_development")
+# What an arm's estimates are measured against (arms.csv and findings.csv `comparator`), besides
+# another arm of the same case named by its intervention: a group receiving none of the arm's
+# programmes, the services the group would have received anyway, or not said by the source.
+COMPARATORS = ("control", "status_quo", "unknown")
+# Separator of the `components` lists of arms.csv (and of cases.csv `programmes`).
+LIST_SEPARATOR = ";"
 BOOLEAN_TRUE = ("true",)
 BOOLEAN_FALSE = ("false",)
 
@@ -108,6 +114,11 @@ FINDINGS = FileSpec(
         Column("source_id", False, meaning="Where the finding comes from: a key of sources.csv."),
         Column("locator", False, meaning="Page, table or section in that source."),
         Column("note", False, meaning="Coder's remark."),
+        Column(
+            "comparator",
+            False,
+            meaning="What this estimate is measured against, overriding the arm's comparator in arms.csv.",
+        ),
     ),
     foreign_keys=(
         ForeignKey(("outcome",), "outcomes.csv", ("outcome",)),
@@ -234,6 +245,31 @@ SOURCES = FileSpec(
     ),
 )
 
+ARMS_FILE = FileSpec(
+    name="arms.csv",
+    required=False,
+    meaning="Intervention arms: the programmes each receives and what its estimates are measured against.",
+    key=("country", "case", "intervention"),
+    columns=(
+        Column("country", True, meaning="Country of the case."),
+        Column("case", True, meaning="Case name, as in findings.csv."),
+        Column("intervention", True, meaning="The arm, named as in findings.csv `intervention`."),
+        Column("components", False, meaning="Programmes the arm receives, separated by ';'."),
+        Column(
+            "comparator",
+            True,
+            meaning="control, status_quo, unknown, or another arm (intervention) of the same case.",
+        ),
+        Column("source_id", False, meaning="Where components and comparator come from."),
+        Column("locator", False, meaning="Page, table or section in that source."),
+        Column("note", False, meaning="Coder's remark; says why when the comparator is unknown."),
+    ),
+    foreign_keys=(
+        ForeignKey(("country", "case"), "cases.csv", ("country", "case")),
+        ForeignKey(("source_id",), "sources.csv", ("source_id",)),
+    ),
+)
+
 FILES: tuple[FileSpec, ...] = (
     FINDINGS,
     OUTCOMES,
@@ -243,6 +279,7 @@ FILES: tuple[FileSpec, ...] = (
     FACTORS,
     PROGRAMMES,
     SOURCES,
+    ARMS_FILE,
 )
 SPECS = {spec.name: spec for spec in FILES}
 OPTIONAL_FILES = tuple(spec.name for spec in FILES if not spec.required)
