@@ -278,11 +278,11 @@ def _difference(base: dict, extended: dict, direct: dict) -> tuple[float, float,
     )
 
 
-def _pair_sides(
-    cells: pd.DataFrame, country: str, case: str, base: str, extended: str
-) -> dict[str, pd.DataFrame]:
-    """Per outcome: base against its comparator, extended against its comparator, and the direct contrast."""
-    here = cells[(cells["country"] == country) & (cells["case"] == case)]
+def _pair_sides(here: pd.DataFrame, base: str, extended: str) -> dict[str, pd.DataFrame]:
+    """Per outcome: base against its comparator, extended against its comparator, and the direct contrast.
+
+    `here` holds the cells of the pair's case.
+    """
     of_base = here[here["intervention"] == base]
     of_ext = here[here["intervention"] == extended]
     backwards = of_base[of_base["comparator"] == extended].assign(
