@@ -98,6 +98,7 @@ DOMAIN_COLUMNS = [
     "base_verdict",
     "extended_verdict",
     "direct_verdict",
+    "n_shared_outcomes",
     "comparison",
     "basis",
     "n_combined_better",
@@ -249,6 +250,11 @@ def _side(cells: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def against_other_arm(comparators: str) -> bool:
+    """Whether a ';'-joined comparator cell names an arm: then its effect is a contrast with that arm."""
+    return any(c not in contract.COMPARATORS for c in split_list(comparators))
+
+
 def compare(base_effect: str, extended_effect: str, direct_effect: str = "") -> tuple[str, str]:
     """(comparison, basis) for one outcome: the direct contrast if coded, else the two directions."""
     if direct_effect:
@@ -315,9 +321,10 @@ def combination_outcomes(ev: Evidence, pairs: pd.DataFrame | None = None) -> pd.
         outcomes = dict.fromkeys(itertools.chain(by["base"], by["extended"], by["direct"]))
         for outcome in outcomes:
             base, ext, direct = (by[name].get(outcome, {}) for name in ("base", "extended", "direct"))
-            comparison, basis = compare(
-                base.get("effect", ""), ext.get("effect", ""), direct.get("effect", "")
-            )
+            # an effect measured against a third arm is no effect against the arm's own comparator
+            base_effect = "" if against_other_arm(base.get("comparator", "")) else base.get("effect", "")
+            ext_effect = "" if against_other_arm(ext.get("comparator", "")) else ext.get("effect", "")
+            comparison, basis = compare(base_effect, ext_effect, direct.get("effect", ""))
             difference, se, where = _difference(base, ext, direct)
             rows.append(
                 {
@@ -370,13 +377,15 @@ def combination_domains(ev: Evidence, outcomes: pd.DataFrame | None = None) -> p
     """Per nested pair and domain: each side's verdict, the comparison by those verdicts, outcome counts.
 
     The domain's comparison uses the direct contrast's verdict when one is coded, else the two arms'
-    verdicts with `compare`'s rule; the counts say how the outcome-level comparisons fell.
+    verdicts with `compare`'s rule, and only when the arms share an outcome in the domain (verdicts
+    on different outcomes are `cannot_tell`); the counts say how the outcome-level comparisons fell.
     """
     outcomes = combination_outcomes(ev) if outcomes is None else outcomes
     if outcomes.empty:
         return pd.DataFrame(columns=DOMAIN_COLUMNS)
     f = ev.findings
     by_id = f.set_index("finding_id")
+    comparators = pd.Series(finding_comparators(ev).to_numpy(), index=f["finding_id"])
     rows = []
     for keys, group in outcomes.groupby(
         ["country", "case", "base_arm", "extended_arm", "domain"], sort=False
@@ -384,14 +393,22 @@ def combination_domains(ev: Evidence, outcomes: pd.DataFrame | None = None) -> p
         verdicts = {}
         for side in ("base", "extended", "direct"):
             ids = [i for cell in group[f"{side}_findings"] for i in split_list(cell)]
-            chosen = by_id.loc[ids].reset_index()
+            if side != "direct":  # as outcome by outcome: findings against a third arm do not vote
+                ids = [i for i in ids if not against_other_arm(comparators[i])]
+            if not ids:
+                verdicts[side] = ""
+                continue
+            chosen = by_id.loc[ids, ["intervention", "domain", "effect"]].reset_index(drop=True)
             if side == "direct":  # a contrast coded backwards (A against A + B) counts reversed
                 backwards = chosen["intervention"] == keys[2]
                 chosen.loc[backwards, "effect"] = chosen.loc[backwards, "effect"].map(
                     lambda e: FLIPPED.get(e, e)
                 )
-            verdicts[side] = _verdict(chosen, keys[4]) if ids else ""
+            verdicts[side] = _verdict(chosen, keys[4])
+        shared = int((group["base_effect"].ne("") & group["extended_effect"].ne("")).sum())
         comparison, basis = compare(verdicts["base"], verdicts["extended"], verdicts["direct"])
+        if basis == "directions" and not shared:  # verdicts resting on different outcomes do not compare
+            comparison = "cannot_tell"
         counts = group["comparison"].value_counts()
         rows.append(
             {
@@ -399,6 +416,7 @@ def combination_domains(ev: Evidence, outcomes: pd.DataFrame | None = None) -> p
                 "base_verdict": verdicts["base"],
                 "extended_verdict": verdicts["extended"],
                 "direct_verdict": verdicts["direct"],
+                "n_shared_outcomes": shared,
                 "comparison": comparison,
                 "basis": basis,
                 **{f"n_{name}": int(counts.get(name, 0)) for name in COMPARISONS[:4]},
@@ -472,6 +490,10 @@ def annotate_single_vs_combined(table: pd.DataFrame, ev: Evidence) -> pd.DataFra
         direct = c_effect if c_against == single else ""
         if s_against == combined and s_effect:  # the single arm coded against the combined one
             direct, s_effect = FLIPPED.get(s_effect, s_effect), ""
+        if against_other_arm(s_against):  # measured against a third arm: not against its comparator
+            s_effect = ""
+        if against_other_arm(c_against):
+            c_effect = ""
         comparisons.append(compare(s_effect, c_effect, direct))
     out["comparison"] = [c for c, _ in comparisons]
     out["comparison_basis"] = [b for _, b in comparisons]
