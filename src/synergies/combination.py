@@ -49,6 +49,7 @@ CONTRAST_COMPARISON = {
     "adverse": "combined_worse",
 }
 FLIPPED = {"beneficial": "adverse", "adverse": "beneficial"}  # an A-against-(A + B) contrast read backwards
+SIGN_FLIPPED = {"increase": "decrease", "decrease": "increase"}
 # Reasons a case offers no comparison, in the order notebook 04 lists them.
 NO_COMPARISON_REASONS = ("only_single_arms", "only_combined_arms", "no_nested_pair", "no_findings")
 ARM_KEY = ["country", "case", "intervention"]
@@ -76,12 +77,15 @@ OUTCOME_COLUMNS = [
     "domain",
     "outcome",
     "base_effect",
+    "base_direction",
     "base_comparator",
     "base_findings",
     "extended_effect",
+    "extended_direction",
     "extended_comparator",
     "extended_findings",
     "direct_effect",
+    "direct_direction",
     "direct_findings",
     "comparison",
     "basis",
@@ -219,6 +223,7 @@ def _cells(ev: Evidence) -> pd.DataFrame:
     cells = groups.keys(f, keys)
     cells["domain"] = groups.first_valid(f["domain"])
     cells["effect"] = groups.shared(f["effect"], "conflicting")
+    cells["direction"] = groups.shared(f["direction"], "mixed")
     cells["finding_ids"] = aggregate._join_per_group(groups, f["finding_id"])
     n = np.bincount(groups.ids[groups.ids >= 0], minlength=groups.n)
     for col in ("estimate", "std_error"):
@@ -230,17 +235,19 @@ def _side(cells: pd.DataFrame) -> pd.DataFrame:
     """Cells of one arm merged over comparators, per outcome: effect, comparators, ids, estimate, SE."""
     if cells.empty:
         return pd.DataFrame(
-            columns=["outcome", "domain", "effect", "comparator", "findings", "estimate", "se"]
+            columns=["outcome", "domain", "effect", "direction", "comparator", "findings", "estimate", "se"]
         )
     rows = []
     for outcome, group in cells.groupby("outcome", sort=False):
         effects = set(group["effect"])
+        directions = set(group["direction"])
         one = len(group) == 1
         rows.append(
             {
                 "outcome": outcome,
                 "domain": group["domain"].iloc[0],
                 "effect": effects.pop() if len(effects) == 1 else "conflicting",
+                "direction": directions.pop() if len(directions) == 1 else "mixed",
                 "comparator": contract.LIST_SEPARATOR.join(dict.fromkeys(group["comparator"])),
                 "findings": contract.LIST_SEPARATOR.join(group["finding_ids"]),
                 "estimate": group["estimate"].iloc[0] if one else math.nan,
@@ -293,6 +300,7 @@ def _pair_sides(here: pd.DataFrame, base: str, extended: str) -> dict[str, pd.Da
     of_ext = here[here["intervention"] == extended]
     backwards = of_base[of_base["comparator"] == extended].assign(
         effect=lambda c: c["effect"].map(lambda e: FLIPPED.get(e, e)),
+        direction=lambda c: c["direction"].map(lambda d: SIGN_FLIPPED.get(d, d)),
         estimate=lambda c: -c["estimate"],
     )
     direct = pd.concat([of_ext[of_ext["comparator"] == base], backwards], ignore_index=True)
@@ -336,12 +344,15 @@ def combination_outcomes(ev: Evidence, pairs: pd.DataFrame | None = None) -> pd.
                     "domain": (base or ext or direct)["domain"],
                     "outcome": outcome,
                     "base_effect": base.get("effect", ""),
+                    "base_direction": base.get("direction", ""),
                     "base_comparator": base.get("comparator", ""),
                     "base_findings": base.get("findings", ""),
                     "extended_effect": ext.get("effect", ""),
+                    "extended_direction": ext.get("direction", ""),
                     "extended_comparator": ext.get("comparator", ""),
                     "extended_findings": ext.get("findings", ""),
                     "direct_effect": direct.get("effect", ""),
+                    "direct_direction": direct.get("direction", ""),
                     "direct_findings": direct.get("findings", ""),
                     "comparison": comparison,
                     "basis": basis,
