@@ -29,7 +29,16 @@ EXPECTED = {
         "en",
         {"effects_by_domain", "case_domain_verdicts", "sign_tests", "sign_tests_by_case", "country_domain"},
     ),
-    "04-compare-single-combined": ("es", {"single_vs_combined", "single_vs_combined_domains"}),
+    "04-compare-single-combined": (
+        "es",
+        {
+            "single_vs_combined",
+            "single_vs_combined_domains",
+            "combination_pairs",
+            "combination",
+            "combination_domains",
+        },
+    ),
     "05-map-institutions": ("en", set()),  # the minimal data have no institutional.csv
 }
 SHIPPED_NAMES = ("Colombia", "Mexico", "Peru", "FEST", "UNIDOS", "PPP", "Haku", "PROINPRO")

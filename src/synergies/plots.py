@@ -1385,6 +1385,89 @@ def _pair_label(t, lang: str) -> str:
     return f"{arm_label(t.single_arm, 'single', lang)} / {arm_label(t.combined_arm, 'combined', lang)}"
 
 
+def combination_pages(outcomes: pd.DataFrame, limit: int = MAX_ROWS_PER_PAGE) -> list[Page]:
+    """Pages of the combination figure over `combination.combination_outcomes(ev)`; none without pairs."""
+    return table_pages(outcomes, "combination", limit) if len(outcomes) else []
+
+
+def combination_figure(
+    ev: Evidence, outcomes: pd.DataFrame, lang: str = "en", page: Page | None = None
+) -> Figure:
+    """Per nested pair and outcome: the base arm, the arm that adds programmes, their direct contrast, and
+    the comparison; each effect with its sign of change, as in the heatmap.
+
+    `outcomes` is `combination.combination_outcomes(ev)`; `page` one of `combination_pages(outcomes)`.
+    """
+    page = page or combination_pages(outcomes)[0]
+    outcome_label = labels(ev.outcomes, "outcome", lang)
+    domain_label = labels(ev.domains, "domain", lang)
+    shown = outcomes.iloc[list(page.rows)]
+    rows, cells = [], {}
+    for i, t in enumerate(shown.itertuples(index=False)):
+        pair = tl.t(
+            lang,
+            "{country} · {case}\n{extended} against {base}\n(adds {added})",
+            country=t.country,
+            case=t.case,
+            extended=t.extended_arm,
+            base=t.base_arm,
+            added=t.added_components.replace(";", ", "),
+        )
+        rows.append(Row((pair, domain_label[t.domain]), outcome_label[t.outcome]))
+        sides = (
+            (t.base_effect, t.base_direction),
+            (t.extended_effect, t.extended_direction),
+            (t.direct_effect, t.direct_direction),
+        )
+        for j, (effect, direction) in enumerate(sides):
+            if effect:
+                cells[(i, j)] = effect_cell(effect, sign=_sign(effect, direction))
+        cells[(i, 3)] = Cell(note=comparison_word(t.comparison, lang), outline=False)
+    parts = []
+    for kind in ("base", "extended"):
+        pairs = shown[[f"{kind}_arm", f"{kind}_comparator"]].drop_duplicates()
+        parts += [
+            comparator_phrase(arm, against, lang) for arm, against in pairs.itertuples(index=False) if against
+        ]
+    notes = [word("note_sign", lang), tl.t(lang, COMBINATION_NOTE)]
+    if parts:
+        notes.append(tl.t(lang, "Compared with: {list}.", list="; ".join(dict.fromkeys(parts))))
+    notes += _not_drawn_notes(page, "combination.csv", lang)
+    grid = Grid(
+        title=_page_title(tl.t(lang, "Does adding programmes to an arm change its effects?"), page, lang),
+        subtitle=tl.t(
+            lang,
+            "Rows: every outcome of a pair of arms of one case in which one arm receives all the other's "
+            "programmes and more (arms.csv).",
+        ),
+        rows=rows,
+        columns=[
+            Column("", tl.t(lang, "Base arm")),
+            Column("", tl.t(lang, "Arm adding programmes")),
+            Column("", tl.t(lang, "Direct contrast")),
+            Column("", tl.t(lang, "Adding programmes")),
+        ],
+        cells=cells,
+        label_headers=(word("case", lang), word("domain", lang), word("outcome", lang)),
+        label_caps=(2.2, 1.5, 2.0),
+        legend=effect_legend(lang, list(palette.EFFECT_GLYPHS)),
+        notes=notes,
+        source=_findings_source(ev, lang),
+        cell_width=0.9,
+        rotate_labels=False,
+    )
+    return draw_grid(grid)
+
+
+COMBINATION_NOTE = tl.N_(
+    "Each arm's effect is against its own comparator; the direct contrast is the arm adding programmes "
+    "measured against the base arm itself (e.g. an add-on assigned at random among the base arm's "
+    "participants) and decides the last column where it is coded. Otherwise the two effects are compared "
+    "by direction for households (beneficial > no change > adverse); cannot tell: an effect is missing, "
+    "unclear, conflicting or measured against a third arm."
+)
+
+
 PAIR_KEYS = ["country", "case", "single_arm", "combined_arm"]
 
 
