@@ -37,10 +37,8 @@ import pandas as pd
 
 from synergies import aggregate, contract
 from synergies.load import Evidence
+from synergies.vocabulary import BASES, COMPARISONS, NESTING, NO_COMPARISON_REASONS  # noqa: F401 (re-exported)
 
-NESTING = ("nested", "not_nested", "not_coded")
-COMPARISONS = ("combined_better", "same", "combined_worse", "cannot_tell", "not_nested")
-BASES = ("direct_contrast", "directions")
 # Which direction of effect ranks higher when two arms are compared outcome by outcome.
 EFFECT_RANK = {"beneficial": 2, "no_change": 1, "adverse": 0}
 CONTRAST_COMPARISON = {
@@ -50,8 +48,6 @@ CONTRAST_COMPARISON = {
 }
 FLIPPED = {"beneficial": "adverse", "adverse": "beneficial"}  # an A-against-(A + B) contrast read backwards
 SIGN_FLIPPED = {"increase": "decrease", "decrease": "increase"}
-# Reasons a case offers no comparison, in the order notebook 04 lists them.
-NO_COMPARISON_REASONS = ("only_single_arms", "only_combined_arms", "no_nested_pair", "no_findings")
 ARM_KEY = ["country", "case", "intervention"]
 
 PAIR_COLUMNS = [

@@ -9,22 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Controlled vocabularies. Every other module imports them from here.
-ARMS = ("single", "combined")
-DIRECTIONS = ("increase", "decrease", "no_change")
-BETTER = ("higher", "lower", "ambiguous")
-EFFECTS = ("beneficial", "adverse", "no_change", "unclear")
-LEVELS = ("national", "local")
-ASSESSMENTS = ("enabler", "barrier", "mixed")
-SECTORS = ("social_protection", "productive_development")
-# What an arm's estimates are measured against (arms.csv and findings.csv `comparator`), besides
-# another arm of the same case named by its intervention: a group receiving none of the arm's
-# programmes, the services the group would have received anyway, or not said by the source.
-COMPARATORS = ("control", "status_quo", "unknown")
-# Separator of the `components` lists of arms.csv (and of cases.csv `programmes`).
-LIST_SEPARATOR = ";"
-BOOLEAN_TRUE = ("true",)
-BOOLEAN_FALSE = ("false",)
+# Controlled vocabularies: their one home is synergies.vocabulary; re-exported for the schema.
+from synergies.vocabulary import (  # noqa: F401
+    ARMS,
+    ASSESSMENTS,
+    BETTER,
+    BOOLEAN_FALSE,
+    BOOLEAN_TRUE,
+    COMPARATORS,
+    DIRECTIONS,
+    EFFECTS,
+    LEVELS,
+    LIST_SEPARATOR,
+    SECTORS,
+)
 
 # Longest text a cell may hold: generous for notes, small enough to catch pasted junk.
 MAX_CELL_CHARS = 5000
