@@ -135,7 +135,7 @@ def evaluate(count: Count, ev: Evidence) -> bool:
         table = table[table["comparable"]]
         kinds = []
         for a, b in zip(table["single_effect"], table["combined_effect"], strict=True):
-            if a == b:
+            if a == b and _rank(a) is not None:  # two unclear (or conflicting) effects are never the same
                 kinds.append("same")
             elif _rank(a) is None or _rank(b) is None:
                 kinds.append("unranked")

@@ -362,7 +362,7 @@ def no_comparison(cases: pd.DataFrame, lang: str) -> str:
             lang,
             "{case} ({country}, {reason})",
             case=escape(r.case),
-            country=escape(r.country),
+            country=escape(country_name(lang, r.country)),
             reason=tl.gettext(lang, NO_COMPARISON_REASONS[r.reason]),
         )
         for r in cases.itertuples(index=False)
@@ -411,7 +411,7 @@ def combination(
                 added=escape(r.added_components.replace(";", ", ")),
                 base=escape(r.base_arm),
                 case=escape(r.case),
-                country=escape(r.country),
+                country=escape(country_name(lang, r.country)),
             )
             for r in nested.itertuples(index=False)
         ]

@@ -1375,7 +1375,7 @@ def no_comparison_notes(ev: Evidence, table: pd.DataFrame, lang: str) -> list[st
             lang,
             "{case} ({country}): {reason}",
             case=r.case,
-            country=r.country,
+            country=country_name(lang, r.country),
             reason=tl.gettext(lang, NO_COMPARISON_REASONS[r.reason]),
         )
         for r in cases.itertuples(index=False)
@@ -1410,7 +1410,7 @@ def combination_figure(
         pair = tl.t(
             lang,
             "{country} · {case}\n{extended} against {base}\n(adds {added})",
-            country=t.country,
+            country=country_name(lang, t.country),
             case=t.case,
             extended=t.extended_arm,
             base=t.base_arm,
