@@ -196,6 +196,10 @@ def missing_files(ev: Evidence, lang: str) -> str:
         )
     if "domains.csv" in missing:
         consequences.append(t(lang, "domains follow their order in outcomes.csv"))
+    if "arms.csv" in missing:
+        consequences.append(
+            t(lang, "no arm's programmes or comparator are coded, so every comparator is unknown")
+        )
     return text + (": " + "; ".join(consequences) + "." if consequences else ".")
 
 

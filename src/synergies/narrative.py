@@ -128,6 +128,13 @@ MISSING_CONSEQUENCES = {
         "en": "there is no reference list, and source keys cannot be resolved to full citations.",
         "es": "no hay lista de referencias y las claves de las fuentes no remiten a citas completas.",
     },
+    "arms.csv": {
+        "en": "what each arm receives and what its results are measured against are not coded, so every "
+        "comparator is unknown and single and combined arms are paired by their labels only.",
+        "es": "no está codificado qué recibe cada brazo ni frente a qué se miden sus resultados, así que "
+        "todo comparador es desconocido y los brazos individuales y combinados se emparejan solo por sus "
+        "etiquetas.",
+    },
 }
 
 
