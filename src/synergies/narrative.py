@@ -1042,7 +1042,7 @@ def _direct_contrast_sentence(
             with_added = t(lang, "with the programmes it adds")
         texts[lang] = t(
             lang,
-            "In {case}, {combined} was measured against {single} itself, a direct contrast of the two arms: "
+            "In {case}, {combined} was measured against {single} itself, a direct contrast between the arms: "
             "{with_added}, households fared {items}.",
             case=escape(case),
             combined=escape(combined),
