@@ -413,3 +413,54 @@ def test_many_arms_stay_fast(tmp_path: Path) -> None:
     ev = load_evidence(write_synthetic(tmp_path / "s", n_findings=5000, n_countries=4, cases_per_country=5))
     table = aggregate.single_vs_combined(ev)
     assert len(table) and set(table["comparison"]) <= set(combination.COMPARISONS)
+
+
+# --------------------------------------------------------------------------- text and figures
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_notebook_text_names_cases_without_a_comparison(evidence: Evidence, lang: str) -> None:
+    from synergies import describe
+
+    table = aggregate.single_vs_combined(evidence)
+    text = describe.no_comparison(combination.no_comparison_cases(evidence, table), lang)
+    assert "PPP" in text and "PROINPRO + PDPs" in text
+    reason = {"en": "only single arms", "es": "solo brazos individuales"}[lang]
+    assert reason in text
+
+
+def test_notebook_text_says_what_is_unknown(evidence: Evidence) -> None:
+    from synergies import describe
+
+    text = describe.combination(
+        combination.arm_pairs(evidence),
+        combination.combination_outcomes(evidence),
+        combination.arm_table(evidence),
+        evidence,
+        "en",
+    )
+    assert "2 pairs of arms nest" in text
+    assert "What 4 arms are compared with is unknown" in text
+    assert "does better on 2, the same on 0 and worse on 0; on 12" in text
+
+
+def test_single_vs_combined_figure_shows_signs_and_no_comparison_cases(evidence: Evidence) -> None:
+    from synergies import plots
+
+    table = aggregate.single_vs_combined(evidence)
+    page = plots.single_combined_pages(table)[0]
+    fig = plots.single_combined_figure(evidence, table, "en", page)
+    texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+    joined = " ".join(texts)
+    assert "−" in texts and "+" in texts  # the sign of change beside the glyphs
+    assert "PPP (Colombia): only single arms" in joined
+    assert "better" in texts and "cannot tell" in texts
+
+
+def test_narrative_never_names_a_case_for_an_arm_result(evidence: Evidence) -> None:
+    from synergies import narrative
+
+    text = narrative.render_markdown(narrative.build(evidence), "en")
+    assert "FEST + UNIDOS points to" not in text
+    assert "FEST (an arm of FEST + UNIDOS) points to beneficial effects" in text
+    assert "Haku Wiñay + Soft Skills was measured against Haku Wiñay itself" in text
