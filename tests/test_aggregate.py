@@ -53,8 +53,8 @@ def test_cochrane_worked_example_10_of_12():
     assert round(p_value, 3) == 0.039
 
 
-def test_boon_and_thomson_sign_test_arithmetic():
-    """Boon & Thomson 2021: 9 improving, 0 worsening gives p ≈ 0.004; 5 against 1 gives ≈ 0.22."""
+def test_hilton_boon_and_thomson_sign_test_arithmetic():
+    """Hilton Boon & Thomson 2021: 9 improving, 0 worsening gives p ≈ 0.004; 5 against 1 gives ≈ 0.22."""
     assert round(ag.sign_test(9, 0)[0], 3) == 0.004
     assert round(ag.sign_test(5, 1)[0], 2) == 0.22
 

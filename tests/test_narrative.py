@@ -437,7 +437,7 @@ def test_data_text_is_escaped_in_markdown_and_html(data_copy: Path) -> None:
         ("1. item", "1\\. item"),
         ("- item", "\\- item"),
         ("line\nbreak", "line break"),
-        ("A & B <b>", "A &amp; B &lt;b&gt;"),
+        ("A & B <b>", "A \\& B &lt;b&gt;"),
     ],
 )
 def test_escape(raw: str, shown: str) -> None:

@@ -22,7 +22,7 @@ from synergies import vocabulary
 from synergies.load import Evidence
 from synergies.vocabulary import EFFECTS
 
-VERDICT_THRESHOLD = 0.70  # Boon & Thomson's "clear majority" within an arm and domain
+VERDICT_THRESHOLD = 0.70  # Hilton Boon & Thomson's "clear majority" within an arm and domain
 # The standard normal's 97.5th percentile correctly rounded (as scipy gives it); NormalDist's is 1 ulp low.
 Z_975 = 1.959963984540054
 ARM_KEYS = ["country", "case", "intervention", "arm"]

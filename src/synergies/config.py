@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,3 +20,16 @@ def resolve(path: str | Path) -> Path:
     """Return `path` as an absolute path; relative paths are taken from the repository root."""
     p = Path(path).expanduser()
     return p if p.is_absolute() else (ROOT / p)
+
+
+def figures_location(output_dir: str | Path, figures_dir: str | Path = "") -> Path:
+    """Where figures go: `figures_dir` when given, else beside the other outputs of `output_dir`.
+
+    The shipped `outputs/` keeps its figures in the repository's `figures/` (what the README shows);
+    any other output directory gets its own `figures/` sub-folder, so `papermill ... -p output_dir X`
+    never writes into the repository's figures.
+    """
+    if str(figures_dir):
+        return resolve(figures_dir)
+    output = Path(os.path.normpath(resolve(output_dir)))
+    return FIGURES_DIR if output == OUTPUTS_DIR else output / "figures"

@@ -114,7 +114,7 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     ),
     "note_verdict_rule": N_(
         "A verdict needs at least {threshold} of the findings with a discernible direction to "
-        "agree (Boon and Thomson's effect direction rule); otherwise it is conflicting (◄►). "
+        "agree (Hilton Boon and Thomson's effect direction rule); otherwise it is conflicting (◄►). "
         "Findings of ambiguous desirability (?) cannot vote. Counts: ▲ beneficial, ▼ adverse, ◆ "
         "no change, ? unclear."
     ),

@@ -58,6 +58,7 @@ from pathlib import Path
 from typing import Any
 
 from synergies import config, publish, vocabulary
+from synergies.site.names import INDEX, is_site_page
 
 PARAMETER_NAMES = vocabulary.PARAMETER_NAMES
 LANGUAGES = vocabulary.LANGS
@@ -202,10 +203,8 @@ def parse_options(argv: Sequence[str] | None = None) -> Options:
     output_dir = _absolute(args.output_dir, config.OUTPUTS_DIR)
     if args.figures_dir is not None:
         figures_dir = _absolute(args.figures_dir, config.FIGURES_DIR)
-    elif output_dir == config.OUTPUTS_DIR:
-        figures_dir = config.FIGURES_DIR
     else:
-        figures_dir = output_dir / "figures"
+        figures_dir = config.figures_location(output_dir)  # beside the outputs; figures/ for outputs/
     return Options(
         data_dir=_absolute(args.data_dir, config.DATA_DIR),
         output_dir=output_dir,
@@ -723,6 +722,7 @@ def _refuse_foreign_files(options: Options, previous: dict[str, dict[str, Any]])
     """
     known = {options.output_dir / MANIFEST_NAME, options.output_dir / publish.MARKER_NAME}
     known.add(options.figures_dir / publish.MARKER_NAME)
+    known.update(p for p in _all_files(options.output_dir / "html") if is_site_page(p.name))
     for entry in previous.values():
         known.update(_entry_files(entry, options))
     for target in (options.output_dir, options.figures_dir):
@@ -1209,7 +1209,7 @@ def _write_outcome(outcome: _Outcome, options: Options) -> _Outcome:
     }
     try:
         _normalise(outcome.executed, outcome.notebook, replacements, options)
-        _write_results(outcome.executed, outcome.notebook, outcome.output)
+        _write_results(outcome.executed, outcome.notebook, outcome.output, options)
     except Exception as error:
         failure = f"{outcome.notebook.name} ran, but writing its results failed: {_one_line(repr(error))}"
         return _Outcome(outcome.notebook, failure=failure)
@@ -1333,12 +1333,15 @@ def _replace_strings(node: Any, pairs: list[tuple[str, str]]) -> Any:
     return node
 
 
-def _write_results(nb: Any, notebook: Notebook, output: Path) -> None:
+def _write_results(nb: Any, notebook: Notebook, output: Path, options: Options | None = None) -> None:
     """Write the executed notebook and its code-free HTML into the notebook's staging area."""
     import nbformat
 
     nbformat.write(nb, output / "notebooks" / notebook.name)
-    html = _render_html(nb, notebook.stem)
+    if options is None:
+        html = _render_html(nb, notebook.stem)
+    else:
+        html = _render_html(nb, notebook.stem, options.lang, options.notebooks_dir)
     (output / "html" / f"{notebook.stem}.html").write_text(html, encoding="utf-8")
 
 
@@ -1379,9 +1382,16 @@ def _clean_html(html: str) -> str:
     )
 
 
-def _render_html(nb: Any, stem: str) -> str:
-    """Render an executed notebook as HTML without code or prompts, without re-executing it."""
+def _render_html(nb: Any, stem: str, lang: str = "en", notebooks_dir: Path = config.NOTEBOOKS_DIR) -> str:
+    """Render an executed notebook as HTML without code or prompts, without re-executing it.
+
+    The page is a chapter of the report site, wholly in `lang` (synergies.site.pages.chapter_page).
+    """
     from nbconvert import HTMLExporter
+
+    from synergies.site.chapters import chapter_page
+
+    nb, title, page_globals = chapter_page(nb, stem, lang, notebooks_dir)
 
     exporter = HTMLExporter(
         template_name=HTML_TEMPLATE.name,
@@ -1392,10 +1402,12 @@ def _render_html(nb: Any, stem: str) -> str:
         sanitize_html=True,
         filters={"clean_html": _clean_html},
     )
+    exporter.language_code = lang
+    exporter.environment.globals.update(page_globals)
     counter = itertools.count(1)
     # the template gives JavaScript and widget outputs random uuid4() ids; make them stable
     exporter.environment.globals["uuid4"] = lambda: f"{stem}-output-{next(counter)}"
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": stem}})
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     return body
 
 
@@ -1491,7 +1503,36 @@ def _assemble(plan: _Plan, staging: _Staging, options: Options) -> None:
         for name in PLACEHOLDERS:
             if (target / name).is_file():
                 shutil.copyfile(target / name, place / name)
+    _build_site(staging, options)
     (staging.output / MANIFEST_NAME).write_text(_manifest_text(entries), encoding="utf-8")
+
+
+def _build_site(staging: _Staging, options: Options) -> None:
+    """Write the site's index, narrative and findings pages (synergies.site.pages) into the new tree."""
+    import importlib
+
+    load = importlib.import_module("synergies.load")  # the module in sys.modules (tests use a stand-in)
+    evidence = load.load_evidence(options.data_dir)
+    if not isinstance(evidence, getattr(load, "Evidence", ())):
+        return  # notebooks run on data that are not a contract directory: chapter pages only
+    from synergies.site import pages
+
+    try:
+        pages.build(
+            evidence,
+            staging.output / "html",
+            staging.figures,
+            options.lang,
+            published_html=options.output_dir / "html",
+            published_figures=options.figures_dir,
+            notebooks_dir=options.notebooks_dir,
+            data_name=_display(options.data_dir),
+        )
+    except Exception as error:  # reported as one message; nothing is published
+        raise RunError(
+            f"The notebooks ran, but writing the report site failed: {_one_line(repr(error))}\n"
+            "No notebook output was published; the previous outputs are unchanged."
+        ) from None
 
 
 def _claim(destination: Path, notebook: str, owners: dict[Path, str]) -> None:
@@ -1543,7 +1584,9 @@ def _copy_reused(
 
 
 def _first_html(options: Options, notebooks: list[Notebook]) -> Path | None:
-    """The HTML report of the first notebook that has one: the file to open first."""
+    """The file to open first: the site's index, else the first notebook's HTML report."""
+    if (options.output_dir / "html" / INDEX).is_file():
+        return options.output_dir / "html" / INDEX
     for notebook in notebooks:
         path = options.output_dir / "html" / f"{notebook.stem}.html"
         if path.is_file():

@@ -289,6 +289,8 @@ def escape(text: object) -> str:
     value = " ".join(str(text).split())
     value = html.escape(value, quote=False)
     value = _MARKDOWN_PUNCTUATION.sub(r"\\\1", value)
+    # `&` is backslash-escaped (CommonMark), so the Markdown source reads "A \& B", never "A &amp; B"
+    value = value.replace("&amp;", "\\&")
     value = _EDGE_UNDERSCORE.sub(r"\\_", value)
     value = re.sub(r"^([+\-=>])", r"\\\1", value)
     return re.sub(r"^(\d+)([.)])", r"\1\\\2", value)

@@ -1,0 +1,291 @@
+"""Tables for people: the analysis tables as a reader sees them in a rendered page.
+
+The CSV files under `tables/` keep their machine-readable keys and values; what a notebook
+displays is this module's view of the same frame: columns labelled in the reader's language,
+keys replaced by their labels (outcomes, domains, factors from the data's own label columns;
+effects, verdicts and arms from `synergies.i18n`), booleans as yes / no, numbers by the
+language's rule, no index column, long text wrapped. A table longer than a screenful is marked
+`synergies-datatable`, which the report pages turn into a sortable, searchable table (itables'
+DataTables bundle, inlined: no network needed).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from synergies import i18n
+from synergies.site.names import SCREENFUL_ROWS
+from synergies.site.translate import site_text
+
+if TYPE_CHECKING:
+    from synergies.load import Evidence
+
+
+# English label of every column the analysis tables have; the catalogue translates them.
+COLUMN_LABELS: dict[str, str] = {
+    "item": "What",
+    "count": "Count",
+    "country": "Country",
+    "case": "Case",
+    "intervention": "Intervention arm",
+    "arm": "Kind of arm",
+    "n_findings": "Findings",
+    "has_impact_evaluation": "Impact evaluation",
+    "outcome": "Outcome",
+    "domain": "Domain",
+    "better": "Better when",
+    "note": "Note",
+    "kind": "Gap",
+    "effect": "Effect for households",
+    "direction": "Change in the outcome",
+    "beneficial": "Beneficial",
+    "adverse": "Adverse",
+    "no_change": "No change",
+    "unclear": "Unclear",
+    "total": "Total",
+    "finding_ids": "Findings cited",
+    "verdict": "Verdict",
+    "n_beneficial": "Beneficial units",
+    "n_adverse": "Adverse units",
+    "n_conflicting": "Conflicting units",
+    "n_no_change": "Units with no change",
+    "n_unclear": "Unclear units",
+    "n_units": "Units",
+    "n_evaluations": "Evaluations",
+    "p_value": "p-value",
+    "proportion": "Proportion beneficial",
+    "ci_low": "95% interval, low",
+    "ci_high": "95% interval, high",
+    "unit": "Unit counted",
+    "n_arms": "Intervention arms",
+    "single_arm": "Single arm",
+    "combined_arm": "Combined arm",
+    "single_effect": "Effect, single arm",
+    "combined_effect": "Effect, combined arm",
+    "single_findings": "Findings, single arm",
+    "combined_findings": "Findings, combined arm",
+    "comparable": "Comparable",
+    "single_outcomes": "Outcomes, single arm",
+    "combined_outcomes": "Outcomes, combined arm",
+    "shared_outcomes": "Outcomes in common",
+    "single_verdict": "Verdict, single arm",
+    "combined_verdict": "Verdict, combined arm",
+    "factor": "Factor",
+    "n_cases": "Cases",
+    "n_countries": "Countries",
+    "n_enabler": "As enabler",
+    "n_barrier": "As barrier",
+    "n_mixed": "Mixed",
+    "n_national": "National level",
+    "n_local": "Local level",
+    "level": "Level",
+    "assessment": "Assessment",
+    "statement": "Statement",
+    "finding_id": "Finding",
+    "estimate": "Estimate",
+    "std_error": "Standard error",
+    "significant": "Significant",
+    "n": "Sample size",
+    "source_id": "Source",
+    "locator": "Where in the source",
+    "programmes": "Programmes",
+    "design": "Design",
+    "evaluator": "Evaluator",
+    "year": "Year",
+    "citation": "Citation",
+    "url": "Address (URL)",
+    "programme": "Programme",
+    "sector": "Sector",
+    "institution": "Institution",
+    "start_year": "Start year",
+    "coverage": "Coverage",
+    "target_population": "Target population",
+    "components": "Components",
+    "description": "Description",
+}
+
+# Columns whose values are effects or verdicts, words of synergies.i18n.
+WORD_COLUMNS = frozenset(
+    {
+        "effect",
+        "verdict",
+        "single_effect",
+        "combined_effect",
+        "single_verdict",
+        "combined_verdict",
+        "arm",
+        "direction",
+        "level",
+        "assessment",
+    }
+)
+# Columns whose values are the project's own keys, translated through the catalogue.
+KEY_COLUMNS = frozenset({"item", "better", "kind", "unit"})
+# English words for those keys (the catalogue translates them like any other text).
+KEY_WORDS: dict[str, str] = {
+    "higher": "higher",
+    "lower": "lower",
+    "ambiguous": "ambiguous (no better direction)",
+    "case_without_findings": "case without reported impact results",
+    "domain_not_measured": "domain without reported findings in a country",
+    "case_without_institutional": "case without institutional analysis",
+    "arm": "intervention arm",
+    "case": "evaluation (case)",
+}
+# Columns holding free text: wrapped, never cut, given room to breathe.
+TEXT_COLUMNS = frozenset({"note", "statement", "locator", "design", "citation", "description"})
+# Columns dropped from the people's view: the other language's label, shown through `outcome` etc.
+HIDDEN_COLUMNS = frozenset({"label_en", "label_es", "order"})
+P_VALUE_COLUMNS = frozenset({"p_value"})
+YEAR_COLUMNS = frozenset({"year", "start_year"})
+PROPORTION_COLUMNS = frozenset({"proportion", "ci_low", "ci_high"})
+
+
+def column_label(column: str, lang: str) -> str:
+    """A column's heading in `lang`: its label, or the key in words when it has none."""
+    return site_text(COLUMN_LABELS.get(column, column.replace("_", " ").capitalize()), lang)
+
+
+def yes_no(value: bool, lang: str) -> str:
+    """A boolean as a reader says it."""
+    return site_text("yes" if value else "no", lang)
+
+
+def number(value: object, lang: str, kind: str = "decimal") -> str:
+    """A number by the language's rule (synergies.text.numbers); empty when it is missing.
+
+    `kind` is "integer", "p_value" (3 decimals, "< 0.001" below), "proportion" (2 decimals) or
+    "decimal" (at most 3 decimals, as few as the value needs).
+    """
+    from synergies.text import numbers
+
+    if value is None or value == "" or pd.isna(value):
+        return ""
+    if kind == "integer":
+        return numbers.integer(lang, int(value))
+    if kind == "p_value":
+        relation, shown = numbers.p_shown(float(value))
+        text = numbers.decimal(lang, shown, numbers.P_PLACES)
+        return f"< {text}" if relation == "<" else text
+    if kind == "proportion":
+        return numbers.proportion(lang, float(value))
+    return numbers.shortest(lang, numbers.rounded(float(value), 3))
+
+
+def _country_name(name: str, lang: str) -> str:
+    """A country's name in `lang` (CLDR, through synergies.text.names); unknown names as written."""
+    from synergies.text import names
+
+    return names.country(lang, name) if name else name
+
+
+@dataclass(frozen=True)
+class PeopleTable:
+    """A frame prepared for reading; displays itself as HTML in a notebook or a page."""
+
+    frame: pd.DataFrame
+    text_columns: tuple[str, ...]
+    caption: str = ""
+    number_columns: tuple[str, ...] = ()
+
+    def _class(self, column: str) -> str:
+        """The cell class of a column: wrapped text, right-aligned number, or none."""
+        if column in self.text_columns:
+            return "text"
+        return "num" if column in self.number_columns else ""
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+    @property
+    def sortable(self) -> bool:
+        """Whether the table is longer than a screenful (the report makes it searchable)."""
+        return len(self.frame) > SCREENFUL_ROWS
+
+    def html(self, table_id: str = "", row_ids: list[str] | None = None) -> str:
+        """The table as plain HTML: a header row, no index, every value escaped.
+
+        `row_ids` gives each row an id (the anchor a citation links to); such a table is never
+        paged by script, so that a link always finds its row. A table without columns is empty.
+        """
+        if self.frame.columns.empty:
+            return ""
+        classes = "synergies-table" + (" synergies-datatable" if self.sortable and row_ids is None else "")
+        ident = f' id="{html.escape(table_id)}"' if table_id else ""
+        head = "".join(
+            f'<th class="{self._class(c)}" scope="col">{html.escape(str(c))}</th>' for c in self.frame.columns
+        )
+        rows = []
+        for number, values in enumerate(self.frame.itertuples(index=False)):
+            row_id = f' id="{html.escape(row_ids[number])}"' if row_ids is not None else ""
+            cells = "".join(
+                f'<td class="{self._class(c)}">{html.escape(str(v))}</td>'
+                for c, v in zip(self.frame.columns, values, strict=True)
+            )
+            rows.append(f"<tr{row_id}>{cells}</tr>")
+        caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        return (
+            f'<div class="synergies-table-wrap"><table class="{classes}"{ident}>{caption}'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        )
+
+
+def for_people(frame: pd.DataFrame | None, ev: Evidence, lang: str, caption: str = "") -> PeopleTable:
+    """`frame` as a reader sees it in `lang`; the frame itself (and its CSV) is left as it is.
+
+    An absent table (None, e.g. without institutional.csv) shows as nothing.
+    """
+    i18n.check_lang(lang)
+    if frame is None:
+        return PeopleTable(pd.DataFrame(), (), caption)
+    outcomes = i18n.labels(ev.outcomes, "outcome", lang)
+    domains = i18n.labels(ev.domains, "domain", lang)
+    factors = i18n.labels(ev.factors, "factor", lang) if ev.factors is not None else {}
+    shown: dict[str, list[str]] = {}
+    text_columns: list[str] = []
+    number_columns: list[str] = []
+    for column in frame.columns:
+        if column in HIDDEN_COLUMNS:
+            continue
+        values = frame[column]
+        label = column_label(column, lang)
+        if column in TEXT_COLUMNS:
+            text_columns.append(label)
+        if column == "outcome":
+            out = [outcomes.get(v, v) for v in values]
+        elif column == "domain":
+            out = [domains.get(v, v) if v else "" for v in values]
+        elif column == "factor":
+            out = [factors.get(v, v) for v in values]
+        elif column == "country":
+            out = [_country_name(v, lang) for v in values]
+        elif column in WORD_COLUMNS:
+            out = [i18n.word(v, lang) if v else "" for v in values]
+        elif column in KEY_COLUMNS:
+            out = [site_text(KEY_WORDS.get(v, str(v).replace("_", " ")), lang) if v else "" for v in values]
+        elif pd.api.types.is_bool_dtype(values):
+            out = [yes_no(bool(v), lang) for v in values]
+        elif column in YEAR_COLUMNS:
+            out = ["" if pd.isna(v) or v == "" else str(int(float(v))) for v in values]
+        elif column in P_VALUE_COLUMNS:
+            out = [number(v, lang, "p_value") for v in values]
+        elif column in PROPORTION_COLUMNS:
+            out = [number(v, lang, "proportion") for v in values]
+        elif pd.api.types.is_integer_dtype(values):
+            out = [number(v, lang, "integer") for v in values]
+        elif pd.api.types.is_float_dtype(values):
+            out = [number(v, lang, "decimal") for v in values]
+        else:
+            out = ["" if v is None or pd.isna(v) else str(v) for v in values]
+        if (
+            column not in YEAR_COLUMNS
+            and pd.api.types.is_numeric_dtype(values)
+            and not pd.api.types.is_bool_dtype(values)
+        ):
+            number_columns.append(label)
+        shown[label] = out
+    return PeopleTable(pd.DataFrame(shown), tuple(text_columns), caption, tuple(number_columns))
