@@ -313,6 +313,7 @@ def test_dropping_a_country_removes_every_claim_about_it(data_copy: Path) -> Non
         ("cases.csv", "country"),
         ("institutional.csv", "country"),
         ("programmes.csv", "country"),
+        ("arms.csv", "country"),
     ):
         frame = read(data_copy / name)
         save(frame[frame[column] != "Peru"], data_copy / name)
@@ -384,8 +385,8 @@ def test_minimal_directory_gives_both_languages_and_names_what_is_missing(
     paths = narrative.write(ev, tmp_path / "out")
     assert [p.name for p in paths] == ["country_comparison.en.md", "country_comparison.es.md"]
     en, es = (p.read_text(encoding="utf-8") for p in paths)
-    assert "Six optional files of the data contract were not given" in en
-    assert "No se entregaron seis archivos opcionales del contrato de datos" in es
+    assert "Seven optional files of the data contract were not given" in en
+    assert "No se entregaron siete archivos opcionales del contrato de datos" in es
     for name in OPTIONAL_FILES:
         assert f"`{name}`" in en and f"`{name}`" in es
     assert "## References" not in en and "## Referencias" not in es
@@ -416,6 +417,9 @@ def test_data_text_is_escaped_in_markdown_and_html(data_copy: Path) -> None:
     findings = read(data_copy / "findings.csv")
     findings.loc[findings["intervention"] == "FEST", "intervention"] = "*FEST* [x](javascript:y) | `z`"
     save(findings, data_copy / "findings.csv")
+    arms = read(data_copy / "arms.csv")
+    arms.loc[arms["intervention"] == "FEST", "intervention"] = "*FEST* [x](javascript:y) | `z`"
+    save(arms, data_copy / "arms.csv")
     ev = load_evidence(data_copy)
     for lang, text in texts(ev).items():
         assert "<script" not in text and "<img" not in text

@@ -33,7 +33,16 @@ EXPECTED = {
         "es",
         {"pooled_estimates", "aligned_estimates", "case_estimates", "albatross_points"},
     ),  # header-only: the minimal data have no estimates
-    "05-compare-single-combined": ("es", {"single_vs_combined", "single_vs_combined_domains"}),
+    "05-compare-single-combined": (
+        "es",
+        {
+            "single_vs_combined",
+            "single_vs_combined_domains",
+            "combination_pairs",
+            "combination",
+            "combination_domains",
+        },
+    ),
     "06-map-institutions": ("en", set()),  # the minimal data have no institutional.csv
 }
 SHIPPED_NAMES = ("Colombia", "Mexico", "Peru", "FEST", "UNIDOS", "PPP", "Haku", "PROINPRO")

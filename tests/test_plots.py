@@ -13,7 +13,7 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from synergies import aggregate, describe, outputs, palette, plots
+from synergies import aggregate, combination, describe, outputs, palette, plots
 from synergies.config import DATA_DIR, ROOT
 from synergies.load import Evidence, load_evidence
 from synergies.synthetic import write_synthetic
@@ -47,6 +47,9 @@ def all_figures(ev: Evidence, lang: str) -> dict[str, Figure]:
         figures["single-vs-combined"] = plots.single_combined_figure(ev, comparison, lang, page)
     for page in plots.single_combined_domain_pages(overlap)[:1]:
         figures["single-vs-combined-domains"] = plots.single_combined_domain_figure(ev, overlap, lang, page)
+    nested = combination.combination_outcomes(ev)
+    for page in plots.combination_pages(nested)[:1]:
+        figures["combination"] = plots.combination_figure(ev, nested, lang, page)
     for page in plots.institutional_pages(ev, matrix)[:1]:
         figures["institutional-matrix"] = plots.institutional_figure(ev, matrix, lang, page)
     return figures

@@ -28,6 +28,7 @@ def validation_summary(ev: Evidence) -> str:
                 "factors.csv": ev.factors,
                 "programmes.csv": ev.programmes,
                 "sources.csv": ev.sources,
+                "arms.csv": ev.arms,
             }[spec.name]
             rows = "row" if len(table) == 1 else "rows"
             lines.append(f"  {spec.name:<18} {len(table):>7,} {rows} checked")

@@ -432,8 +432,17 @@ def single_vs_combined(ev: Evidence) -> pd.DataFrame:
     """For each case with both kinds of arm, every outcome either arm measured, side by side.
 
     `comparable` is True only where both arms measured the same outcome; elsewhere the arms
-    cannot be compared and the table says which one is missing.
+    cannot be compared and the table says which one is missing. The columns after `comparable`
+    (signs of change, components, comparators, nesting, `comparison`) come from
+    `combination.annotate_single_vs_combined`.
     """
+    from synergies.combination import annotate_single_vs_combined  # it builds on this module
+
+    return annotate_single_vs_combined(_single_vs_combined(ev), ev)
+
+
+def _single_vs_combined(ev: Evidence) -> pd.DataFrame:
+    """The pairing of `single_vs_combined`: every single with every combined arm of the same case."""
     columns = [
         "country",
         "case",

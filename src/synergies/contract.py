@@ -16,10 +16,12 @@ from synergies.vocabulary import (  # noqa: F401
     BETTER,
     BOOLEAN_FALSE,
     BOOLEAN_TRUE,
+    COMPARATORS,
     DIRECTIONS,
     EFFECT_MEASURES,
     EFFECTS,
     LEVELS,
+    LIST_SEPARATOR,
     RISK_OF_BIAS,
     SECTORS,
 )
@@ -119,6 +121,11 @@ FINDINGS = FileSpec(
         Column("source_id", False, meaning="Where the finding comes from: a key of sources.csv."),
         Column("locator", False, meaning="Page, table or section in that source."),
         Column("note", False, meaning="Coder's remark."),
+        Column(
+            "comparator",
+            False,
+            meaning="What this estimate is measured against, overriding the arm's comparator in arms.csv.",
+        ),
     ),
     foreign_keys=(
         ForeignKey(("outcome",), "outcomes.csv", ("outcome",)),
@@ -260,6 +267,31 @@ SOURCES = FileSpec(
     ),
 )
 
+ARMS_FILE = FileSpec(
+    name="arms.csv",
+    required=False,
+    meaning="Intervention arms: the programmes each receives and what its estimates are measured against.",
+    key=("country", "case", "intervention"),
+    columns=(
+        Column("country", True, meaning="Country of the case."),
+        Column("case", True, meaning="Case name, as in findings.csv."),
+        Column("intervention", True, meaning="The arm, named as in findings.csv `intervention`."),
+        Column("components", False, meaning="Programmes the arm receives, separated by ';'."),
+        Column(
+            "comparator",
+            True,
+            meaning="control, status_quo, unknown, or another arm (intervention) of the same case.",
+        ),
+        Column("source_id", False, meaning="Where components and comparator come from."),
+        Column("locator", False, meaning="Page, table or section in that source."),
+        Column("note", False, meaning="Coder's remark; says why when the comparator is unknown."),
+    ),
+    foreign_keys=(
+        ForeignKey(("country", "case"), "cases.csv", ("country", "case")),
+        ForeignKey(("source_id",), "sources.csv", ("source_id",)),
+    ),
+)
+
 FILES: tuple[FileSpec, ...] = (
     FINDINGS,
     OUTCOMES,
@@ -269,6 +301,7 @@ FILES: tuple[FileSpec, ...] = (
     FACTORS,
     PROGRAMMES,
     SOURCES,
+    ARMS_FILE,
 )
 SPECS = {spec.name: spec for spec in FILES}
 OPTIONAL_FILES = tuple(spec.name for spec in FILES if not spec.required)

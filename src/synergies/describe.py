@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from synergies import aggregate, vocabulary
+from synergies import text as tl
 from synergies.i18n import labels, word
 from synergies.load import Evidence
 from synergies.narrative import digits, escape, join_list, noun
@@ -196,6 +197,10 @@ def missing_files(ev: Evidence, lang: str) -> str:
         )
     if "domains.csv" in missing:
         consequences.append(t(lang, "domains follow their order in outcomes.csv"))
+    if "arms.csv" in missing:
+        consequences.append(
+            t(lang, "no arm's programmes or comparator are coded, so every comparator is unknown")
+        )
     return text + (": " + "; ".join(consequences) + "." if consequences else ".")
 
 
@@ -312,7 +317,7 @@ def single_combined(comparison: pd.DataFrame, overlap: pd.DataFrame, ev: Evidenc
             )
         )
     else:
-        same = int((shared["single_effect"] == shared["combined_effect"]).sum())
+        same = int((shared["comparison"] == "same").sum())  # two unclear effects are never the same
         sentences.append(
             tn(
                 lang,
@@ -343,6 +348,159 @@ def single_combined(comparison: pd.DataFrame, overlap: pd.DataFrame, ev: Evidenc
                 "their domain verdicts rest on different outcomes and are not a like-for-like "
                 "comparison.",
                 names=_names(items, lang, markdown=False),
+            )
+        )
+    return " ".join(sentences)
+
+
+# --------------------------------------------------------------------------- 04: the combination panel
+
+
+def no_comparison(cases: pd.DataFrame, lang: str) -> str:
+    """Names every case that offers no comparison, with its reason (`combination.no_comparison_cases`)."""
+    if cases.empty:
+        return ""
+    from synergies.plots import NO_COMPARISON_REASONS
+
+    items = [
+        tl.t(
+            lang,
+            "{case} ({country}, {reason})",
+            case=escape(r.case),
+            country=escape(country_name(lang, r.country)),
+            reason=tl.gettext(lang, NO_COMPARISON_REASONS[r.reason]),
+        )
+        for r in cases.itertuples(index=False)
+    ]
+    return tl.tn(
+        lang,
+        "**{n} case offers no comparison** of an arm with one that adds programmes, and is absent from "
+        "the comparison figures: {list}.",
+        "**{n} cases offer no comparison** of an arm with one that adds programmes, and are absent from "
+        "the comparison figures: {list}.",
+        len(items),
+        list=_names(items, lang, markdown=False),
+    )
+
+
+def combination(
+    pairs: pd.DataFrame, outcomes: pd.DataFrame, arms: pd.DataFrame, ev: Evidence, lang: str
+) -> str:
+    """What the combination panel can say: nested and non-nested pairs, the comparisons, unknown comparators.
+
+    `pairs` is `combination.arm_pairs(ev)`, `outcomes` `combination.combination_outcomes(ev)`,
+    `arms` `combination.arm_table(ev)`.
+    """
+    if ev.arms is None:
+        return tl.t(
+            lang,
+            "These data have no arms.csv, so which programmes each arm receives and what its results are "
+            "measured against are not coded: every comparator is unknown, no pair of arms can be shown "
+            "to nest, and single and combined arms are paired by their labels in findings.csv.",
+        )
+    nested = pairs[pairs["nesting"] == "nested"]
+    other = pairs[pairs["nesting"] == "not_nested"]
+    sentences = []
+    if nested.empty:
+        sentences.append(
+            tl.t(
+                lang, "**No arm receives all the programmes of another arm of its case and more** (arms.csv)."
+            )
+        )
+    else:
+        items = [
+            tl.t(
+                lang,
+                "{extended} adds {added} to {base} ({case}, {country})",
+                extended=escape(r.extended_arm),
+                added=escape(r.added_components.replace(";", ", ")),
+                base=escape(r.base_arm),
+                case=escape(r.case),
+                country=escape(country_name(lang, r.country)),
+            )
+            for r in nested.itertuples(index=False)
+        ]
+        sentences.append(
+            tl.tn(
+                lang,
+                "{n} pair of arms nests, one arm receiving all the other's programmes and more: {list}.",
+                "{n} pairs of arms nest, one arm receiving all the other's programmes and more: {list}.",
+                len(items),
+                list=_names(items, lang, markdown=False),
+            )
+        )
+    if len(other):
+        items = [
+            f"{escape(r.base_arm)} / {escape(r.extended_arm)} ({escape(r.case)})" for r in other.itertuples()
+        ]
+        sentences.append(
+            tl.tn(
+                lang,
+                "{n} pair is not nested, so it says nothing about adding programmes and is never read as "
+                "single against combined: {list}.",
+                "{n} pairs are not nested, so they say nothing about adding programmes and are never read as "
+                "single against combined: {list}.",
+                len(items),
+                list=_names(items, lang, markdown=False),
+            )
+        )
+    if len(outcomes):
+        counts = outcomes["comparison"].value_counts()
+        direct = int((outcomes["basis"] == "direct_contrast").sum())
+        sentences.append(
+            tl.tn(
+                lang,
+                "Over {n} outcome row of nested pairs, the arm adding programmes does better on {better}, "
+                "the same on {same} and worse on {worse}; on {cannot} the data cannot tell (an effect is "
+                "missing, unclear or conflicting).",
+                "Over {n} outcome rows of nested pairs, the arm adding programmes does better on {better}, "
+                "the same on {same} and worse on {worse}; on {cannot} the data cannot tell (an effect is "
+                "missing, unclear or conflicting).",
+                len(outcomes),
+                better=int(counts.get("combined_better", 0)),
+                same=int(counts.get("same", 0)),
+                worse=int(counts.get("combined_worse", 0)),
+                cannot=int(counts.get("cannot_tell", 0)),
+            )
+        )
+        if direct:
+            sentences.append(
+                tl.tn(
+                    lang,
+                    "{n} of these rows rests on a coded direct contrast of the two arms.",
+                    "{n} of these rows rest on a coded direct contrast of the two arms.",
+                    direct,
+                )
+            )
+        with_se = int(outcomes["difference_basis"].eq("independent_estimates").sum())
+        if with_se:
+            sentences.append(
+                tl.tn(
+                    lang,
+                    "{n} row gives the difference of the two arms' estimates with its standard error, which "
+                    "assumes the estimates are independent (too large an SE when they share a comparison "
+                    "group).",
+                    "{n} rows give the difference of the two arms' estimates with its standard error, which "
+                    "assumes the estimates are independent (too large an SE when they share a comparison "
+                    "group).",
+                    with_se,
+                )
+            )
+    unknown = arms[(arms["comparator"] == "unknown") & (arms["n_findings"] > 0)]
+    if len(unknown):
+        names = [
+            escape(r.intervention)
+            if r.intervention == r.case
+            else f"{escape(r.intervention)} ({escape(r.case)})"
+            for r in unknown.itertuples()
+        ]
+        sentences.append(
+            tl.tn(
+                lang,
+                "What {n} arm is compared with is unknown: {list}.",
+                "What {n} arms are compared with is unknown: {list}.",
+                len(names),
+                list=_names(names, lang, markdown=False),
             )
         )
     return " ".join(sentences)
@@ -597,6 +755,26 @@ def alt_single_combined_domains(overlap: pd.DataFrame, page: Page, lang: str) ->
         none=int((both["shared_outcomes"] == 0).sum()),
     )
     return f"{pairs_text}: {cells_text}" + _page_part(page, lang)
+
+
+def alt_combination(outcomes: pd.DataFrame, page: Page, lang: str) -> str:
+    """Alt text of the combination figure: rows drawn and how the comparisons fell."""
+    shown = outcomes.iloc[list(page.rows)]
+    counts = shown["comparison"].value_counts()
+    return tl.tn(
+        lang,
+        "Nested pairs of arms, {n} outcome row: the base arm, the arm adding programmes and their direct "
+        "contrast, each with its effect and sign of change. Adding programmes: better {better}, same {same}, "
+        "worse {worse}, cannot tell {cannot}.",
+        "Nested pairs of arms, {n} outcome rows: the base arm, the arm adding programmes and their direct "
+        "contrast, each with its effect and sign of change. Adding programmes: better {better}, same {same}, "
+        "worse {worse}, cannot tell {cannot}.",
+        len(shown),
+        better=int(counts.get("combined_better", 0)),
+        same=int(counts.get("same", 0)),
+        worse=int(counts.get("combined_worse", 0)),
+        cannot=int(counts.get("cannot_tell", 0)),
+    ) + _page_part(page, lang)
 
 
 def alt_institutional(matrix: pd.DataFrame, page: Page, lang: str) -> str:

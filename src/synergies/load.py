@@ -191,6 +191,7 @@ class Evidence:
     programmes: pd.DataFrame | None = None
     sources: pd.DataFrame | None = None
     given: frozenset[str] = field(default_factory=frozenset)
+    arms: pd.DataFrame | None = None  # arms.csv: components and comparator of each arm, when given
     # Things that are not errors but likely mistakes (see the module docstring), in report order.
     warnings: list[Problem] = field(default_factory=list)
 
@@ -800,6 +801,187 @@ def _check_keys(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     findings = tables.get("findings.csv")
     if findings is not None and {"country", "case", "intervention", "arm"} <= set(findings.columns):
         problems += _mixed_arms(findings)
+    if findings is not None and {"country", "case", "intervention"} <= set(findings.columns):
+        problems += _comparator_problems(tables)
+    return problems
+
+
+# --------------------------------------------------------------------------- arms and comparators
+
+_ARM_KEY = ("country", "case", "intervention")
+
+
+def _case_arms(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], set[str]]:
+    """Per (country, case), every arm named in findings.csv or arms.csv."""
+    named: dict[tuple[str, str], set[str]] = {}
+    for name in ("findings.csv", "arms.csv"):
+        frame = tables.get(name)
+        if frame is None or not set(_ARM_KEY) <= set(frame.columns):
+            continue
+        for country, case, arm in frame[list(_ARM_KEY)].drop_duplicates().itertuples(index=False):
+            named.setdefault((country, case), set()).add(arm)
+    return named
+
+
+def _comparator_value_problems(
+    frame: pd.DataFrame, name: str, arms_of: dict[tuple[str, str], set[str]]
+) -> list[Problem]:
+    """Comparators that are neither a vocabulary word nor another arm of the row's own case."""
+    known = pd.MultiIndex.from_tuples(
+        [(country, case, arm) for (country, case), names in arms_of.items() for arm in names],
+        names=["country", "case", "comparator"],
+    )
+    is_arm = pd.MultiIndex.from_frame(frame[["country", "case", "comparator"]]).isin(known)
+    ok = frame["comparator"].eq("") | frame["comparator"].isin(contract.COMPARATORS)
+    ok |= is_arm & frame["comparator"].ne(frame["intervention"])
+    problems = []
+    bad = frame[~ok]
+    for i, country, case, arm, comparator in zip(
+        bad.index, bad["country"], bad["case"], bad["intervention"], bad["comparator"], strict=True
+    ):
+        others = sorted(arms_of.get((country, case), set()) - {arm}, key=str.casefold)
+        listed = ", ".join(f"'{o}'" for o in others[:10]) or "none"
+        own = " (an arm is not compared with itself)" if comparator == arm else ""
+        problems.append(
+            Problem(
+                name,
+                i + 2,
+                "comparator",
+                comparator,
+                f"{', '.join(contract.COMPARATORS)} or another arm of case '{case}' ({country}): "
+                f"{listed}{own}",
+                kind="unknown comparator",
+            )
+        )
+    return problems
+
+
+def _component_problems(arms: pd.DataFrame, programmes: pd.DataFrame | None) -> list[Problem]:
+    """Component lists with an empty item, a repeated item, or a programme programmes.csv does not list."""
+    known: set[tuple[str, str]] | None = None
+    if programmes is not None and {"country", "programme"} <= set(programmes.columns):
+        known = set(zip(programmes["country"], programmes["programme"], strict=True))
+    problems = []
+    for i, country, listed in zip(arms.index, arms["country"], arms["components"], strict=True):
+        if listed == "":
+            continue
+        items = [item.strip() for item in listed.split(contract.LIST_SEPARATOR)]
+        if "" in items:
+            expected = "programme names separated by single ';', but the list has an empty item"
+        elif len(set(items)) < len(items):
+            expected = "each programme once in the list, but one is repeated"
+        else:
+            missing = [item for item in items if known is not None and (country, item) not in known]
+            if not missing:
+                continue
+            expected = (
+                f"programmes of {country} listed in programmes.csv, but "
+                + ", ".join(f"'{m}'" for m in missing)
+                + (" is not" if len(missing) == 1 else " are not")
+            )
+        problems.append(Problem("arms.csv", i + 2, "components", listed, expected, kind="components"))
+    return problems
+
+
+def _cycle_problems(tables: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Rows whose comparator leads, arm to arm, back to their own arm (A against B, B against A).
+
+    Each distinct (arm, comparator arm) pair of arms.csv and findings.csv is an edge of a graph;
+    an edge lies on a cycle when its target can reach its source. The graph has one node per arm.
+    """
+    coded: dict[str, pd.DataFrame] = {}
+    for name in ("arms.csv", "findings.csv"):
+        frame = tables.get(name)
+        if frame is not None and "comparator" in frame.columns:
+            keep = ~frame["comparator"].isin(["", *contract.COMPARATORS]) & frame["comparator"].ne(
+                frame["intervention"]
+            )  # comparing an arm with itself is reported as a bad value
+            coded[name] = frame.loc[keep, [*_ARM_KEY, "comparator"]]
+    targets: dict[tuple[str, str, str], set[tuple[str, str, str]]] = {}
+    for frame in coded.values():
+        for country, case, arm, comparator in frame.drop_duplicates().itertuples(index=False):
+            targets.setdefault((country, case, arm), set()).add((country, case, comparator))
+
+    def path(start: tuple[str, str, str], goal: tuple[str, str, str]) -> list[tuple[str, str, str]] | None:
+        came_from: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {start: [start]}
+        todo = [start]
+        while todo:
+            node = todo.pop()
+            if node == goal:
+                return came_from[node]
+            for nxt in sorted(targets.get(node, ())):
+                if nxt not in came_from:
+                    came_from[nxt] = [*came_from[node], nxt]
+                    todo.append(nxt)
+        return None
+
+    circles: dict[tuple[tuple[str, str, str], tuple[str, str, str]], str] = {}
+    for source, ends in targets.items():
+        for target in ends:
+            found = path(target, source)
+            if found is not None:
+                circles[(source, target)] = " -> ".join(f"'{node[2]}'" for node in [source, *found])
+    problems = []
+    for name, frame in coded.items():
+        for i, country, case, arm, comparator in frame.itertuples(name=None):
+            chain = circles.get(((country, case, arm), (country, case, comparator)))
+            if chain is not None:
+                problems.append(
+                    Problem(
+                        name,
+                        i + 2,
+                        "comparator",
+                        comparator,
+                        "comparisons that end at control, status_quo or unknown, "
+                        f"but {chain} goes round in a circle",
+                        kind="comparator cycle",
+                    )
+                )
+    return problems
+
+
+def _unused_arm_problems(tables: dict[str, pd.DataFrame]) -> list[Problem]:
+    """arms.csv rows describing an arm that has no findings and that no other arm is compared with."""
+    arms = tables["arms.csv"]
+    findings = tables["findings.csv"]
+    used = set(findings[list(_ARM_KEY)].itertuples(index=False, name=None))
+    for frame in (arms, findings):
+        if "comparator" in frame.columns:
+            used |= set(frame[["country", "case", "comparator"]].itertuples(index=False, name=None))
+    keys = arms[list(_ARM_KEY)].itertuples(index=False, name=None)
+    return [
+        Problem(
+            "arms.csv",
+            i + 2,
+            "intervention",
+            key[2],
+            f"an arm of case '{key[1]}' ({key[0]}) that has findings in findings.csv or that another arm "
+            "is compared with, but this one is neither (check the spelling against findings.csv)",
+            kind="arm without findings",
+        )
+        for i, key in zip(arms.index, keys, strict=True)
+        if key not in used
+    ]
+
+
+def _comparator_problems(tables: dict[str, pd.DataFrame]) -> list[Problem]:
+    """The cross-file rules of arms.csv and of findings.csv `comparator` (see data/README.md)."""
+    arms = tables.get("arms.csv")
+    findings = tables["findings.csv"]
+    if findings.empty:
+        return []  # a findings file with no rows is already reported; nothing to compare
+    if arms is not None and not set(_ARM_KEY) | {"comparator"} <= set(arms.columns):
+        return []  # a missing required column is already reported
+    arms_of = _case_arms(tables)
+    problems: list[Problem] = []
+    if "comparator" in findings.columns:
+        problems += _comparator_value_problems(findings, "findings.csv", arms_of)
+    if arms is not None:
+        problems += _comparator_value_problems(arms, "arms.csv", arms_of)
+        if "components" in arms.columns:
+            problems += _component_problems(arms, tables.get("programmes.csv"))
+        problems += _unused_arm_problems(tables)
+    problems += _cycle_problems(tables)
     return problems
 
 
@@ -1189,4 +1371,5 @@ def _assemble(data_dir: Path, tables: dict[str, pd.DataFrame]) -> Evidence:
         programmes=with_optional_columns("programmes.csv"),
         sources=with_optional_columns("sources.csv"),
         given=frozenset(tables),
+        arms=with_optional_columns("arms.csv"),
     )

@@ -176,3 +176,87 @@ def write_synthetic(
         inst_rows.append([case, country, factor, level, assessment, f"Statement {k + 1}.", "", "", ""])
     _write(directory / "institutional.csv", [c.name for c in contract.INSTITUTIONAL.columns], inst_rows)
     return directory
+
+
+# A multi-arm graduation trial, arms named freely as sources name them: (arm, single/combined, components).
+MULTI_ARMS = (
+    ("Basic CCT", "single", "CCT"),
+    ("CCT + business grant", "combined", "CCT;Business grant"),
+    ("CCT + grant + savings", "combined", "CCT;Business grant;Savings group"),
+    ("GUP without savings", "combined", "CCT;Business grant;Coaching"),
+    ("Savings only", "single", "Savings group"),
+)
+# (finding id, arm, outcome, direction, estimate, std_error, comparator override)
+MULTI_FINDINGS = (
+    ("M01", "Basic CCT", "consumption", "increase", "10", "4", ""),
+    ("M02", "CCT + business grant", "consumption", "increase", "25", "5", ""),
+    ("M03", "CCT + grant + savings", "consumption", "no_change", "", "", ""),
+    ("M04", "GUP without savings", "consumption", "increase", "30", "6", ""),
+    ("M05", "Savings only", "consumption", "increase", "", "", ""),
+    ("M06", "Basic CCT", "off_farm_hours", "increase", "", "", ""),
+    ("M07", "CCT + business grant", "off_farm_hours", "increase", "", "", ""),
+    ("M08", "CCT + business grant", "assets", "increase", "", "", ""),
+    ("M09", "CCT + grant + savings", "assets", "increase", "0.4", "0.1", "CCT + business grant"),
+    ("M10", "Basic CCT", "debt", "decrease", "", "", ""),
+    ("M11", "CCT + grant + savings", "debt", "increase", "", "", ""),
+    ("M12", "Savings only", "debt", "decrease", "", "", ""),
+)
+
+
+def write_multi_arm(directory: str | Path) -> Path:
+    """A data directory with one five-arm trial, every arm coded in arms.csv, and return its path.
+
+    It holds nested pairs (Basic CCT inside CCT + business grant inside CCT + grant + savings),
+    pairs that are not nested (Savings only against the rest; CCT + grant + savings against
+    GUP without savings), shared and unshared outcomes, two unclear effects on one outcome,
+    estimates with standard errors against the control group, and one finding coded as a direct
+    contrast with another arm. Fixed values, so tests can count by hand.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    country, case = "Exampleland", "Graduation trial"
+    _write(
+        directory / "outcomes.csv",
+        ["outcome", "domain", "better"],
+        [
+            ["consumption", "income", "higher"],
+            ["off_farm_hours", "income", "ambiguous"],
+            ["assets", "assets", "higher"],
+            ["debt", "assets", "lower"],
+        ],
+    )
+    arm_of = {name: kind for name, kind, _ in MULTI_ARMS}
+    header = [c.name for c in contract.FINDINGS.columns]
+    rows = []
+    for fid, arm, outcome, direction, estimate, se, comparator in MULTI_FINDINGS:
+        row = dict(
+            finding_id=fid,
+            country=country,
+            case=case,
+            intervention=arm,
+            arm=arm_of[arm],
+            outcome=outcome,
+            direction=direction,
+            estimate=estimate,
+            std_error=se,
+            comparator=comparator,
+        )
+        rows.append([row.get(name, "") for name in header])
+    _write(directory / "findings.csv", header, rows)
+    programmes = [
+        ("CCT", "social_protection"),
+        ("Business grant", "productive_development"),
+        ("Savings group", "productive_development"),
+        ("Coaching", "productive_development"),
+    ]
+    _write(
+        directory / "programmes.csv",
+        ["programme", "country", "sector"],
+        [[name, country, sector] for name, sector in programmes],
+    )
+    _write(
+        directory / "arms.csv",
+        [c.name for c in contract.ARMS_FILE.columns],
+        [[country, case, name, components, "control", "", "", ""] for name, _, components in MULTI_ARMS],
+    )
+    return directory

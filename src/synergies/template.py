@@ -95,7 +95,10 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "direction": "decrease",
             "source_id": "EXAMPLE-2024",
             "locator": "p. 14",
-            "note": _EXAMPLE_NOTE + " Only the direction is reported: leave the numbers empty.",
+            "comparator": "EXAMPLE Programme A",
+            "note": _EXAMPLE_NOTE
+            + " Only the direction is reported: leave the numbers empty. This table compares the two arms"
+            " directly, so its comparator is Programme A, overriding the arm's in arms.csv.",
         },
         {
             "finding_id": "EX-04",
@@ -182,7 +185,7 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "country": "Exampleland",
             "programmes": "EXAMPLE Programme A;EXAMPLE Programme B",
             "has_impact_evaluation": "true",
-            "design": "Randomised assignment of Programme B among Programme A households",
+            "design": "Randomised assignment to a control group, Programme A alone, or Programmes A and B",
             "evaluator": "EXAMPLE University",
             "year": "2024",
             "source_id": "EXAMPLE-2024",
@@ -269,6 +272,28 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "sector": "productive_development",
             "source_id": "EXAMPLE-2024",
             "note": _EXAMPLE_NOTE,
+        },
+    ],
+    "arms.csv": [
+        {
+            "country": "Exampleland",
+            "case": _CASE,
+            "intervention": "EXAMPLE Programme A",
+            "components": "EXAMPLE Programme A",
+            "comparator": "control",
+            "source_id": "EXAMPLE-2024",
+            "locator": "Section 2, design",
+            "note": _EXAMPLE_NOTE + " Compared with the control group, which receives neither programme.",
+        },
+        {
+            "country": "Exampleland",
+            "case": _CASE,
+            "intervention": "EXAMPLE Programme A + Programme B",
+            "components": "EXAMPLE Programme A;EXAMPLE Programme B",
+            "comparator": "control",
+            "source_id": "EXAMPLE-2024",
+            "locator": "Section 2, design",
+            "note": _EXAMPLE_NOTE + " Adds Programme B to Programme A: the two arms are nested.",
         },
     ],
     "sources.csv": [

@@ -25,6 +25,19 @@ RISK_OF_BIAS = ("low", "some_concerns", "high", "unknown")
 EFFECT_MEASURES = ("smd", "pp", "log_or", "ratio", "raw")
 BOOLEAN_TRUE = ("true",)
 BOOLEAN_FALSE = ("false",)
+# What an arm's results are measured against (arms.csv and findings.csv `comparator`), besides
+# another arm of the same case named by its intervention: a group receiving none of the arm's
+# programmes, the services the group would have received anyway, or not said by the source.
+COMPARATORS = ("control", "status_quo", "unknown")
+LIST_SEPARATOR = ";"  # between the items of arms.csv `components` (and cases.csv `programmes`)
+
+# --------------------------------------------------------------------------- the combination panel
+NESTING = ("nested", "not_nested", "not_coded")  # how two arms' components relate
+# An arm that adds programmes against the arm it extends, by direction of effect for households.
+COMPARISONS = ("combined_better", "same", "combined_worse", "cannot_tell", "not_nested")
+BASES = ("direct_contrast", "directions")  # what a comparison rests on
+# Why a case offers no comparison, in the order notebook 04 lists them.
+NO_COMPARISON_REASONS = ("only_single_arms", "only_combined_arms", "no_nested_pair", "no_findings")
 
 # --------------------------------------------------------------------------- derived orders
 CONFLICTING = "conflicting"  # the verdict when a clear majority is missing

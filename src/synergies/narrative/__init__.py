@@ -135,6 +135,10 @@ MISSING_CONSEQUENCES = _by_lang(
         "sources.csv": N_(
             "there is no reference list, and source keys cannot be resolved to full citations."
         ),
+        "arms.csv": N_(
+            "what each arm receives and what its results are measured against are not coded, so every "
+            "comparator is unknown and single and combined arms are paired by their labels only."
+        ),
     }
 )
 
@@ -859,21 +863,34 @@ def _domain_verdict_sentences(f: _Facts, country: str) -> list[Sentence]:
     return sentences
 
 
+def _arm_subject(arm: str, case: str, lang: str) -> str:
+    """The arm whose result a clause reports, never its case: 'PPP', or 'FEST (an arm of FEST + UNIDOS)'."""
+    if arm == case:
+        return escape(arm)
+    return t(lang, "{arm} (an arm of {case})", arm=escape(arm), case=escape(case))
+
+
 def _split_domain_sentence(f: _Facts, country: str, domain: str) -> Sentence:
-    """A domain where findings conflict or the country's cases disagree: what each case shows."""
-    cases = f.case_verdicts[(f.case_verdicts["country"] == country) & (f.case_verdicts["domain"] == domain)]
+    """A domain where findings conflict or the country's cases disagree: what each arm shows.
+
+    Each clause names the arm whose findings it reports: a case's name would attribute one arm's
+    result to the case, or to its other arms.
+    """
+    arms = f.arm_verdicts[(f.arm_verdicts["country"] == country) & (f.arm_verdicts["domain"] == domain)]
     rows = f.country_findings(country)
     rows = rows[rows["domain"] == domain]
     counts: list[Count] = []
     texts = {}
     for lang in i18n.LANGS:
         clauses = []
-        for r in cases.itertuples():
-            clause = f"{escape(r.case)} {VERDICT_VERBS[r.verdict][lang][0]}"
+        for r in arms.itertuples():
+            clause = f"{_arm_subject(r.intervention, r.case, lang)} {VERDICT_VERBS[r.verdict][lang][0]}"
             if r.verdict == "conflicting":
                 tally = {e: getattr(r, e) for e in vocabulary.EFFECTS}
                 breakdown, found = _effect_breakdown(
-                    tally, lang, {"country": country, "case": r.case, "domain": domain}
+                    tally,
+                    lang,
+                    {"country": country, "case": r.case, "intervention": r.intervention, "domain": domain},
                 )
                 clause += f" ({breakdown})"
                 if lang == i18n.LANGS[0]:  # the counts are the same in every language: keep one set
@@ -996,8 +1013,84 @@ def _arm_comparison_sentences(f: _Facts, country: str) -> list[Sentence]:
             sentences.append(_one_kind_of_arm_sentence(f, country, case))
             continue
         for (single, combined), rows in pairs.groupby(["single_arm", "combined_arm"], sort=False):
-            sentences += _arm_pair_sentences(f, country, case, single, combined, rows)
+            if "comparison" in rows and rows["comparison"].eq("not_nested").all():
+                sentences.append(_not_nested_sentence(f, country, case, single, combined, rows))
+            elif "comparison_basis" in rows and rows["comparison_basis"].eq("direct_contrast").any():
+                sentences.append(_direct_contrast_sentence(f, case, single, combined, rows))
+            else:
+                sentences += _arm_pair_sentences(f, country, case, single, combined, rows)
     return sentences
+
+
+def _pair_refs(rows: pd.DataFrame) -> list[Ref]:
+    """The findings of both arms of a pair's rows."""
+    ids = [
+        i for col in ("single_findings", "combined_findings") for v in rows[col] for i in v.split(";") if i
+    ]
+    return [Ref("findings.csv", (i,)) for i in ids]
+
+
+def _not_nested_sentence(
+    f: _Facts, country: str, case: str, single: str, combined: str, rows: pd.DataFrame
+) -> Sentence:
+    """A single and a combined arm that arms.csv shows not nested: no comparison, and why."""
+    return _said(
+        lambda lang: t(
+            lang,
+            "In {case}, {combined} does not receive every programme of {single} (arms.csv), so the two "
+            "arms are not compared as single against combined.",
+            case=escape(case),
+            combined=escape(combined),
+            single=escape(single),
+        ),
+        _pair_refs(rows),
+    )
+
+
+def _direct_contrast_sentence(
+    f: _Facts, case: str, single: str, combined: str, rows: pd.DataFrame
+) -> Sentence:
+    """A combined arm measured against the single arm itself: what adding its programmes did, by outcome."""
+    direct = rows[rows["comparison_basis"] == "direct_contrast"]
+    groups = {
+        kind: list(direct.loc[direct["comparison"] == kind, "outcome"])
+        for kind in ("combined_better", "same", "combined_worse", "cannot_tell")
+    }
+    phrases = {
+        "combined_better": N_("better on {outcomes}"),
+        "same": N_("no differently on {outcomes}"),
+        "combined_worse": N_("worse on {outcomes}"),
+        "cannot_tell": N_("in a way that cannot be judged on {outcomes}"),
+    }
+    refs = [Ref("findings.csv", (i,)) for v in direct["combined_findings"] for i in v.split(";") if i]
+    refs += [Ref("findings.csv", (i,)) for v in direct["single_findings"] for i in v.split(";") if i]
+    texts = {}
+    for lang in i18n.LANGS:
+        parts = [
+            t(lang, phrases[kind], outcomes=_outcome_list(f, outcomes, lang))
+            for kind, outcomes in groups.items()
+            if outcomes
+        ]
+        first = direct.iloc[0]
+        base = [c.strip() for c in first["single_components"].split(";") if c.strip()]
+        added = [
+            c.strip() for c in first["combined_components"].split(";") if c.strip() and c.strip() not in base
+        ]
+        if added:
+            with_added = t(lang, "with {added} added", added=join_list([escape(a) for a in added], lang))
+        else:
+            with_added = t(lang, "with the programmes it adds")
+        texts[lang] = t(
+            lang,
+            "In {case}, {combined} was measured against {single} itself, a direct contrast between the arms: "
+            "{with_added}, households fared {items}.",
+            case=escape(case),
+            combined=escape(combined),
+            single=escape(single),
+            with_added=with_added,
+            items=join_list(parts, lang),
+        )
+    return _say(texts["en"], texts["es"], refs)
 
 
 def _one_kind_of_arm_sentence(f: _Facts, country: str, case: str) -> Sentence:
@@ -1158,14 +1251,9 @@ def _comparable_sentence(
     """Arms that share outcomes: on how many they agree, and which does better where they differ."""
     comparable = rows[rows["comparable"]]
     tally = {"same": 0, "combined": 0, "single": 0, "unranked": 0}
-    for r in comparable.itertuples():
-        a, b = _rank(r.single_effect), _rank(r.combined_effect)
-        if r.single_effect == r.combined_effect:
-            tally["same"] += 1
-        elif a is None or b is None:
-            tally["unranked"] += 1
-        else:
-            tally["combined" if b > a else "single"] += 1
+    kind = {"same": "same", "combined_better": "combined", "combined_worse": "single"}
+    for comparison in comparable["comparison"]:  # two unclear effects are never "the same"
+        tally[kind.get(comparison, "unranked")] += 1
     c, other = len(comparable), len(rows) - len(comparable)
     where = {"country": country, "case": case, "single_arm": single, "combined_arm": combined}
     counts = [_count(c, "single_vs_combined", comparable="True", **where)]

@@ -129,12 +129,15 @@ def _arm_pair_tally(count: Count, tables: Tables) -> float:
     """How many comparable outcomes of one arm pair are the same, better for one arm, or unranked."""
     rows = tables.rows("single_vs_combined", count.where)
     kinds = []
-    for a, b, comparable in zip(
-        rows["single_effect"], rows["combined_effect"], rows["comparable"], strict=True
+    against = rows["single_comparator"] + ";" + rows["combined_comparator"]
+    for a, b, comparable, comparators in zip(
+        rows["single_effect"], rows["combined_effect"], rows["comparable"], against, strict=True
     ):
         if not comparable:
             continue
-        if a == b:
+        if any(c and c not in vocabulary.COMPARATORS for c in comparators.split(";")):
+            kinds.append("unranked")  # an effect measured against another arm is no effect against control
+        elif a == b and a in RANK:  # two unclear (or conflicting) effects are never the same
             kinds.append("same")
         elif a not in RANK or b not in RANK:
             kinds.append("unranked")
