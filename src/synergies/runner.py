@@ -795,8 +795,9 @@ def _check_places(options: Options) -> None:
 def _check_inputs(notebooks: list[Notebook], options: Options) -> None:
     """Every input a run will read must be a readable regular file, checked before any is opened.
 
-    A FIFO, a device (a link to /dev/zero or /dev/urandom) or a directory named like a data
-    file would make hashing or reading block or fail; they are refused here, with the path.
+    A FIFO, a device (a link to /dev/zero or /dev/urandom) or a socket named like a data file
+    would make hashing or reading block for ever; they are refused here, with the path. A
+    directory or a missing file cannot block and is left to the validation's report.
     """
     data_dir = options.data_dir
     if not data_dir.is_dir():
@@ -830,7 +831,7 @@ def _not_a_readable_file(path: Path) -> str | None:
     except OSError as error:
         return f"cannot be examined ({error.strerror})"
     if stat.S_ISDIR(mode):
-        return "a directory, not a file"
+        return None  # cannot block: the validation reports it in the contract's words
     if stat.S_ISFIFO(mode):
         return "a named pipe (FIFO), not a file; reading it would wait for ever"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
