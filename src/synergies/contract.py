@@ -15,7 +15,35 @@ DIRECTIONS = ("increase", "decrease", "no_change")
 BETTER = ("higher", "lower", "ambiguous")
 EFFECTS = ("beneficial", "adverse", "no_change", "unclear")
 LEVELS = ("national", "local")
-ASSESSMENTS = ("enabler", "barrier", "mixed")
+# `unstated`: the source reports the factor as affecting coordination without saying which way.
+ASSESSMENTS = ("enabler", "barrier", "mixed", "unstated")
+# Whether an institutional row's level is what the source says, or the coders' inference.
+LEVEL_BASES = ("stated", "inferred")
+# What a factor is about: coordination itself (its architecture, level or practice), or a
+# condition that favours or hinders it (politics, incentives, targeting, design).
+FACTOR_ASPECTS = ("coordination", "condition")
+# Claims (claims.csv): what kind of conclusion a claim is, what it asserts in coded terms,
+# and the verdicts of the check (synergies.claims).
+CLAIM_KINDS = ("effect", "synergy", "institutional", "recommendation")
+CLAIM_ASSERTS = (
+    "beneficial",
+    "adverse",
+    "no_change",
+    "evaluated",
+    "combined_better",
+    "combined_not_better",
+    "enabler",
+    "barrier",
+    "matters",
+    "not_sufficient",
+    "necessary_not_sufficient",
+    "not_coded",
+)
+CLAIM_VERDICTS = ("supported", "partly_supported", "contradicted", "not_testable")
+# Separator of the list cells of claims.csv (countries, cases, domains, outcomes, factors),
+# and between country and case in one item of `cases`.
+LIST_SEPARATOR = ";"
+CASE_SEPARATOR = "/"
 SECTORS = ("social_protection", "productive_development")
 BOOLEAN_TRUE = ("true",)
 BOOLEAN_FALSE = ("false",)
@@ -59,6 +87,23 @@ class ForeignKey:
 
 
 @dataclass(frozen=True)
+class ListReference:
+    """Each `;`-separated item of `column` must be a value of one of `targets` (file, columns).
+
+    The allowed items are the union over the target files that are given; with none given
+    the column is not checked. A two-column target (country, case) is written `Country/Case`,
+    or the case alone when no other country has a case of that name.
+    """
+
+    column: str
+    targets: tuple[tuple[str, tuple[str, ...]], ...]
+
+    @property
+    def target_files(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(name for name, _ in self.targets))
+
+
+@dataclass(frozen=True)
 class FileSpec:
     """One CSV file of a data directory."""
 
@@ -68,6 +113,7 @@ class FileSpec:
     key: tuple[str, ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = field(default_factory=tuple)
     meaning: str = ""
+    list_references: tuple[ListReference, ...] = field(default_factory=tuple)
 
     @property
     def required_columns(self) -> tuple[str, ...]:
@@ -108,11 +154,26 @@ FINDINGS = FileSpec(
         Column("source_id", False, meaning="Where the finding comes from: a key of sources.csv."),
         Column("locator", False, meaning="Page, table or section in that source."),
         Column("note", False, meaning="Coder's remark."),
+        Column(
+            "subgroup",
+            False,
+            meaning="The population subgroup the result is reported for; empty = the arm's whole sample.",
+        ),
+        Column(
+            "direction_alt",
+            False,
+            "enum",
+            DIRECTIONS,
+            "The direction another source reports for the same result, where sources disagree.",
+        ),
+        Column("alt_source_id", False, meaning="The source of direction_alt: a key of sources.csv."),
+        Column("alt_locator", False, meaning="Where in that source."),
     ),
     foreign_keys=(
         ForeignKey(("outcome",), "outcomes.csv", ("outcome",)),
         ForeignKey(("source_id",), "sources.csv", ("source_id",)),
         ForeignKey(("country", "case"), "cases.csv", ("country", "case")),
+        ForeignKey(("alt_source_id",), "sources.csv", ("source_id",)),
     ),
 )
 
@@ -179,6 +240,13 @@ INSTITUTIONAL = FileSpec(
         Column("source_id", False, meaning="A key of sources.csv."),
         Column("locator", False, meaning="Where in the source."),
         Column("note", False, meaning="Coder's remark."),
+        Column(
+            "level_basis",
+            False,
+            "enum",
+            LEVEL_BASES,
+            "Whether the source states the level or the coders inferred it.",
+        ),
     ),
     foreign_keys=(
         ForeignKey(("country", "case"), "cases.csv", ("country", "case")),
@@ -197,6 +265,13 @@ FACTORS = FileSpec(
         Column("label_en", False, meaning="English label."),
         Column("label_es", False, meaning="Spanish label."),
         Column("description", False, meaning="What the factor covers."),
+        Column(
+            "aspect",
+            False,
+            "enum",
+            FACTOR_ASPECTS,
+            "Whether the factor is coordination itself or a condition for it.",
+        ),
     ),
 )
 
@@ -234,6 +309,51 @@ SOURCES = FileSpec(
     ),
 )
 
+CLAIMS = FileSpec(
+    name="claims.csv",
+    required=False,
+    meaning="Conclusions a source draws, and what each asserts in coded terms (see synergies.claims).",
+    key=("claim_id",),
+    columns=(
+        Column("claim_id", True, meaning="Stable unique key of the claim."),
+        Column("text", True, meaning="The claim as the source words it, paraphrased."),
+        Column("source_id", False, meaning="The document making the claim: a key of sources.csv."),
+        Column("locator", False, meaning="Where in that document."),
+        Column("kind", True, "enum", CLAIM_KINDS, "What kind of conclusion the claim is."),
+        Column("asserts", True, "enum", CLAIM_ASSERTS, "What the claim asserts, in coded terms."),
+        Column("arm", False, "enum", ARMS, "Only arms of this kind; empty = any arm."),
+        Column("countries", False, meaning="Countries the claim speaks about, separated by ';'."),
+        Column("cases", False, meaning="Cases it speaks about, as Country/Case, separated by ';'."),
+        Column("domains", False, meaning="Outcome domains it speaks about, separated by ';'."),
+        Column("outcomes", False, meaning="Outcomes it speaks about, separated by ';'."),
+        Column("factors", False, meaning="Institutional factors it speaks about, separated by ';'."),
+        Column("level", False, "enum", LEVELS, "Only institutional rows at this level; empty = any."),
+        Column("note", False, meaning="Coder's remark: how the claim was read."),
+    ),
+    foreign_keys=(ForeignKey(("source_id",), "sources.csv", ("source_id",)),),
+    list_references=(
+        ListReference(
+            "countries",
+            (
+                ("findings.csv", ("country",)),
+                ("cases.csv", ("country",)),
+                ("institutional.csv", ("country",)),
+            ),
+        ),
+        ListReference(
+            "cases",
+            (
+                ("findings.csv", ("country", "case")),
+                ("cases.csv", ("country", "case")),
+                ("institutional.csv", ("country", "case")),
+            ),
+        ),
+        ListReference("domains", (("outcomes.csv", ("domain",)), ("domains.csv", ("domain",)))),
+        ListReference("outcomes", (("outcomes.csv", ("outcome",)),)),
+        ListReference("factors", (("factors.csv", ("factor",)), ("institutional.csv", ("factor",)))),
+    ),
+)
+
 FILES: tuple[FileSpec, ...] = (
     FINDINGS,
     OUTCOMES,
@@ -243,6 +363,7 @@ FILES: tuple[FileSpec, ...] = (
     FACTORS,
     PROGRAMMES,
     SOURCES,
+    CLAIMS,
 )
 SPECS = {spec.name: spec for spec in FILES}
 OPTIONAL_FILES = tuple(spec.name for spec in FILES if not spec.required)

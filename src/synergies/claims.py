@@ -1,0 +1,728 @@
+"""Check the conclusions a source draws (claims.csv) against the coded evidence it rests on.
+
+Each claim says in coded terms what it asserts (`asserts`) about a scope (arm kind,
+countries, cases, domains, outcomes, factors, level). The check never re-derives a verdict
+of its own: effect claims use the verdict rule of `aggregate.verdicts` on the findings in
+scope, synergy claims the outcome-by-outcome pairs of `aggregate.single_vs_combined`, and
+institutional claims the rows of `institutional.csv`. Each claim gets one of
+`contract.CLAIM_VERDICTS` with a reason and the rows it rests on:
+
+- **supported**: every unit in scope (arm × domain verdict, compared outcome, case or
+  factor) bears the assertion out;
+- **partly_supported**: some do and some do not, or part of the assertion cannot be tested;
+- **contradicted**: none does, and the data say otherwise;
+- **not_testable**: the data hold nothing that could bear it out or refute it, e.g. a claim
+  about the interaction of programmes where no outcome was measured for a single and a
+  combined arm of one case, or a claim about something no coded file records (`not_coded`).
+
+A finding whose direction two sources report differently (`direction_alt`) is counted as
+the first source reads it; the reason says so, and says how the verdict would change if the
+other source were right. A level the coders inferred (`level_basis` = `inferred`) cannot on
+its own make a claim about that level supported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from synergies import aggregate, contract, i18n
+from synergies.load import Evidence, case_items, split_list
+
+# The first columns of tables/claims.csv, in this order; the claim's own text and coding follow.
+CLAIM_COLUMNS = ["claim_id", "kind", "verdict", "reason", "rows"]
+TABLE_COLUMNS = [*CLAIM_COLUMNS, "asserts", "text", "source_id", "locator"]
+# Separator of the row ids in the `rows` column (the contract's list separator).
+ROW_SEPARATOR = contract.LIST_SEPARATOR
+# Outcome-by-outcome comparisons by direction for households (issue 13's `comparison` values).
+COMPARISONS = ("combined_better", "same", "combined_worse", "cannot_tell")
+_RANK = {"beneficial": 2, "no_change": 1, "adverse": 0}
+_OPPOSITE = {"beneficial": ("adverse",), "adverse": ("beneficial",), "no_change": ("beneficial", "adverse")}
+
+
+def _t(lang: str, en: str, es: str) -> str:
+    """The text for `lang`."""
+    return {"en": en, "es": es}[i18n.check_lang(lang)]
+
+
+def _join(items: Sequence[str], lang: str) -> str:
+    """'a, b and c' / 'a, b y c'."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + _t(lang, " and ", " y ") + items[-1]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of checking one claim: verdict, reason (in one language) and the rows it rests on."""
+
+    verdict: str
+    reason: str
+    rows: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- scope
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a claim speaks about, parsed from its row of claims.csv; empty = no restriction."""
+
+    arm: str
+    countries: frozenset[str]
+    cases: frozenset[tuple[str, str]]
+    domains: frozenset[str]
+    outcomes: frozenset[str]
+    factors: tuple[str, ...]
+    level: str
+
+    @classmethod
+    def of(cls, claim: pd.Series, ev: Evidence) -> Scope:
+        """Parse the list cells of one claim (references were checked when the data were loaded)."""
+        known = set(zip(ev.cases["country"], ev.cases["case"], strict=True))
+        known |= set(zip(ev.findings["country"], ev.findings["case"], strict=True))
+        if ev.institutional is not None:
+            known |= set(zip(ev.institutional["country"], ev.institutional["case"], strict=True))
+        return cls(
+            arm=claim.get("arm", ""),
+            countries=frozenset(split_list(claim.get("countries", ""))),
+            cases=frozenset(case_items(claim.get("cases", ""), known)[0]),
+            domains=frozenset(split_list(claim.get("domains", ""))),
+            outcomes=frozenset(split_list(claim.get("outcomes", ""))),
+            factors=tuple(dict.fromkeys(split_list(claim.get("factors", "")))),
+            level=claim.get("level", ""),
+        )
+
+    def place(self, frame: pd.DataFrame) -> pd.Series:
+        """Rows of `frame` (with country and case columns) inside the claim's countries and cases."""
+        keep = pd.Series(True, index=frame.index)
+        if self.countries:
+            keep &= frame["country"].isin(self.countries)
+        if self.cases:
+            pairs = pd.MultiIndex.from_frame(frame[["country", "case"]])
+            keep &= pairs.isin(list(self.cases))
+        return keep
+
+    def topic(self, frame: pd.DataFrame) -> pd.Series:
+        """Rows whose outcome is listed or whose domain is listed; every row when neither is."""
+        if not self.domains and not self.outcomes:
+            return pd.Series(True, index=frame.index)
+        return frame["domain"].isin(self.domains) | frame["outcome"].isin(self.outcomes)
+
+
+def _case_label(country: str, case: str) -> str:
+    return f"{country}{contract.CASE_SEPARATOR}{case}"
+
+
+def _inst_label(row: object) -> str:
+    """An institutional row as the narrative cites it: Country/Case: factor."""
+    return f"{row.country}{contract.CASE_SEPARATOR}{row.case}: {row.factor}"  # type: ignore[attr-defined]
+
+
+def _natural(text: str) -> tuple:
+    """Sort key ordering embedded numbers by value (F2 before F10), finding ids before other rows."""
+    parts = re.split(r"(\d+)", text)
+    return (
+        contract.CASE_SEPARATOR in text,
+        [(0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in parts],
+    )
+
+
+def _ids(values: Iterable[str]) -> tuple[str, ...]:
+    """Row ids without repeats: finding ids first, in natural order, then case and institutional rows."""
+    return tuple(sorted(dict.fromkeys(v for v in values if v), key=_natural))
+
+
+# --------------------------------------------------------------------------- effect claims
+
+
+def _arm_name(row: object, lang: str) -> str:
+    return f"{row.intervention} ({row.country})"  # type: ignore[attr-defined]
+
+
+def _effect_units(findings: pd.DataFrame, effect_column: str) -> pd.DataFrame:
+    """Arm × domain verdicts of the findings given, by the verdict rule of `aggregate.verdicts`."""
+    frame = findings if effect_column == "effect" else findings.assign(effect=findings[effect_column])
+    table = aggregate.tally(frame, [*aggregate.ARM_KEYS, "domain"])
+    table["verdict"] = aggregate.verdicts(table)
+    return table
+
+
+def _effect_verdict(units: pd.DataFrame, findings: pd.DataFrame, asserted: str) -> str:
+    """supported / partly / contradicted / not_testable from arm × domain verdicts and their findings."""
+    voting = units[units["verdict"] != "unclear"]
+    if voting.empty:
+        return "not_testable"
+    if (voting["verdict"] == asserted).all():
+        return "supported"
+    if not (findings["effect"] == asserted).any():
+        return "contradicted" if findings["effect"].isin(_OPPOSITE[asserted]).any() else "partly_supported"
+    return "partly_supported"
+
+
+def check_effect(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
+    """Do the findings in scope have the asserted effect? Units are arm × domain verdicts."""
+    scope = Scope.of(claim, ev)
+    asserted = claim["asserts"]
+    f = ev.findings
+    inside = scope.place(f) & scope.topic(f)
+    if scope.arm:
+        inside &= f["arm"] == scope.arm
+    found = f[inside]
+    arm_words = ""
+    if scope.arm:
+        arm_words = _t(lang, f" of a {scope.arm} arm", f" de un brazo {i18n.word(scope.arm, lang)}")
+    if found.empty:
+        reason = _t(
+            lang,
+            f"No coded finding{arm_words} falls in the claim's scope.",
+            f"Ningún hallazgo codificado{arm_words} cae en el alcance de la afirmación.",
+        )
+        others = f[scope.place(f) & scope.topic(f)]
+        if scope.arm and not others.empty:
+            ids = ", ".join(_ids(others["finding_id"]))
+            reason += _t(
+                lang,
+                f" Arms of the other kind have {len(others)} findings there ({ids}), but an arm's result is "
+                "that arm's own.",
+                f" Los brazos del otro tipo tienen {len(others)} hallazgos ahí ({ids}), pero el resultado "
+                "de un brazo es solo de ese brazo.",
+            )
+        return Verdict("not_testable", reason)
+    units = _effect_units(found, "effect")
+    verdict = _effect_verdict(units, found, asserted)
+    rows = _ids(found["finding_id"])
+    word = i18n.word(asserted, lang)
+    domain_label = i18n.labels(ev.domains, "domain", lang)
+    outcome_label = i18n.labels(ev.outcomes, "outcome", lang)
+    n = len(units)
+    if verdict == "not_testable":
+        reason = _t(
+            lang,
+            f"The {len(found)} findings in scope have no direction for households: the codebook calls "
+            "their outcomes' desirability ambiguous.",
+            f"Los {len(found)} hallazgos del alcance no tienen dirección para los hogares: el libro de "
+            "códigos califica de ambigua la conveniencia de sus resultados.",
+        )
+    elif verdict == "supported":
+        reason = _t(
+            lang,
+            f"All {n} arm-domain verdicts in scope are {word} ({len(found)} findings).",
+            f"Los {n} veredictos por brazo y dominio del alcance son «{word}» ({len(found)} hallazgos).",
+        )
+    else:
+        agree = units[units["verdict"] == asserted]
+        parts = []
+        for u in units[(units["verdict"] != asserted) & (units["verdict"] != "unclear")].itertuples():
+            mine = found[
+                (found["country"] == u.country)
+                & (found["case"] == u.case)
+                & (found["intervention"] == u.intervention)
+                & (found["domain"] == u.domain)
+                & (found["effect"] != asserted)
+                & (found["effect"] != "unclear")
+            ]
+            what = ", ".join(
+                f"{outcome_label.get(r.outcome, r.outcome)} {i18n.word(r.effect, lang)} [{r.finding_id}]"
+                for r in mine.itertuples()
+            )
+            parts.append(
+                _t(
+                    lang,
+                    f"{_arm_name(u, lang)} in {domain_label.get(u.domain, u.domain)} is "
+                    f"{i18n.word(u.verdict, lang)} ({what})",
+                    f"{_arm_name(u, lang)} en {domain_label.get(u.domain, u.domain)} es "
+                    f"«{i18n.word(u.verdict, lang)}» ({what})",
+                )
+            )
+        reason = _t(
+            lang,
+            f"{len(agree)} of {n} arm-domain verdicts in scope are {word}; not so: {'; '.join(parts)}.",
+            f"{len(agree)} de {n} veredictos por brazo y dominio del alcance son «{word}»; no lo son: "
+            f"{'; '.join(parts)}.",
+        )
+    reason += _contested_note(found, asserted, verdict, lang)
+    return Verdict(verdict, reason, rows)
+
+
+def _contested_note(found: pd.DataFrame, asserted: str, verdict: str, lang: str) -> str:
+    """Name the findings in scope whose direction sources dispute, and the verdict the other reading gives."""
+    disputed = found[found["contested"].astype(bool)]
+    if disputed.empty:
+        return ""
+    ids = ", ".join(disputed["finding_id"])
+    other = found.assign(effect=found["effect"].where(~found["contested"].astype(bool), found["effect_alt"]))
+    alt = _effect_verdict(_effect_units(other, "effect"), other, asserted)
+    sources = "; ".join(
+        _t(
+            lang,
+            f"{r.finding_id}: {r.source_id or 'one source'} reports {i18n.word(r.direction, lang)}, "
+            f"{r.alt_source_id} {i18n.word(r.direction_alt, lang)}",
+            f"{r.finding_id}: {r.source_id or 'una fuente'} informa {i18n.word(r.direction, lang)}, "
+            f"{r.alt_source_id} {i18n.word(r.direction_alt, lang)}",
+        )
+        for r in disputed.itertuples()
+    )
+    if alt == verdict:
+        tail = _t(lang, "the verdict is the same either way", "el veredicto es el mismo en ambas lecturas")
+    else:
+        tail = _t(
+            lang,
+            f"read the other way the claim would be {word_verdict(alt, 'en')}",
+            f"con la otra lectura la afirmación quedaría como «{word_verdict(alt, 'es')}»",
+        )
+    return _t(
+        lang,
+        f" The direction of {ids} is contested ({sources}); {tail}.",
+        f" La dirección de {ids} está en disputa ({sources}); {tail}.",
+    )
+
+
+def check_evaluated(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
+    """Do the cases (and countries) in scope have reported impact results?"""
+    scope = Scope.of(claim, ev)
+    arms = aggregate.arms(ev)
+    cases = arms.groupby(["country", "case"], sort=False)["n_findings"].sum().reset_index()
+    cases = cases[scope.place(cases)]
+    if cases.empty:
+        return Verdict(
+            "not_testable",
+            _t(
+                lang, "No case falls in the claim's scope.", "Ningún caso cae en el alcance de la afirmación."
+            ),
+        )
+    with_results = cases[cases["n_findings"] > 0]
+    without = cases[cases["n_findings"] == 0]
+    f = ev.findings
+    rows = _ids(
+        [
+            *f.loc[scope.place(f), "finding_id"],
+            *(_case_label(r.country, r.case) for r in without.itertuples()),
+        ]
+    )
+    n_countries = cases["country"].nunique()
+    k_countries = with_results["country"].nunique()
+    if without.empty:
+        return Verdict(
+            "supported",
+            _t(
+                lang,
+                f"All {len(cases)} cases in scope, in {n_countries} countries, have reported impact results.",
+                f"Los {len(cases)} casos del alcance, en {n_countries} países, tienen resultados de impacto.",
+            ),
+            rows,
+        )
+    gaps = _join([_case_label(r.country, r.case) for r in without.itertuples()], lang)
+    verdict = "contradicted" if with_results.empty else "partly_supported"
+    return Verdict(
+        verdict,
+        _t(
+            lang,
+            f"{len(with_results)} of {len(cases)} cases in scope have reported impact results, from "
+            f"{k_countries} of {n_countries} countries; {gaps} has none (an evidence gap).",
+            f"{len(with_results)} de {len(cases)} casos del alcance tienen resultados de impacto, de "
+            f"{k_countries} de {n_countries} países; {gaps} no tiene ninguno (un vacío de evidencia).",
+        ),
+        rows,
+    )
+
+
+# --------------------------------------------------------------------------- synergy claims
+
+
+def comparison(single_effect: str, combined_effect: str) -> str:
+    """Combined against single on one outcome, by direction for households (beneficial > no change > adverse).
+
+    `cannot_tell` when either effect is unclear, conflicting or missing: two unclear effects are
+    never "the same". Used only when `single_vs_combined` has no `comparison` column of its own.
+    """
+    if single_effect not in _RANK or combined_effect not in _RANK:
+        return "cannot_tell"
+    diff = _RANK[combined_effect] - _RANK[single_effect]
+    return "combined_better" if diff > 0 else "combined_worse" if diff < 0 else "same"
+
+
+def check_synergy(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
+    """Does the combination do better (or not) than a programme alone, outcome by outcome, in scope?"""
+    scope = Scope.of(claim, ev)
+    table = aggregate.single_vs_combined(ev)
+    if not table.empty:
+        table = table[scope.place(table) & scope.topic(table)]
+    if table.empty:
+        return Verdict(
+            "not_testable",
+            _t(
+                lang,
+                "No case in scope has both a single and a combined arm with findings, so no combination "
+                "can be compared with a programme alone.",
+                "Ningún caso del alcance tiene a la vez un brazo individual y uno combinado con hallazgos, "
+                "así que ninguna combinación puede compararse con un programa solo.",
+            ),
+        )
+    pairs = table[["country", "case", "single_arm", "combined_arm"]].drop_duplicates()
+    pair_names = _join([f"{p.single_arm} / {p.combined_arm} ({p.country})" for p in pairs.itertuples()], lang)
+    all_ids = _ids(
+        i for col in ("single_findings", "combined_findings") for cell in table[col] for i in split_list(cell)
+    )
+    comparable = table[table["comparable"].astype(bool)]
+    if comparable.empty:
+        return Verdict(
+            "not_testable",
+            _t(
+                lang,
+                f"No outcome in scope was measured for both the single and the combined arm of a case "
+                f"({pair_names}), so the interaction cannot be compared against a common outcome.",
+                f"Ningún resultado del alcance se midió a la vez en el brazo individual y en el combinado de "
+                f"un caso ({pair_names}), así que la interacción no puede compararse sobre un resultado "
+                "común.",
+            ),
+            all_ids,
+        )
+    if "comparison" in comparable.columns:
+        compared = comparable["comparison"]
+    else:
+        compared = pd.Series(
+            [
+                comparison(s, c)
+                for s, c in zip(comparable["single_effect"], comparable["combined_effect"], strict=True)
+            ],
+            index=comparable.index,
+        )
+    rows = _ids(
+        i
+        for col in ("single_findings", "combined_findings")
+        for cell in comparable[col]
+        for i in split_list(cell)
+    )
+    ranked = compared[compared != "cannot_tell"]
+    n = len(compared)
+    if ranked.empty:
+        return Verdict(
+            "not_testable",
+            _t(
+                lang,
+                f"Both arms measured {n} outcomes in scope, but none can be ranked: an effect is unclear or "
+                "conflicting.",
+                f"Ambos brazos midieron {n} resultados del alcance, pero ninguno puede ordenarse: un efecto "
+                "es incierto o contradictorio.",
+            ),
+            rows,
+        )
+    agree = (
+        ranked == "combined_better" if claim["asserts"] == "combined_better" else ranked != "combined_better"
+    )
+    counts = ", ".join(f"{k.replace('_', ' ')} {int((compared == k).sum())}" for k in COMPARISONS)
+    if agree.all() and len(ranked) == n:
+        verdict = "supported"
+    elif not agree.any():
+        verdict = "contradicted"
+    else:
+        verdict = "partly_supported"
+    return Verdict(
+        verdict,
+        _t(
+            lang,
+            f"Of {n} outcomes both arms measured in scope: {counts}.",
+            f"De {n} resultados medidos por ambos brazos en el alcance: {counts}.",
+        ),
+        rows,
+    )
+
+
+# --------------------------------------------------------------------------- institutional claims
+
+
+def _institutional_rows(scope: Scope, ev: Evidence) -> pd.DataFrame:
+    """Institutional rows in the claim's countries, cases, factors and level."""
+    inst = ev.institutional
+    keep = scope.place(inst)
+    if scope.factors:
+        keep &= inst["factor"].isin(scope.factors)
+    if scope.level:
+        keep &= inst["level"] == scope.level
+    return inst[keep]
+
+
+def _no_institutional(lang: str) -> Verdict:
+    return Verdict(
+        "not_testable",
+        _t(
+            lang,
+            "The data have no institutional analysis (institutional.csv).",
+            "Los datos no tienen análisis institucional (institutional.csv).",
+        ),
+    )
+
+
+def _no_rows(lang: str) -> Verdict:
+    return Verdict(
+        "not_testable",
+        _t(
+            lang,
+            "No institutional row falls in the claim's scope.",
+            "Ninguna fila institucional cae en el alcance de la afirmación.",
+        ),
+    )
+
+
+def _inferred(rows: pd.DataFrame) -> pd.Series:
+    return (
+        rows["level_basis"] == "inferred"
+        if "level_basis" in rows.columns
+        else pd.Series(False, index=rows.index)
+    )
+
+
+def check_assessment(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
+    """Are the factors in scope recorded as the asserted enabler or barrier?"""
+    if ev.institutional is None:
+        return _no_institutional(lang)
+    scope = Scope.of(claim, ev)
+    rows = _institutional_rows(scope, ev)
+    if rows.empty:
+        return _no_rows(lang)
+    asserted = claim["asserts"]
+    ids = _ids(_inst_label(r) for r in rows.itertuples())
+    directional = rows[rows["assessment"].isin(["enabler", "barrier", "mixed"])]
+    labels = i18n.labels(ev.factors, "factor", lang) if ev.factors is not None else {}
+    if directional.empty:
+        return Verdict(
+            "not_testable",
+            _t(
+                lang,
+                f"The {len(rows)} rows in scope report the factor without saying whether it helped or "
+                "hindered.",
+                f"Las {len(rows)} filas del alcance informan del factor sin decir si ayudó o entorpeció.",
+            ),
+            ids,
+        )
+    missing = [labels.get(f, f) for f in scope.factors if f not in set(rows["factor"])]
+    agree = directional[directional["assessment"] == asserted]
+    word = i18n.word(asserted, lang)
+    if len(agree) == len(directional) and not missing:
+        verdict = "supported"
+    elif agree.empty and not (directional["assessment"] == "mixed").any():
+        verdict = "contradicted"
+    else:
+        verdict = "partly_supported"
+    others = directional[directional["assessment"] != asserted]
+    agreeing = _join([_inst_label(r) for r in agree.itertuples()], lang)
+    reason = _t(
+        lang,
+        f"{len(agree)} of {len(directional)} rows in scope assess the factor as {word}"
+        f"{': ' + agreeing if agreeing else ''}.",
+        f"{len(agree)} de {len(directional)} filas del alcance valoran el factor como {word}"
+        f"{': ' + agreeing if agreeing else ''}.",
+    )
+    if not others.empty:
+        listed = _join(
+            [f"{_inst_label(r)} ({i18n.word(r.assessment, lang)})" for r in others.itertuples()], lang
+        )
+        reason += _t(lang, f" Otherwise: {listed}.", f" En cambio: {listed}.")
+    if missing:
+        reason += _t(
+            lang,
+            f" Not recorded in scope: {_join(missing, lang)}.",
+            f" Sin registro en el alcance: {_join(missing, lang)}.",
+        )
+    return Verdict(verdict, reason, ids)
+
+
+def check_matters(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
+    """Did the factors (or, without factors, each case's factors at the level) help or hinder coordination?
+
+    Units are the listed factors, else the cases in scope that have an institutional analysis.
+    A unit shown only by rows whose level the coders inferred counts as partly shown.
+    """
+    if ev.institutional is None:
+        return _no_institutional(lang)
+    scope = Scope.of(claim, ev)
+    rows = _institutional_rows(scope, ev)
+    labels = i18n.labels(ev.factors, "factor", lang) if ev.factors is not None else {}
+    if scope.factors:
+        units = [(f, labels.get(f, f), rows["factor"] == f) for f in scope.factors]
+    else:
+        analysed = ev.institutional[scope.place(ev.institutional)][["country", "case"]].drop_duplicates()
+        units = [
+            (
+                (r.country, r.case),
+                _case_label(r.country, r.case),
+                (rows["country"] == r.country) & (rows["case"] == r.case),
+            )
+            for r in analysed.itertuples()
+        ]
+    if rows.empty or not units:
+        return _no_rows(lang)
+    inferred = _inferred(rows) if scope.level else pd.Series(False, index=rows.index)
+    shown, only_inferred, absent = [], [], []
+    for _, name, mine in units:
+        if not mine.any():
+            absent.append(name)
+        elif inferred[mine].all():
+            only_inferred.append(name)
+        else:
+            shown.append(name)
+    ids = _ids(_inst_label(r) for r in rows.itertuples())
+    level = (
+        _t(lang, f" at {scope.level} level", f" a nivel {i18n.word(scope.level, lang)}")
+        if scope.level
+        else ""
+    )
+    n, k = len(units), len(shown) + len(only_inferred)
+    verdict = "supported" if len(shown) == n else "partly_supported"
+    if scope.factors:
+        reason = _t(
+            lang,
+            f"{k} of the {n} factors the claim names are recorded{level} as bearing on coordination in "
+            "scope.",
+            f"{k} de los {n} factores que nombra la afirmación constan{level} como influyentes en la "
+            "coordinación en el alcance.",
+        )
+    else:
+        reason = _t(
+            lang,
+            f"{k} of the {n} cases with an institutional analysis in scope record a factor{level} that "
+            "bore on coordination.",
+            f"{k} de los {n} casos con análisis institucional del alcance registran un factor{level} que "
+            "influyó en la coordinación.",
+        )
+    if only_inferred:
+        reason += _t(
+            lang,
+            f" For {_join(only_inferred, lang)} the level is the coders' inference, not stated by the "
+            "source.",
+            f" Para {_join(only_inferred, lang)} el nivel es una inferencia de los codificadores, no lo "
+            "dice la fuente.",
+        )
+    if absent:
+        reason += _t(lang, f" None for {_join(absent, lang)}.", f" Ninguno para {_join(absent, lang)}.")
+    return Verdict(verdict, reason, ids)
+
+
+def check_not_sufficient(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
+    """Where the factors are present, does coordination still meet barriers in the same case?"""
+    if ev.institutional is None:
+        return _no_institutional(lang)
+    scope = Scope.of(claim, ev)
+    rows = _institutional_rows(scope, ev)
+    if rows.empty:
+        return _no_rows(lang)
+    inst = ev.institutional
+    cases = rows[["country", "case"]].drop_duplicates()
+    hindered, unhindered, ids = [], [], [_inst_label(r) for r in rows.itertuples()]
+    for c in cases.itertuples():
+        barriers = inst[
+            (inst["country"] == c.country) & (inst["case"] == c.case) & (inst["assessment"] == "barrier")
+        ]
+        (hindered if not barriers.empty else unhindered).append(_case_label(c.country, c.case))
+        ids += [_inst_label(r) for r in barriers.itertuples()]
+    n = len(cases)
+    if not unhindered:
+        verdict = "supported"
+    elif not hindered:
+        verdict = "contradicted"
+    else:
+        verdict = "partly_supported"
+    reason = _t(
+        lang,
+        f"Cases that record the factor: {n}; coordination still met barriers in {len(hindered)}"
+        f"{' (' + _join(hindered, lang) + ')' if hindered else ''}.",
+        f"Casos que registran el factor: {n}; la coordinación encontró aun así barreras en {len(hindered)}"
+        f"{' (' + _join(hindered, lang) + ')' if hindered else ''}.",
+    )
+    if unhindered:
+        reason += _t(
+            lang,
+            f" No barrier is recorded in {_join(unhindered, lang)}.",
+            f" No se registra ninguna barrera en {_join(unhindered, lang)}.",
+        )
+    if claim["asserts"] == "necessary_not_sufficient" and verdict != "contradicted":
+        verdict = "partly_supported"
+        reason += _t(
+            lang,
+            " Whether the factor is necessary cannot be tested: institutional rows record what each case "
+            "had, not how coordination fared without it.",
+            " No puede comprobarse si el factor es necesario: las filas institucionales registran lo que "
+            "tuvo cada caso, no cómo habría ido la coordinación sin él.",
+        )
+    return Verdict(verdict, reason, _ids(ids))
+
+
+def check_not_coded(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
+    """A claim about something no coded file records cannot be tested; its note says what it is about."""
+    return Verdict(
+        "not_testable",
+        _t(
+            lang,
+            "The claim asserts something no coded file records (its note in claims.csv says what).",
+            "La afirmación sostiene algo que ningún archivo codificado registra (su nota en claims.csv "
+            "dice qué).",
+        ),
+    )
+
+
+CHECKS = {
+    "beneficial": check_effect,
+    "adverse": check_effect,
+    "no_change": check_effect,
+    "evaluated": check_evaluated,
+    "combined_better": check_synergy,
+    "combined_not_better": check_synergy,
+    "enabler": check_assessment,
+    "barrier": check_assessment,
+    "matters": check_matters,
+    "not_sufficient": check_not_sufficient,
+    "necessary_not_sufficient": check_not_sufficient,
+    "not_coded": check_not_coded,
+}
+
+
+def check_claim(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
+    """The verdict on one claim (a row of ev.claims)."""
+    return CHECKS[claim["asserts"]](claim, ev, lang)
+
+
+def check_claims(ev: Evidence, lang: str = "en") -> pd.DataFrame:
+    """tables/claims.csv: one row per claim, in the order of claims.csv; empty without claims.csv."""
+    i18n.check_lang(lang)
+    if ev.claims is None:
+        return pd.DataFrame(columns=TABLE_COLUMNS)
+    rows = []
+    for _, claim in ev.claims.iterrows():
+        result = check_claim(claim, ev, lang)
+        rows.append(
+            {
+                "claim_id": claim["claim_id"],
+                "kind": claim["kind"],
+                "verdict": result.verdict,
+                "reason": result.reason,
+                "rows": ROW_SEPARATOR.join(result.rows),
+                "asserts": claim["asserts"],
+                "text": claim["text"],
+                "source_id": claim["source_id"],
+                "locator": claim["locator"],
+            }
+        )
+    return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+
+
+VERDICT_WORDS = {
+    "supported": {"en": "supported", "es": "respaldada"},
+    "partly_supported": {"en": "partly supported", "es": "respaldada en parte"},
+    "contradicted": {"en": "contradicted", "es": "contradicha"},
+    "not_testable": {"en": "not testable with these data", "es": "no comprobable con estos datos"},
+}
+
+
+def word_verdict(verdict: str, lang: str) -> str:
+    """A verdict in words, in `lang`."""
+    return VERDICT_WORDS[verdict][i18n.check_lang(lang)]
+
+
+def verdict_counts(table: pd.DataFrame) -> dict[str, int]:
+    """How many claims got each verdict, every verdict listed (zeros kept), in the contract's order."""
+    return {v: int((table["verdict"] == v).sum()) for v in contract.CLAIM_VERDICTS}
