@@ -31,10 +31,17 @@ EXPECTED_DROPDOWNS = {
     ("findings.csv", "arm"): contract.ARMS,
     ("findings.csv", "direction"): contract.DIRECTIONS,
     ("findings.csv", "significant"): ("true", "false"),
+    ("findings.csv", "direction_alt"): contract.DIRECTIONS,
     ("outcomes.csv", "better"): contract.BETTER,
     ("cases.csv", "has_impact_evaluation"): ("true", "false"),
     ("institutional.csv", "level"): contract.LEVELS,
     ("institutional.csv", "assessment"): contract.ASSESSMENTS,
+    ("institutional.csv", "level_basis"): contract.LEVEL_BASES,
+    ("factors.csv", "aspect"): contract.FACTOR_ASPECTS,
+    ("claims.csv", "kind"): contract.CLAIM_KINDS,
+    ("claims.csv", "asserts"): contract.CLAIM_ASSERTS,
+    ("claims.csv", "arm"): contract.ARMS,
+    ("claims.csv", "level"): contract.LEVELS,
     ("programmes.csv", "sector"): contract.SECTORS,
 }
 
