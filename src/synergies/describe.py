@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from synergies import aggregate
+from synergies import aggregate, contract
 from synergies.i18n import check_lang, labels, word
 from synergies.load import Evidence
 from synergies.narrative import digits, escape, join_list, noun, pick
@@ -50,7 +50,7 @@ def _count(n: int, key: str, lang: str) -> str:
 
 EFFECT_KEYS = ("beneficial", "adverse", "no_change", "unclear")
 VERDICT_KEYS = (*EFFECT_KEYS, "conflicting")
-ASSESSMENTS = ("enabler", "barrier", "mixed")
+ASSESSMENTS = contract.ASSESSMENTS
 
 
 def _tally(counts: pd.Series, keys: Sequence[str], lang: str) -> str:

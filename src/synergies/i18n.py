@@ -28,6 +28,7 @@ WORDS: dict[str, dict[str, str]] = {
     "enabler": {"en": "enabler", "es": "facilitador"},
     "barrier": {"en": "barrier", "es": "barrera"},
     "mixed": {"en": "mixed", "es": "mixto"},
+    "unstated": {"en": "reported without direction", "es": "reportado sin dirección"},
     "national": {"en": "national", "es": "nacional"},
     "local": {"en": "local", "es": "local"},
     # sectors
@@ -176,6 +177,19 @@ WORDS: dict[str, dict[str, str]] = {
     "legend_enabler": {"en": "enabler", "es": "facilitador"},
     "legend_barrier": {"en": "barrier", "es": "barrera"},
     "legend_mixed": {"en": "mixed", "es": "mixto"},
+    "legend_unstated": {"en": "no direction stated", "es": "sin dirección indicada"},
+    "note_inferred_levels": {
+        "en": "The level (national or local) of {n} of {total} statements is the coders' inference, not "
+        "stated by the source (institutional.csv, column level_basis).",
+        "es": "El nivel (nacional o local) de {n} de {total} afirmaciones es una inferencia de los "
+        "codificadores, no lo indica la fuente (institutional.csv, columna level_basis).",
+    },
+    "note_contested": {
+        "en": "† The sources disagree on the direction of this finding ({ids}); the cell shows the first "
+        "source's reading (findings.csv, columns direction and direction_alt).",
+        "es": "† Las fuentes discrepan sobre la dirección de este hallazgo ({ids}); la celda muestra la "
+        "lectura de la primera fuente (findings.csv, columnas direction y direction_alt).",
+    },
     "note_sign": {
         "en": "The sign beside each glyph is the change in the outcome itself (+ rose, − fell, 0 no change, "
         "± both); the glyph and colour say whether that change is good for households, following the "
@@ -225,10 +239,12 @@ WORDS: dict[str, dict[str, str]] = {
         "pueden compararse en él.",
     },
     "note_institutional": {
-        "en": "+ enabler, − barrier, ± mixed; a number in a cell's corner counts several statements. The "
-        "bottom row counts the cases in which each factor was reported.",
-        "es": "+ facilitador, − barrera, ± mixto; un número en la esquina de una celda cuenta varias "
-        "afirmaciones. La última fila cuenta los casos en que se reportó cada factor.",
+        "en": "+ enabler, − barrier, ± mixed, ? reported without saying whether it helped or hindered; a "
+        "number in a cell's corner counts several statements. The bottom row counts the cases in which "
+        "each factor was reported.",
+        "es": "+ facilitador, − barrera, ± mixto, ? reportado sin decir si ayudó o entorpeció; un número en "
+        "la esquina de una celda cuenta varias afirmaciones. La última fila cuenta los casos en que se "
+        "reportó cada factor.",
     },
     # axis words and short labels
     "proportion_beneficial": {

@@ -25,7 +25,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
 from matplotlib.textpath import text_to_path
 
-from synergies import aggregate, palette
+from synergies import aggregate, contract, palette
 from synergies.i18n import labels, word
 from synergies.load import Evidence
 from synergies.outputs import safe_name
@@ -942,14 +942,20 @@ def effect_direction_heatmap(
     else:
         title, subtitle = word("title_effect_directions", lang), word("subtitle_effect_directions", lang)
     cells = {}
-    keyed = zip(_row_keys(t, keys), t["outcome"], t["effect"], t["direction"], t["total"], strict=True)
-    for row_key, outcome, effect, direction, total in keyed:
+    contested = t["n_contested"] if "n_contested" in t else pd.Series(0, index=t.index)
+    keyed = zip(
+        _row_keys(t, keys), t["outcome"], t["effect"], t["direction"], t["total"], contested, strict=True
+    )
+    for row_key, outcome, effect, direction, total, n_contested in keyed:
         i, j = row_index.get(row_key), col_index.get(outcome)
         if i is None or j is None:
             continue
         corner = str(total) if total > 1 else ""
         sign = "" if effect == "conflicting" else signs[direction]
+        if n_contested:
+            sign += palette.CONTESTED_MARK
         cells[(i, j)] = effect_cell(effect, sign=sign, corner=corner)
+    notes += _contested_notes(ev, lang)
     grid = Grid(
         title=_page_title(title, page, lang),
         subtitle=subtitle,
@@ -963,6 +969,15 @@ def effect_direction_heatmap(
         source=_findings_source(ev, lang),
     )
     return draw_grid(grid)
+
+
+def _contested_notes(ev: Evidence, lang: str) -> list[str]:
+    """The note explaining the contested mark, naming the findings whose sources disagree (at most 10)."""
+    ids = ev.findings.loc[ev.findings["contested"].astype(bool), "finding_id"].tolist()
+    if not ids:
+        return []
+    shown = ", ".join(ids[:10]) + (f", … (+{len(ids) - 10})" if len(ids) > 10 else "")
+    return [word("note_contested", lang).format(ids=shown)]
 
 
 ARM_ROW_KEYS = ["country", "case", "intervention"]  # what identifies a row of `_arm_index`
@@ -1427,9 +1442,7 @@ def institutional_figure(
         matrix.drop_duplicates(["country", "case", "level", "factor"]).groupby(["level", "factor"]).size()
     )
     footer = (word("cases_n", lang), tuple(str(int(n_cases[key])) for key in columns_keys))
-    legend = [
-        LegendItem(_assessment_cell([a]), word(f"legend_{a}", lang)) for a in ("enabler", "barrier", "mixed")
-    ]
+    legend = [LegendItem(_assessment_cell([a]), word(f"legend_{a}", lang)) for a in contract.ASSESSMENTS]
     legend += [LegendItem(NOT_MEASURED, word("not_reported", lang)), LegendItem(NOT_MEASURED, gap, gap=True)]
     n_rows = word("rows_n", lang).format(n=len(matrix))
     files = "institutional.csv" + (", factors.csv" if ev.factors is not None else "")
@@ -1442,7 +1455,11 @@ def institutional_figure(
         label_headers=(word("country", lang), word("case", lang)),
         label_caps=(1.2, 1.9),
         legend=legend,
-        notes=[word("note_institutional", lang), *_not_drawn_notes(page, "institutional_matrix.csv", lang)],
+        notes=[
+            word("note_institutional", lang),
+            *_inferred_level_notes(matrix, lang),
+            *_not_drawn_notes(page, "institutional_matrix.csv", lang),
+        ],
         source=source_line(ev, lang, files, n_rows),
         cell_width=0.42,
         row_height=0.3,
@@ -1451,9 +1468,17 @@ def institutional_figure(
     return draw_grid(grid)
 
 
+def _inferred_level_notes(matrix: pd.DataFrame, lang: str) -> list[str]:
+    """A note counting the statements whose level the coders inferred (institutional.csv, level_basis)."""
+    if "level_basis" not in matrix.columns:
+        return []
+    n = int((matrix["level_basis"] == "inferred").sum())
+    return [word("note_inferred_levels", lang).format(n=n, total=len(matrix))] if n else []
+
+
 def _assessment_cell(assessments: list[str]) -> Cell:
     """One case × factor cell: the shared assessment, or grey with every glyph when statements differ."""
-    distinct = list(dict.fromkeys(sorted(assessments, key=("enabler", "barrier", "mixed").index)))
+    distinct = list(dict.fromkeys(sorted(assessments, key=contract.ASSESSMENTS.index)))
     corner = str(len(assessments)) if len(assessments) > 1 else ""
     if len(distinct) == 1:
         a = distinct[0]
