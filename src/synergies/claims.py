@@ -653,14 +653,16 @@ def check_not_sufficient(claim: pd.Series, ev: Evidence, lang: str = "en") -> Ve
 
 
 def check_not_coded(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
-    """A claim about something no coded file records cannot be tested; its note says what it is about."""
+    """A claim about something no coded file records cannot be tested; the reason quotes its note."""
+    note = claim.get("note", "")
     return Verdict(
         "not_testable",
         _t(
             lang,
-            "The claim asserts something no coded file records (its note in claims.csv says what).",
-            "La afirmación sostiene algo que ningún archivo codificado registra (su nota en claims.csv "
-            "dice qué).",
+            "The claim asserts something no coded file records"
+            + (f" (coders' note: {note})" if note else "."),
+            "La afirmación sostiene algo que ningún archivo codificado registra"
+            + (f" (nota de los codificadores: {note})" if note else "."),
         ),
     )
 
@@ -726,3 +728,48 @@ def word_verdict(verdict: str, lang: str) -> str:
 def verdict_counts(table: pd.DataFrame) -> dict[str, int]:
     """How many claims got each verdict, every verdict listed (zeros kept), in the contract's order."""
     return {v: int((table["verdict"] == v).sum()) for v in contract.CLAIM_VERDICTS}
+
+
+# --------------------------------------------------------------------------- for readers
+
+
+def summary_markdown(table: pd.DataFrame, lang: str = "en") -> str:
+    """One paragraph: how many claims were checked and how many got each verdict."""
+    from synergies.narrative import escape  # the one Markdown escaper of the project
+
+    if table.empty:
+        return _t(
+            lang,
+            "The data directory has no `claims.csv`, so no claim was checked.",
+            "El directorio de datos no tiene `claims.csv`, así que no se comprobó ninguna afirmación.",
+        )
+    counts = verdict_counts(table)
+    parts = ", ".join(f"{word_verdict(v, lang)} {n}" for v, n in counts.items())
+    sources = sorted(set(table["source_id"]) - {""})
+    source = f" ({escape(', '.join(sources))})" if sources else ""
+    return _t(
+        lang,
+        f"{len(table)} claims{source} checked against the coded data: {parts}.",
+        f"{len(table)} afirmaciones{source} comprobadas con los datos codificados: {parts}.",
+    )
+
+
+def markdown_table(table: pd.DataFrame, lang: str = "en") -> str:
+    """The verdicts as a Markdown table for a notebook: claim, verdict, what it says, why."""
+    from synergies.narrative import escape
+
+    if table.empty:
+        return ""
+    head = _t(
+        lang,
+        "| Claim | Verdict | What the source concludes | Why |",
+        "| Afirmación | Veredicto | Qué concluye la fuente | Por qué |",
+    )
+    lines = [head, "|---|---|---|---|"]
+    for r in table.itertuples(index=False):
+        where = f" ({escape(r.locator)})" if r.locator else ""
+        lines.append(
+            f"| {escape(r.claim_id)} | {word_verdict(r.verdict, lang)} | {escape(r.text)}{where} | "
+            f"{escape(r.reason)} |"
+        )
+    return "\n".join(lines)
