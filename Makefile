@@ -13,7 +13,7 @@ RUN_ARGS ?=
 LAB_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run validate test lint format lab template benchmark clean
+.PHONY: help setup run validate test lint format lab template benchmark catalogues clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ template: $(STAMP)  ## Regenerate the coding template in templates/ from the dat
 
 benchmark: $(STAMP)  ## Measure run times against the notebook floor (writes docs/benchmarks.md)
 	@$(BIN)/python scripts/benchmark.py
+
+catalogues: $(STAMP)  ## Extract, merge and compile the message catalogues (README: For translators)
+	@$(BIN)/python scripts/catalogues.py
 
 clean:  ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache

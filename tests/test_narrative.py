@@ -18,6 +18,8 @@ from synergies.config import DATA_DIR
 from synergies.contract import OPTIONAL_FILES
 from synergies.load import Evidence, load_evidence
 from synergies.narrative import Count, Narrative, Ref
+from synergies.text import grammar
+from synergies.text import names as text_names
 
 LANGS = ("en", "es")
 
@@ -163,8 +165,8 @@ def evaluate(count: Count, ev: Evidence) -> bool:
 
 
 WORD_NUMBERS = {
-    "en": {w: i for i, w in enumerate(narrative.NUMBER_WORDS["en"]) if i},
-    "es": {w: i for i, w in enumerate(narrative.NUMBER_WORDS["es"]) if i >= 2},
+    "en": {grammar.number_word(i, "en"): i for i in range(1, grammar.WORD_LIMIT + 1)},
+    "es": {grammar.number_word(i, "es"): i for i in range(2, grammar.WORD_LIMIT + 1)},
 }
 
 
@@ -186,7 +188,9 @@ def data_names(ev: Evidence) -> list[str]:
             for value in frame[column]:
                 for part in str(value).split(";"):
                     names.add(narrative.escape(part.strip()).casefold())
-    names |= {narrative.escape(v).casefold() for v in narrative.COUNTRY_ES.values()}
+    countries = set(ev.findings["country"]) | (set(ev.cases["country"]) if ev.cases is not None else set())
+    for lang in ("en", "es"):
+        names |= {narrative.escape(text_names.country(lang, c)).casefold() for c in countries}
     return sorted((n for n in names if n), key=len, reverse=True)
 
 

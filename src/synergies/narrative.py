@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import html
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,20 @@ import pandas as pd
 
 from synergies import aggregate, i18n
 from synergies.load import Evidence
+from synergies.text import names
+from synergies.text.grammar import (  # noqa: F401 (re-exported: the narrative's public wording helpers)
+    NOUNS,
+    capitalise,
+    conjunction,
+    count_noun,
+    digits,
+    gender,
+    join_list,
+    lower_first,
+    noun,
+    number_word,
+    pick,
+)
 
 ALPHA = 0.05  # the conventional significance level the power caution refers to
 MAX_LISTED = 8  # longest list of individual outcomes or changes spelled out before counting instead
@@ -32,56 +45,6 @@ FILE_STEM = "country_comparison"
 
 # The order citations are printed in, and how each file's rows are keyed.
 REF_FILES = ("findings.csv", "cases.csv", "programmes.csv", "institutional.csv", "domains.csv", "sources.csv")
-
-# Spanish names of countries a data directory is likely to hold; others keep the name in the data.
-COUNTRY_ES = {
-    "Belize": "Belice",
-    "Brazil": "Brasil",
-    "Cameroon": "Camerún",
-    "Dominican Republic": "República Dominicana",
-    "Ethiopia": "Etiopía",
-    "Haiti": "Haití",
-    "Kenya": "Kenia",
-    "Malawi": "Malaui",
-    "Mexico": "México",
-    "Panama": "Panamá",
-    "Peru": "Perú",
-    "Philippines": "Filipinas",
-    "Rwanda": "Ruanda",
-    "United States": "Estados Unidos",
-}
-
-NUMBER_WORDS = {
-    "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
-    "es": ("cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez"),
-}
-
-# key -> {"en": (singular, plural), "es": (singular, plural, gender)}
-NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
-    "finding": {"en": ("finding", "findings"), "es": ("hallazgo", "hallazgos", "m")},
-    "case": {"en": ("case", "cases"), "es": ("caso", "casos", "m")},
-    "evaluated_case": {
-        "en": ("evaluated case", "evaluated cases"),
-        "es": ("caso evaluado", "casos evaluados", "m"),
-    },
-    "country": {"en": ("country", "countries"), "es": ("país", "países", "m")},
-    "domain": {"en": ("domain", "domains"), "es": ("dominio", "dominios", "m")},
-    "outcome": {"en": ("outcome", "outcomes"), "es": ("resultado", "resultados", "m")},
-    "arm": {"en": ("arm", "arms"), "es": ("brazo", "brazos", "m")},
-    "evaluation": {"en": ("evaluation", "evaluations"), "es": ("evaluación", "evaluaciones", "f")},
-    "change": {"en": ("change", "changes"), "es": ("cambio", "cambios", "m")},
-    "source": {"en": ("source", "sources"), "es": ("fuente", "fuentes", "f")},
-    "enabler": {"en": ("enabler", "enablers"), "es": ("facilitador", "facilitadores", "m")},
-    "barrier": {"en": ("barrier", "barriers"), "es": ("barrera", "barreras", "f")},
-    "mixed": {
-        "en": ("factor with a mixed assessment", "factors with a mixed assessment"),
-        "es": ("factor de valoración mixta", "factores de valoración mixta", "m"),
-    },
-    "optional_file": {
-        "en": ("optional file", "optional files"),
-        "es": ("archivo opcional", "archivos opcionales", "m"),
-    },
-}
 
 # Adjectives describing findings by effect (Spanish agrees with the masculine "hallazgo").
 EFFECT_ADJECTIVES = {
@@ -278,96 +241,6 @@ def natural_key(text: str) -> tuple:
     """Sort key that orders embedded numbers by value: F2 before F10."""
     parts = _DIGIT_RUNS.split(str(text))
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in parts)
-
-
-def number_word(n: int, lang: str, gender: str = "m", before_noun: bool = True) -> str:
-    """A count as a reader expects it: words up to ten (Spanish with gender), digits above."""
-    i18n.check_lang(lang)
-    if 0 <= n <= 10:
-        if lang == "es" and n == 1:
-            return "una" if gender == "f" else ("un" if before_noun else "uno")
-        return NUMBER_WORDS[lang][n]
-    return digits(n, lang)
-
-
-def digits(n: int, lang: str) -> str:
-    """A count in digits as each language groups them: "12,500" / "12 500" (Spanish from 10 000 on)."""
-    if lang == "en":
-        return f"{n:,}"
-    return f"{n:,}".replace(",", "\u00a0") if n >= 10_000 else str(n)
-
-
-def noun(n: int, key: str, lang: str) -> str:
-    """The noun `key` in the number that agrees with `n`."""
-    forms = NOUNS[key][i18n.check_lang(lang)]
-    return forms[0] if n == 1 else forms[1]
-
-
-def gender(key: str) -> str:
-    """Grammatical gender of a Spanish noun of NOUNS: "m" or "f"."""
-    return NOUNS[key]["es"][2]
-
-
-def count_noun(n: int, key: str, lang: str) -> str:
-    """`n` and the noun agreeing with it: "one finding", "una evaluación", "dos hallazgos", "11 cases"."""
-    return f"{number_word(n, lang, gender(key))} {noun(n, key, lang)}"
-
-
-def pick(n: int, singular: str, plural: str) -> str:
-    """The singular form when `n` is 1, else the plural (verbs, pronouns, adjectives)."""
-    return singular if n == 1 else plural
-
-
-def capitalise(text: str) -> str:
-    """Upper-case the first letter, leaving the rest alone (sentence starts)."""
-    return text[:1].upper() + text[1:]
-
-
-def lower_first(label: str) -> str:
-    """Lower-case a label's first letter for running text, unless it starts an acronym or name."""
-    if len(label) > 1 and label[0].isupper() and label[1].islower():
-        return label[0].lower() + label[1:]
-    return label
-
-
-def _first_letters(item: str) -> str:
-    """The first word of an item as pronounced, without Markdown marks, escapes or accents."""
-    plain = html.unescape(re.sub(r"[\\*_`]", "", item)).strip()
-    plain = re.sub(r"^[^\w]+", "", plain)
-    decomposed = unicodedata.normalize("NFD", plain.casefold())
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-
-
-def conjunction(kind: str, lang: str, next_item: str) -> str:
-    """The conjunction before `next_item`: and/or in English; y→e before /i/, o→u before /o/ in Spanish."""
-    i18n.check_lang(lang)
-    if lang == "en":
-        return {"and": "and", "or": "or", "nor": "or"}[kind]
-    start = _first_letters(next_item)
-    if kind == "and":
-        sound_i = start.startswith("i") or start.startswith("hi")
-        body = start[2:] if start.startswith("hi") else start[1:]
-        diphthong = body[:1] in ("a", "e", "o", "u")
-        return "e" if sound_i and not diphthong else "y"
-    if kind == "or":
-        return "u" if start.startswith("o") or start.startswith("ho") else "o"
-    return "ni"
-
-
-def join_list(items: Sequence[str], lang: str, kind: str = "and") -> str:
-    """Items as a list reads: "A, B and C" / "A, B y C"; semicolons when an item holds a comma."""
-    items = list(items)
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    word = conjunction(kind, lang, items[-1])
-    heavy = any("," in re.sub(r"\([^)]*\)", "", item) for item in items)
-    if len(items) == 2:
-        return f"{items[0]}, {word} {items[1]}" if heavy else f"{items[0]} {word} {items[1]}"
-    separator = "; " if heavy else ", "
-    last = f"; {word} " if heavy else f" {word} "
-    return separator.join(items[:-1]) + last + items[-1]
 
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*\[\]|~#])")
@@ -598,7 +471,7 @@ class _Facts:
 
 def country_name(country: str, lang: str) -> str:
     """A country's name in `lang`, escaped."""
-    return escape(COUNTRY_ES.get(country, country) if lang == "es" else country)
+    return escape(names.country(lang, country))
 
 
 def _case_in_country(case: str, country: str, lang: str) -> str:
