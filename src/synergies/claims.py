@@ -29,8 +29,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from synergies import aggregate, contract, i18n
+from synergies import aggregate, contract, i18n, text
 from synergies.load import Evidence, case_items, split_list
+from synergies.text import NP_, grammar, t, tn, tp
 
 # The first columns of tables/claims.csv, in this order; the claim's own text and coding follow.
 CLAIM_COLUMNS = ["claim_id", "kind", "verdict", "reason", "rows"]
@@ -43,17 +44,9 @@ _RANK = {"beneficial": 2, "no_change": 1, "adverse": 0}
 _OPPOSITE = {"beneficial": ("adverse",), "adverse": ("beneficial",), "no_change": ("beneficial", "adverse")}
 
 
-def _t(lang: str, en: str, es: str) -> str:
-    """The text for `lang`."""
-    return {"en": en, "es": es}[i18n.check_lang(lang)]
-
-
 def _join(items: Sequence[str], lang: str) -> str:
-    """'a, b and c' / 'a, b y c'."""
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + _t(lang, " and ", " y ") + items[-1]
+    """'a, b and c' / 'a, b y c' (the text layer's list rule)."""
+    return grammar.join_list(list(items), lang)
 
 
 @dataclass(frozen=True)
@@ -173,80 +166,96 @@ def check_effect(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
     if scope.arm:
         inside &= f["arm"] == scope.arm
     found = f[inside]
-    arm_words = ""
-    if scope.arm:
-        arm_words = _t(lang, f" of a {scope.arm} arm", f" de un brazo {i18n.word(scope.arm, lang)}")
     if found.empty:
-        reason = _t(
-            lang,
-            f"No coded finding{arm_words} falls in the claim's scope.",
-            f"Ningún hallazgo codificado{arm_words} cae en el alcance de la afirmación.",
-        )
+        if scope.arm:
+            reason = t(
+                lang,
+                "No coded finding of a {arm} arm falls in the claim's scope.",
+                arm=i18n.word(scope.arm, lang),
+            )
+        else:
+            reason = t(lang, "No coded finding falls in the claim's scope.")
         others = f[scope.place(f) & scope.topic(f)]
         if scope.arm and not others.empty:
-            ids = ", ".join(_ids(others["finding_id"]))
-            reason += _t(
+            reason += " " + tn(
                 lang,
-                f" Arms of the other kind have {len(others)} findings there ({ids}), but an arm's result is "
-                "that arm's own.",
-                f" Los brazos del otro tipo tienen {len(others)} hallazgos ahí ({ids}), pero el resultado "
-                "de un brazo es solo de ese brazo.",
+                "Arms of the other kind have {n} finding there ({ids}), but an arm's result is that "
+                "arm's own.",
+                "Arms of the other kind have {n} findings there ({ids}), but an arm's result is that "
+                "arm's own.",
+                len(others),
+                ids=", ".join(_ids(others["finding_id"])),
             )
         return Verdict("not_testable", reason)
     units = _effect_units(found, "effect")
     verdict = _effect_verdict(units, found, asserted)
     rows = _ids(found["finding_id"])
-    word = i18n.word(asserted, lang)
-    domain_label = i18n.labels(ev.domains, "domain", lang)
-    outcome_label = i18n.labels(ev.outcomes, "outcome", lang)
+    effect = i18n.word(asserted, lang)
+    findings = grammar.count_digits(len(found), "finding", lang)
     n = len(units)
     if verdict == "not_testable":
-        reason = _t(
+        reason = tn(
             lang,
-            f"The {len(found)} findings in scope have no direction for households: the codebook calls "
-            "their outcomes' desirability ambiguous.",
-            f"Los {len(found)} hallazgos del alcance no tienen dirección para los hogares: el libro de "
-            "códigos califica de ambigua la conveniencia de sus resultados.",
+            "The {n} finding in scope has no direction for households: the codebook calls its outcome's "
+            "desirability ambiguous.",
+            "The {n} findings in scope have no direction for households: the codebook calls their outcomes' "
+            "desirability ambiguous.",
+            len(found),
         )
     elif verdict == "supported":
-        reason = _t(
+        reason = tn(
             lang,
-            f"All {n} arm-domain verdicts in scope are {word} ({len(found)} findings).",
-            f"Los {n} veredictos por brazo y dominio del alcance son «{word}» ({len(found)} hallazgos).",
+            "The {n} arm-domain verdict in scope is {effect} ({findings}).",
+            "All {n} arm-domain verdicts in scope are {effect} ({findings}).",
+            n,
+            effect=effect,
+            findings=findings,
         )
     else:
-        agree = units[units["verdict"] == asserted]
-        parts = []
-        for u in units[(units["verdict"] != asserted) & (units["verdict"] != "unclear")].itertuples():
-            mine = found[
-                (found["country"] == u.country)
-                & (found["case"] == u.case)
-                & (found["intervention"] == u.intervention)
-                & (found["domain"] == u.domain)
-                & (found["effect"] != asserted)
-                & (found["effect"] != "unclear")
-            ]
-            what = ", ".join(
-                f"{outcome_label.get(r.outcome, r.outcome)} {i18n.word(r.effect, lang)} [{r.finding_id}]"
-                for r in mine.itertuples()
-            )
-            parts.append(
-                _t(
-                    lang,
-                    f"{_arm_name(u, lang)} in {domain_label.get(u.domain, u.domain)} is "
-                    f"{i18n.word(u.verdict, lang)} ({what})",
-                    f"{_arm_name(u, lang)} en {domain_label.get(u.domain, u.domain)} es "
-                    f"«{i18n.word(u.verdict, lang)}» ({what})",
-                )
-            )
-        reason = _t(
+        reason = tn(
             lang,
-            f"{len(agree)} of {n} arm-domain verdicts in scope are {word}; not so: {'; '.join(parts)}.",
-            f"{len(agree)} de {n} veredictos por brazo y dominio del alcance son «{word}»; no lo son: "
-            f"{'; '.join(parts)}.",
+            "{k} of {n} arm-domain verdict in scope is {effect}; not so: {others}.",
+            "{k} of {n} arm-domain verdicts in scope are {effect}; not so: {others}.",
+            n,
+            k=int((units["verdict"] == asserted).sum()),
+            effect=effect,
+            others="; ".join(_deviating_units(units, found, asserted, ev, lang)),
         )
     reason += _contested_note(found, asserted, verdict, lang)
     return Verdict(verdict, reason, rows)
+
+
+def _deviating_units(
+    units: pd.DataFrame, found: pd.DataFrame, asserted: str, ev: Evidence, lang: str
+) -> list[str]:
+    """Per unit not agreeing, e.g. "PPP (Colombia) in Productive is conflicting (... adverse [F05])"."""
+    domain_label = i18n.labels(ev.domains, "domain", lang)
+    outcome_label = i18n.labels(ev.outcomes, "outcome", lang)
+    parts = []
+    for u in units[(units["verdict"] != asserted) & (units["verdict"] != "unclear")].itertuples():
+        mine = found[
+            (found["country"] == u.country)
+            & (found["case"] == u.case)
+            & (found["intervention"] == u.intervention)
+            & (found["domain"] == u.domain)
+            & (found["effect"] != asserted)
+            & (found["effect"] != "unclear")
+        ]
+        what = ", ".join(
+            f"{outcome_label.get(r.outcome, r.outcome)} {i18n.word(r.effect, lang)} [{r.finding_id}]"
+            for r in mine.itertuples()
+        )
+        parts.append(
+            t(
+                lang,
+                "{arm} in {domain} is {verdict} ({findings})",
+                arm=_arm_name(u, lang),
+                domain=domain_label.get(u.domain, u.domain),
+                verdict=i18n.word(u.verdict, lang),
+                findings=what,
+            )
+        )
+    return parts
 
 
 def _contested_note(found: pd.DataFrame, asserted: str, verdict: str, lang: str) -> str:
@@ -254,31 +263,30 @@ def _contested_note(found: pd.DataFrame, asserted: str, verdict: str, lang: str)
     disputed = found[found["contested"].astype(bool)]
     if disputed.empty:
         return ""
-    ids = ", ".join(disputed["finding_id"])
     other = found.assign(effect=found["effect"].where(~found["contested"].astype(bool), found["effect_alt"]))
     alt = _effect_verdict(_effect_units(other, "effect"), other, asserted)
     sources = "; ".join(
-        _t(
+        t(
             lang,
-            f"{r.finding_id}: {r.source_id or 'one source'} reports {i18n.word(r.direction, lang)}, "
-            f"{r.alt_source_id} {i18n.word(r.direction_alt, lang)}",
-            f"{r.finding_id}: {r.source_id or 'una fuente'} informa {i18n.word(r.direction, lang)}, "
-            f"{r.alt_source_id} {i18n.word(r.direction_alt, lang)}",
+            "{id}: {source} reports {direction}, {alt_source} {alt_direction}",
+            id=r.finding_id,
+            source=r.source_id or t(lang, "one source"),
+            direction=i18n.word(r.direction, lang),
+            alt_source=r.alt_source_id,
+            alt_direction=i18n.word(r.direction_alt, lang),
         )
         for r in disputed.itertuples()
     )
     if alt == verdict:
-        tail = _t(lang, "the verdict is the same either way", "el veredicto es el mismo en ambas lecturas")
+        tail = t(lang, "the verdict is the same either way")
     else:
-        tail = _t(
-            lang,
-            f"read the other way the claim would be {word_verdict(alt, 'en')}",
-            f"con la otra lectura la afirmación quedaría como «{word_verdict(alt, 'es')}»",
-        )
-    return _t(
+        tail = t(lang, "read the other way, the claim would be {verdict}", verdict=word_verdict(alt, lang))
+    return " " + t(
         lang,
-        f" The direction of {ids} is contested ({sources}); {tail}.",
-        f" La dirección de {ids} está en disputa ({sources}); {tail}.",
+        "The direction of {ids} is contested ({sources}); {tail}.",
+        ids=", ".join(disputed["finding_id"]),
+        sources=sources,
+        tail=tail,
     )
 
 
@@ -289,49 +297,47 @@ def check_evaluated(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict
     cases = arms.groupby(["country", "case"], sort=False)["n_findings"].sum().reset_index()
     cases = cases[scope.place(cases)]
     if cases.empty:
-        return Verdict(
-            "not_testable",
-            _t(
-                lang, "No case falls in the claim's scope.", "Ningún caso cae en el alcance de la afirmación."
-            ),
-        )
+        return Verdict("not_testable", t(lang, "No case falls in the claim's scope."))
     with_results = cases[cases["n_findings"] > 0]
     without = cases[cases["n_findings"] == 0]
     f = ev.findings
-    rows = _ids(
-        [
-            *f.loc[scope.place(f), "finding_id"],
-            *(_case_label(r.country, r.case) for r in without.itertuples()),
-        ]
-    )
+    gap_ids = [_case_label(r.country, r.case) for r in without.itertuples()]
+    rows = _ids([*f.loc[scope.place(f), "finding_id"], *gap_ids])
     n_countries = cases["country"].nunique()
-    k_countries = with_results["country"].nunique()
     if without.empty:
-        return Verdict(
-            "supported",
-            _t(
-                lang,
-                f"All {len(cases)} cases in scope, in {n_countries} countries, have reported impact results.",
-                f"Los {len(cases)} casos del alcance, en {n_countries} países, tienen resultados de impacto.",
-            ),
-            rows,
-        )
-    gaps = _join([_case_label(r.country, r.case) for r in without.itertuples()], lang)
-    verdict = "contradicted" if with_results.empty else "partly_supported"
-    return Verdict(
-        verdict,
-        _t(
+        reason = t(
             lang,
-            f"{len(with_results)} of {len(cases)} cases in scope have reported impact results, from "
-            f"{k_countries} of {n_countries} countries; {gaps} has none (an evidence gap).",
-            f"{len(with_results)} de {len(cases)} casos del alcance tienen resultados de impacto, de "
-            f"{k_countries} de {n_countries} países; {gaps} no tiene ninguno (un vacío de evidencia).",
-        ),
-        rows,
+            "All the cases in scope ({cases}, in {countries}) have reported impact results.",
+            cases=grammar.count_digits(len(cases), "case", lang),
+            countries=grammar.count_digits(n_countries, "country", lang),
+        )
+        return Verdict("supported", reason, rows)
+    verdict = "contradicted" if with_results.empty else "partly_supported"
+    reason = tn(
+        lang,
+        "{k} of {total} cases in scope have reported impact results, from {kc} of {nc} countries; {gaps} "
+        "has none (an evidence gap).",
+        "{k} of {total} cases in scope have reported impact results, from {kc} of {nc} countries; {gaps} "
+        "have none (evidence gaps).",
+        len(without),
+        k=len(with_results),
+        total=len(cases),
+        kc=int(with_results["country"].nunique()),
+        nc=int(n_countries),
+        gaps=_join(gap_ids, lang),
     )
+    return Verdict(verdict, reason, rows)
 
 
 # --------------------------------------------------------------------------- synergy claims
+
+
+COMPARISON_WORDS = {
+    "combined_better": NP_("comparison of a combined arm with a single arm", "combined better"),
+    "same": NP_("comparison of a combined arm with a single arm", "same"),
+    "combined_worse": NP_("comparison of a combined arm with a single arm", "combined worse"),
+    "cannot_tell": NP_("comparison of a combined arm with a single arm", "cannot tell"),
+}
 
 
 def comparison(single_effect: str, combined_effect: str) -> str:
@@ -355,33 +361,23 @@ def check_synergy(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
     if table.empty:
         return Verdict(
             "not_testable",
-            _t(
+            t(
                 lang,
-                "No case in scope has both a single and a combined arm with findings, so no combination "
-                "can be compared with a programme alone.",
-                "Ningún caso del alcance tiene a la vez un brazo individual y uno combinado con hallazgos, "
-                "así que ninguna combinación puede compararse con un programa solo.",
+                "No case in scope has both a single and a combined arm with findings, so no combination can "
+                "be compared with a programme alone.",
             ),
         )
     pairs = table[["country", "case", "single_arm", "combined_arm"]].drop_duplicates()
     pair_names = _join([f"{p.single_arm} / {p.combined_arm} ({p.country})" for p in pairs.itertuples()], lang)
-    all_ids = _ids(
-        i for col in ("single_findings", "combined_findings") for cell in table[col] for i in split_list(cell)
-    )
     comparable = table[table["comparable"].astype(bool)]
     if comparable.empty:
-        return Verdict(
-            "not_testable",
-            _t(
-                lang,
-                f"No outcome in scope was measured for both the single and the combined arm of a case "
-                f"({pair_names}), so the interaction cannot be compared against a common outcome.",
-                f"Ningún resultado del alcance se midió a la vez en el brazo individual y en el combinado de "
-                f"un caso ({pair_names}), así que la interacción no puede compararse sobre un resultado "
-                "común.",
-            ),
-            all_ids,
+        reason = t(
+            lang,
+            "No outcome in scope was measured for both the single and the combined arm of a case ({pairs}), "
+            "so the interaction cannot be compared on a common outcome.",
+            pairs=pair_names,
         )
+        return Verdict("not_testable", reason, _finding_ids(table))
     if "comparison" in comparable.columns:
         compared = comparable["comparison"]
     else:
@@ -392,45 +388,46 @@ def check_synergy(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
             ],
             index=comparable.index,
         )
-    rows = _ids(
-        i
-        for col in ("single_findings", "combined_findings")
-        for cell in comparable[col]
-        for i in split_list(cell)
-    )
+    rows = _finding_ids(comparable)
     ranked = compared[compared != "cannot_tell"]
     n = len(compared)
     if ranked.empty:
-        return Verdict(
-            "not_testable",
-            _t(
-                lang,
-                f"Both arms measured {n} outcomes in scope, but none can be ranked: an effect is unclear or "
-                "conflicting.",
-                f"Ambos brazos midieron {n} resultados del alcance, pero ninguno puede ordenarse: un efecto "
-                "es incierto o contradictorio.",
-            ),
-            rows,
+        reason = tn(
+            lang,
+            "Both arms measured {n} outcome in scope, but it cannot be ranked: an effect is unclear or "
+            "conflicting.",
+            "Both arms measured {n} outcomes in scope, but none can be ranked: an effect is unclear or "
+            "conflicting.",
+            n,
         )
-    agree = (
-        ranked == "combined_better" if claim["asserts"] == "combined_better" else ranked != "combined_better"
-    )
-    counts = ", ".join(f"{k.replace('_', ' ')} {int((compared == k).sum())}" for k in COMPARISONS)
+        return Verdict("not_testable", reason, rows)
+    better = ranked == "combined_better"
+    agree = better if claim["asserts"] == "combined_better" else ~better
     if agree.all() and len(ranked) == n:
         verdict = "supported"
     elif not agree.any():
         verdict = "contradicted"
     else:
         verdict = "partly_supported"
-    return Verdict(
-        verdict,
-        _t(
-            lang,
-            f"Of {n} outcomes both arms measured in scope: {counts}.",
-            f"De {n} resultados medidos por ambos brazos en el alcance: {counts}.",
-        ),
-        rows,
+    counts = ", ".join(
+        f"{text.pgettext(lang, 'comparison of a combined arm with a single arm', COMPARISON_WORDS[k])} "
+        f"{grammar.digits(int((compared == k).sum()), lang)}"
+        for k in COMPARISONS
     )
+    reason = tn(
+        lang,
+        "Of the {n} outcome both arms measured in scope: {counts}.",
+        "Of {n} outcomes both arms measured in scope: {counts}.",
+        n,
+        counts=counts,
+    )
+    return Verdict(verdict, reason, rows)
+
+
+def _finding_ids(table: pd.DataFrame) -> tuple[str, ...]:
+    """The finding ids of both arms' columns of a `single_vs_combined` table."""
+    cells = [*table["single_findings"], *table["combined_findings"]]
+    return _ids(i for cell in cells for i in split_list(cell))
 
 
 # --------------------------------------------------------------------------- institutional claims
@@ -448,33 +445,18 @@ def _institutional_rows(scope: Scope, ev: Evidence) -> pd.DataFrame:
 
 
 def _no_institutional(lang: str) -> Verdict:
-    return Verdict(
-        "not_testable",
-        _t(
-            lang,
-            "The data have no institutional analysis (institutional.csv).",
-            "Los datos no tienen análisis institucional (institutional.csv).",
-        ),
-    )
+    return Verdict("not_testable", t(lang, "The data have no institutional analysis (institutional.csv)."))
 
 
 def _no_rows(lang: str) -> Verdict:
-    return Verdict(
-        "not_testable",
-        _t(
-            lang,
-            "No institutional row falls in the claim's scope.",
-            "Ninguna fila institucional cae en el alcance de la afirmación.",
-        ),
-    )
+    return Verdict("not_testable", t(lang, "No institutional row falls in the claim's scope."))
 
 
 def _inferred(rows: pd.DataFrame) -> pd.Series:
-    return (
-        rows["level_basis"] == "inferred"
-        if "level_basis" in rows.columns
-        else pd.Series(False, index=rows.index)
-    )
+    """Rows whose level the coders inferred rather than read in the source."""
+    if "level_basis" not in rows.columns:
+        return pd.Series(False, index=rows.index)
+    return rows["level_basis"] == "inferred"
 
 
 def check_assessment(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
@@ -490,45 +472,46 @@ def check_assessment(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdic
     directional = rows[rows["assessment"].isin(["enabler", "barrier", "mixed"])]
     labels = i18n.labels(ev.factors, "factor", lang) if ev.factors is not None else {}
     if directional.empty:
-        return Verdict(
-            "not_testable",
-            _t(
-                lang,
-                f"The {len(rows)} rows in scope report the factor without saying whether it helped or "
-                "hindered.",
-                f"Las {len(rows)} filas del alcance informan del factor sin decir si ayudó o entorpeció.",
-            ),
-            ids,
+        reason = tn(
+            lang,
+            "The {n} row in scope reports the factor without saying whether it helped or hindered.",
+            "The {n} rows in scope report the factor without saying whether it helped or hindered.",
+            len(rows),
         )
+        return Verdict("not_testable", reason, ids)
     missing = [labels.get(f, f) for f in scope.factors if f not in set(rows["factor"])]
     agree = directional[directional["assessment"] == asserted]
-    word = i18n.word(asserted, lang)
     if len(agree) == len(directional) and not missing:
         verdict = "supported"
     elif agree.empty and not (directional["assessment"] == "mixed").any():
         verdict = "contradicted"
     else:
         verdict = "partly_supported"
-    others = directional[directional["assessment"] != asserted]
-    agreeing = _join([_inst_label(r) for r in agree.itertuples()], lang)
-    reason = _t(
-        lang,
-        f"{len(agree)} of {len(directional)} rows in scope assess the factor as {word}"
-        f"{': ' + agreeing if agreeing else ''}.",
-        f"{len(agree)} de {len(directional)} filas del alcance valoran el factor como {word}"
-        f"{': ' + agreeing if agreeing else ''}.",
-    )
-    if not others.empty:
-        listed = _join(
-            [f"{_inst_label(r)} ({i18n.word(r.assessment, lang)})" for r in others.itertuples()], lang
-        )
-        reason += _t(lang, f" Otherwise: {listed}.", f" En cambio: {listed}.")
-    if missing:
-        reason += _t(
+    assessment = i18n.word(asserted, lang)
+    if agree.empty:
+        reason = tn(
             lang,
-            f" Not recorded in scope: {_join(missing, lang)}.",
-            f" Sin registro en el alcance: {_join(missing, lang)}.",
+            "The {n} row in scope with a direction does not assess the factor as {assessment}.",
+            "None of the {n} rows in scope with a direction assesses the factor as {assessment}.",
+            len(directional),
+            assessment=assessment,
         )
+    else:
+        reason = tn(
+            lang,
+            "{k} of {n} row in scope assesses the factor as {assessment}: {rows}.",
+            "{k} of {n} rows in scope assess the factor as {assessment}: {rows}.",
+            len(directional),
+            k=len(agree),
+            assessment=assessment,
+            rows=_join([_inst_label(r) for r in agree.itertuples()], lang),
+        )
+    others = directional[directional["assessment"] != asserted]
+    if not others.empty:
+        items = [f"{_inst_label(r)} ({i18n.word(r.assessment, lang)})" for r in others.itertuples()]
+        reason += " " + t(lang, "Otherwise: {rows}.", rows=_join(items, lang))
+    if missing:
+        reason += " " + t(lang, "Not recorded in scope: {factors}.", factors=_join(missing, lang))
     return Verdict(verdict, reason, ids)
 
 
@@ -544,22 +527,18 @@ def check_matters(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
     rows = _institutional_rows(scope, ev)
     labels = i18n.labels(ev.factors, "factor", lang) if ev.factors is not None else {}
     if scope.factors:
-        units = [(f, labels.get(f, f), rows["factor"] == f) for f in scope.factors]
+        units = [(labels.get(f, f), rows["factor"] == f) for f in scope.factors]
     else:
         analysed = ev.institutional[scope.place(ev.institutional)][["country", "case"]].drop_duplicates()
         units = [
-            (
-                (r.country, r.case),
-                _case_label(r.country, r.case),
-                (rows["country"] == r.country) & (rows["case"] == r.case),
-            )
+            (_case_label(r.country, r.case), (rows["country"] == r.country) & (rows["case"] == r.case))
             for r in analysed.itertuples()
         ]
     if rows.empty or not units:
         return _no_rows(lang)
     inferred = _inferred(rows) if scope.level else pd.Series(False, index=rows.index)
     shown, only_inferred, absent = [], [], []
-    for _, name, mine in units:
+    for name, mine in units:
         if not mine.any():
             absent.append(name)
         elif inferred[mine].all():
@@ -567,39 +546,37 @@ def check_matters(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
         else:
             shown.append(name)
     ids = _ids(_inst_label(r) for r in rows.itertuples())
-    level = (
-        _t(lang, f" at {scope.level} level", f" a nivel {i18n.word(scope.level, lang)}")
-        if scope.level
-        else ""
-    )
     n, k = len(units), len(shown) + len(only_inferred)
     verdict = "supported" if len(shown) == n else "partly_supported"
+    level = t(lang, " at {level} level", level=i18n.word(scope.level, lang)) if scope.level else ""
     if scope.factors:
-        reason = _t(
+        reason = tn(
             lang,
-            f"{k} of the {n} factors the claim names are recorded{level} as bearing on coordination in "
-            "scope.",
-            f"{k} de los {n} factores que nombra la afirmación constan{level} como influyentes en la "
-            "coordinación en el alcance.",
+            "{k} of the {n} factor the claim names is recorded{level} as bearing on coordination in scope.",
+            "{k} of the {n} factors the claim names are recorded{level} as bearing on coordination in scope.",
+            n,
+            k=k,
+            level=level,
         )
     else:
-        reason = _t(
+        reason = tn(
             lang,
-            f"{k} of the {n} cases with an institutional analysis in scope record a factor{level} that "
-            "bore on coordination.",
-            f"{k} de los {n} casos con análisis institucional del alcance registran un factor{level} que "
-            "influyó en la coordinación.",
+            "{k} of the {n} case with an institutional analysis in scope records a factor{level} that bore "
+            "on coordination.",
+            "{k} of the {n} cases with an institutional analysis in scope record a factor{level} that bore "
+            "on coordination.",
+            n,
+            k=k,
+            level=level,
         )
     if only_inferred:
-        reason += _t(
+        reason += " " + t(
             lang,
-            f" For {_join(only_inferred, lang)} the level is the coders' inference, not stated by the "
-            "source.",
-            f" Para {_join(only_inferred, lang)} el nivel es una inferencia de los codificadores, no lo "
-            "dice la fuente.",
+            "For {units} the level is the coders' inference, not stated by the source.",
+            units=_join(only_inferred, lang),
         )
     if absent:
-        reason += _t(lang, f" None for {_join(absent, lang)}.", f" Ninguno para {_join(absent, lang)}.")
+        reason += " " + t(lang, "Nothing is recorded for {units}.", units=_join(absent, lang))
     return Verdict(verdict, reason, ids)
 
 
@@ -615,9 +592,8 @@ def check_not_sufficient(claim: pd.Series, ev: Evidence, lang: str = "en") -> Ve
     cases = rows[["country", "case"]].drop_duplicates()
     hindered, unhindered, ids = [], [], [_inst_label(r) for r in rows.itertuples()]
     for c in cases.itertuples():
-        barriers = inst[
-            (inst["country"] == c.country) & (inst["case"] == c.case) & (inst["assessment"] == "barrier")
-        ]
+        of_case = (inst["country"] == c.country) & (inst["case"] == c.case)
+        barriers = inst[of_case & (inst["assessment"] == "barrier")]
         (hindered if not barriers.empty else unhindered).append(_case_label(c.country, c.case))
         ids += [_inst_label(r) for r in barriers.itertuples()]
     n = len(cases)
@@ -627,27 +603,30 @@ def check_not_sufficient(claim: pd.Series, ev: Evidence, lang: str = "en") -> Ve
         verdict = "contradicted"
     else:
         verdict = "partly_supported"
-    reason = _t(
-        lang,
-        f"Cases that record the factor: {n}; coordination still met barriers in {len(hindered)}"
-        f"{' (' + _join(hindered, lang) + ')' if hindered else ''}.",
-        f"Casos que registran el factor: {n}; la coordinación encontró aun así barreras en {len(hindered)}"
-        f"{' (' + _join(hindered, lang) + ')' if hindered else ''}.",
-    )
-    if unhindered:
-        reason += _t(
+    if hindered:
+        reason = tn(
             lang,
-            f" No barrier is recorded in {_join(unhindered, lang)}.",
-            f" No se registra ninguna barrera en {_join(unhindered, lang)}.",
+            "{n} case records the factor; coordination still met barriers in {k} of them ({cases}).",
+            "{n} cases record the factor; coordination still met barriers in {k} of them ({cases}).",
+            n,
+            k=len(hindered),
+            cases=_join(hindered, lang),
         )
+    else:
+        reason = tn(
+            lang,
+            "{n} case records the factor, and it records no barrier to coordination.",
+            "{n} cases record the factor, and none of them records a barrier to coordination.",
+            n,
+        )
+    if unhindered and hindered:
+        reason += " " + t(lang, "No barrier is recorded in {cases}.", cases=_join(unhindered, lang))
     if claim["asserts"] == "necessary_not_sufficient" and verdict != "contradicted":
         verdict = "partly_supported"
-        reason += _t(
+        reason += " " + t(
             lang,
-            " Whether the factor is necessary cannot be tested: institutional rows record what each case "
-            "had, not how coordination fared without it.",
-            " No puede comprobarse si el factor es necesario: las filas institucionales registran lo que "
-            "tuvo cada caso, no cómo habría ido la coordinación sin él.",
+            "Whether the factor is necessary cannot be tested: institutional rows record what each case had, "
+            "not how coordination fared without it.",
         )
     return Verdict(verdict, reason, _ids(ids))
 
@@ -655,16 +634,13 @@ def check_not_sufficient(claim: pd.Series, ev: Evidence, lang: str = "en") -> Ve
 def check_not_coded(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
     """A claim about something no coded file records cannot be tested; the reason quotes its note."""
     note = claim.get("note", "")
-    return Verdict(
-        "not_testable",
-        _t(
-            lang,
-            "The claim asserts something no coded file records"
-            + (f" (coders' note: {note})" if note else "."),
-            "La afirmación sostiene algo que ningún archivo codificado registra"
-            + (f" (nota de los codificadores: {note})" if note else "."),
-        ),
-    )
+    if note:
+        reason = t(
+            lang, "The claim asserts something no coded file records (coders' note: {note})", note=note
+        )
+    else:
+        reason = t(lang, "The claim asserts something no coded file records.")
+    return Verdict("not_testable", reason)
 
 
 CHECKS = {
@@ -690,7 +666,7 @@ def check_claim(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
 
 def check_claims(ev: Evidence, lang: str = "en") -> pd.DataFrame:
     """tables/claims.csv: one row per claim, in the order of claims.csv; empty without claims.csv."""
-    i18n.check_lang(lang)
+    text.check_lang(lang)
     if ev.claims is None:
         return pd.DataFrame(columns=TABLE_COLUMNS)
     rows = []
@@ -713,16 +689,16 @@ def check_claims(ev: Evidence, lang: str = "en") -> pd.DataFrame:
 
 
 VERDICT_WORDS = {
-    "supported": {"en": "supported", "es": "respaldada"},
-    "partly_supported": {"en": "partly supported", "es": "respaldada en parte"},
-    "contradicted": {"en": "contradicted", "es": "contradicha"},
-    "not_testable": {"en": "not testable with these data", "es": "no comprobable con estos datos"},
+    "supported": NP_("verdict on a claim", "supported"),
+    "partly_supported": NP_("verdict on a claim", "partly supported"),
+    "contradicted": NP_("verdict on a claim", "contradicted"),
+    "not_testable": NP_("verdict on a claim", "not testable with these data"),
 }
 
 
 def word_verdict(verdict: str, lang: str) -> str:
     """A verdict in words, in `lang`."""
-    return VERDICT_WORDS[verdict][i18n.check_lang(lang)]
+    return text.pgettext(lang, "verdict on a claim", VERDICT_WORDS[verdict])
 
 
 def verdict_counts(table: pd.DataFrame) -> dict[str, int]:
@@ -738,19 +714,18 @@ def summary_markdown(table: pd.DataFrame, lang: str = "en") -> str:
     from synergies.narrative import escape  # the one Markdown escaper of the project
 
     if table.empty:
-        return _t(
-            lang,
-            "The data directory has no `claims.csv`, so no claim was checked.",
-            "El directorio de datos no tiene `claims.csv`, así que no se comprobó ninguna afirmación.",
-        )
-    counts = verdict_counts(table)
-    parts = ", ".join(f"{word_verdict(v, lang)} {n}" for v, n in counts.items())
+        return t(lang, "The data directory has no `claims.csv`, so no claim was checked.")
+    parts = ", ".join(
+        f"{word_verdict(v, lang)} {grammar.digits(n, lang)}" for v, n in verdict_counts(table).items()
+    )
     sources = sorted(set(table["source_id"]) - {""})
-    source = f" ({escape(', '.join(sources))})" if sources else ""
-    return _t(
+    return tn(
         lang,
-        f"{len(table)} claims{source} checked against the coded data: {parts}.",
-        f"{len(table)} afirmaciones{source} comprobadas con los datos codificados: {parts}.",
+        "{n} claim ({sources}) checked against the coded data: {parts}.",
+        "{n} claims ({sources}) checked against the coded data: {parts}.",
+        len(table),
+        sources=escape(", ".join(sources)) if sources else "—",
+        parts=parts,
     )
 
 
@@ -760,12 +735,13 @@ def markdown_table(table: pd.DataFrame, lang: str = "en") -> str:
 
     if table.empty:
         return ""
-    head = _t(
-        lang,
-        "| Claim | Verdict | What the source concludes | Why |",
-        "| Afirmación | Veredicto | Qué concluye la fuente | Por qué |",
-    )
-    lines = [head, "|---|---|---|---|"]
+    head = [
+        tp(lang, "column of the claims table", "Claim"),
+        tp(lang, "column of the claims table", "Verdict"),
+        tp(lang, "column of the claims table", "What the source concludes"),
+        tp(lang, "column of the claims table", "Why"),
+    ]
+    lines = ["| " + " | ".join(head) + " |", "|---|---|---|---|"]
     for r in table.itertuples(index=False):
         where = f" ({escape(r.locator)})" if r.locator else ""
         lines.append(
