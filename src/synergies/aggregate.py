@@ -660,17 +660,23 @@ def country_domain_verdicts(ev: Evidence, threshold: float = VERDICT_THRESHOLD) 
     return sort_display(table, ev)
 
 
-def national_barrier_local_enabler_rows(ev: Evidence) -> pd.DataFrame | None:
+def national_barrier_local_enabler_rows(ev: Evidence, aspect: str | None = None) -> pd.DataFrame | None:
     """Institutional rows of cases that have a national barrier and a local enabler: those two kinds only.
 
-    These cases show coordination working locally while national arrangements hinder it.
-    None when institutional.csv is not given.
+    With `aspect` (e.g. "coordination"), only factors of that aspect in factors.csv count, so
+    the rows show coordination itself hindered nationally and sustained locally, not any
+    barrier beside any enabler. None when institutional.csv is not given.
     """
     inst = ev.institutional
     if inst is None:
         return None
     national_barrier = (inst["level"] == "national") & (inst["assessment"] == "barrier")
     local_enabler = (inst["level"] == "local") & (inst["assessment"] == "enabler")
+    if aspect is not None:
+        factors = ev.factors
+        of_aspect = set() if factors is None else set(factors.loc[factors["aspect"] == aspect, "factor"])
+        national_barrier &= inst["factor"].isin(of_aspect)
+        local_enabler &= inst["factor"].isin(of_aspect)
     keys = inst[["country", "case"]].apply(tuple, axis=1)
     both = set(keys[national_barrier]) & set(keys[local_enabler])
     rows = inst[keys.isin(both) & (national_barrier | local_enabler)]

@@ -187,7 +187,7 @@ def check_effect(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
                 ids=", ".join(_ids(others["finding_id"])),
             )
         return Verdict("not_testable", reason)
-    units = _effect_units(found, "effect")
+    units = aggregate.sort_display(_effect_units(found, "effect"), ev)
     verdict = _effect_verdict(units, found, asserted)
     rows = _ids(found["finding_id"])
     effect = i18n.word(asserted, lang)
@@ -243,7 +243,7 @@ def _deviating_units(
         ]
         what = ", ".join(
             f"{outcome_label.get(r.outcome, r.outcome)} {i18n.word(r.effect, lang)} [{r.finding_id}]"
-            for r in mine.itertuples()
+            for r in sorted(mine.itertuples(), key=lambda r: _natural(r.finding_id))
         )
         parts.append(
             t(
@@ -263,6 +263,9 @@ def _contested_note(found: pd.DataFrame, asserted: str, verdict: str, lang: str)
     disputed = found[found["contested"].astype(bool)]
     if disputed.empty:
         return ""
+    disputed = disputed.iloc[
+        sorted(range(len(disputed)), key=lambda i: _natural(disputed["finding_id"].iloc[i]))
+    ]
     other = found.assign(effect=found["effect"].where(~found["contested"].astype(bool), found["effect_alt"]))
     alt = _effect_verdict(_effect_units(other, "effect"), other, asserted)
     sources = "; ".join(
@@ -452,6 +455,12 @@ def _no_rows(lang: str) -> Verdict:
     return Verdict("not_testable", t(lang, "No institutional row falls in the claim's scope."))
 
 
+def _by_label(rows: pd.DataFrame) -> pd.DataFrame:
+    """Institutional rows ordered by how they are cited (Country/Case: factor), whatever the file's order."""
+    order = sorted(range(len(rows)), key=lambda i: _natural(_inst_label(rows.iloc[i])))
+    return rows.iloc[order]
+
+
 def _inferred(rows: pd.DataFrame) -> pd.Series:
     """Rows whose level the coders inferred rather than read in the source."""
     if "level_basis" not in rows.columns:
@@ -480,6 +489,7 @@ def check_assessment(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdic
         )
         return Verdict("not_testable", reason, ids)
     missing = [labels.get(f, f) for f in scope.factors if f not in set(rows["factor"])]
+    directional = _by_label(directional)
     agree = directional[directional["assessment"] == asserted]
     if len(agree) == len(directional) and not missing:
         verdict = "supported"
@@ -529,7 +539,9 @@ def check_matters(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
     if scope.factors:
         units = [(labels.get(f, f), rows["factor"] == f) for f in scope.factors]
     else:
-        analysed = ev.institutional[scope.place(ev.institutional)][["country", "case"]].drop_duplicates()
+        analysed = _by_label(ev.institutional[scope.place(ev.institutional)])[
+            ["country", "case"]
+        ].drop_duplicates()
         units = [
             (_case_label(r.country, r.case), (rows["country"] == r.country) & (rows["case"] == r.case))
             for r in analysed.itertuples()
@@ -589,7 +601,7 @@ def check_not_sufficient(claim: pd.Series, ev: Evidence, lang: str = "en") -> Ve
     if rows.empty:
         return _no_rows(lang)
     inst = ev.institutional
-    cases = rows[["country", "case"]].drop_duplicates()
+    cases = _by_label(rows)[["country", "case"]].drop_duplicates()
     hindered, unhindered, ids = [], [], [_inst_label(r) for r in rows.itertuples()]
     for c in cases.itertuples():
         of_case = (inst["country"] == c.country) & (inst["case"] == c.case)
