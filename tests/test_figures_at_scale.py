@@ -100,7 +100,7 @@ def test_pooled_figures_draw_countries_and_say_why(many_arms):
     gap = countries.index[countries["n_findings"] == 0][0]  # the country whose only case has no evaluation
     verdict_page = next(p for p in plots.arm_pages(many_arms, "verdicts") if gap in p.rows)
     verdicts = texts(plots.verdict_matrix(many_arms, by_domain, "en", verdict_page))
-    assert verdicts.count("no impact evaluation") == 2, "the gap row and the legend"
+    assert verdicts.count("no reported impact results") == 2, "the gap row and the legend"
     alt = describe.alt_verdicts(by_domain, verdict_page, many_arms, "en")
     assert alt.startswith("Verdict matrix by country:")
     assert f"No findings: {countries['country'][gap]}." in alt

@@ -202,7 +202,11 @@ def numbers_in(text: str, lang: str, names: list[str]) -> list[float]:
     plain = text.casefold()
     for name in names:
         plain = plain.replace(name, " ")
-    found = [float(m.replace(",", "")) for m in re.findall(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?", plain)]
+    if lang == "es":  # text.numbers: decimal comma, no-break-space groups from 10 000
+        matches = re.findall(r"\d{1,3}(?:\u00a0\d{3})+|\d+(?:,\d+)?", plain)
+        found = [float(m.replace("\u00a0", "").replace(",", ".")) for m in matches]
+    else:
+        found = [float(m.replace(",", "")) for m in re.findall(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?", plain)]
     found += [
         float(WORD_NUMBERS[lang][w]) for w in re.findall(r"[a-záéíóúñ]+", plain) if w in WORD_NUMBERS[lang]
     ]

@@ -14,11 +14,12 @@ import nbformat
 import pytest
 import yaml
 
+from synergies import vocabulary
 from synergies.config import NOTEBOOKS_DIR, ROOT
 from synergies.i18n import LANGS
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
-REQUIRED_PARAMETERS = ("data_dir", "output_dir", "figures_dir", "lang")
+REQUIRED_PARAMETERS = vocabulary.PARAMETER_NAMES
 NAME_PATTERN = re.compile(r"^\d{2}-[a-z]+(-[a-z0-9]+)+\.ipynb$")  # NN-verb-object.ipynb
 VENV_BIN = ROOT / ".venv" / "bin"
 

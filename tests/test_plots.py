@@ -102,9 +102,9 @@ def test_heatmap_labels_come_from_the_codebook_in_each_language(evidence):
 def test_heatmap_shows_mexico_as_a_gap_row(evidence):
     shown = texts(plots.effect_direction_heatmap(evidence, aggregate.arm_outcome_cells(evidence), "en"))
     assert "Mexico" in shown and "PROINPRO + PDPs" in shown
-    assert "no impact evaluation" in shown
+    assert "no reported impact results" in shown
     verdicts = texts(plots.verdict_matrix(evidence, aggregate.effects_by_domain(evidence), "en"))
-    assert "no impact evaluation" in verdicts
+    assert "no reported impact results" in verdicts
 
 
 def test_heatmap_cell_shows_glyph_and_raw_sign(evidence):
@@ -135,7 +135,7 @@ def test_conflicting_findings_in_one_cell_are_shown_honestly(data_copy):
 def test_country_without_findings_is_a_gap_and_zero_cells_are_empty(evidence):
     table = aggregate.country_domain(evidence)
     shown = texts(plots.country_domain_figure(evidence, table, "en"))
-    assert "Mexico" in shown and "no impact evaluation" in shown
+    assert "Mexico" in shown and "no reported impact results" in shown
     peru = table[(table["country"] == "Peru") & (table["total"] == 0)]
     assert len(peru) == 2  # food security and finances: drawn as outlined empty cells
 
@@ -144,7 +144,7 @@ def test_sign_test_figure_states_n_and_conflicting_units(evidence):
     table = aggregate.sign_tests(aggregate.effects_by_domain(evidence), evidence)
     shown = texts(plots.sign_test_figure(evidence, table, "en"))
     productive = next(t for t in shown if t.startswith("n = 2:") and "◄► 1" in t)
-    assert "p = 0.50" in productive
+    assert "p = 0.500" in productive
 
 
 def test_institutional_figure_needs_the_file_and_counts_shared_factors(evidence, minimal_dir):

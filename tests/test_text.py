@@ -88,9 +88,9 @@ def test_translations_keep_the_slots_of_their_msgid(lang: str) -> None:
 def test_lookups_translate_and_fill_named_slots() -> None:
     assert text.pgettext("es", "list conjunction", "and") == "y"
     assert text.gettext("en", "anything at all") == "anything at all"
-    assert text.ngettext("es", "finding", "findings", 1) == "hallazgo"
-    assert text.ngettext("es", "finding", "findings", 2) == "hallazgos"
-    assert text.ngettext("es", "finding", "findings", 1_000_000) == "hallazgos"
+    assert text.npgettext("es", "noun", "finding", "findings", 1) == "hallazgo"
+    assert text.npgettext("es", "noun", "finding", "findings", 2) == "hallazgos"
+    assert text.npgettext("es", "noun", "finding", "findings", 1_000_000) == "hallazgos"
     assert text.tn("en", "{n} finding", "{n} findings", 12345) == "12,345 findings"
     assert text.fill("es", "{n} de {total}", n=12345, total="x") == f"12{NBSP}345 de x"
     with pytest.raises(TypeError, match="numbers"):

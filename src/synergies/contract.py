@@ -9,44 +9,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Controlled vocabularies. Every other module imports them from here.
-ARMS = ("single", "combined")
-DIRECTIONS = ("increase", "decrease", "no_change")
-BETTER = ("higher", "lower", "ambiguous")
-EFFECTS = ("beneficial", "adverse", "no_change", "unclear")
-LEVELS = ("national", "local")
-# `unstated`: the source reports the factor as affecting coordination without saying which way.
-ASSESSMENTS = ("enabler", "barrier", "mixed", "unstated")
-# Whether an institutional row's level is what the source says, or the coders' inference.
-LEVEL_BASES = ("stated", "inferred")
-# What a factor is about: coordination itself (its architecture, level or practice), or a
-# condition that favours or hinders it (politics, incentives, targeting, design).
-FACTOR_ASPECTS = ("coordination", "condition")
-# Claims (claims.csv): what kind of conclusion a claim is, what it asserts in coded terms,
-# and the verdicts of the check (synergies.claims).
-CLAIM_KINDS = ("effect", "synergy", "institutional", "recommendation")
-CLAIM_ASSERTS = (
-    "beneficial",
-    "adverse",
-    "no_change",
-    "evaluated",
-    "combined_better",
-    "combined_not_better",
-    "enabler",
-    "barrier",
-    "matters",
-    "not_sufficient",
-    "necessary_not_sufficient",
-    "not_coded",
+# Controlled vocabularies: their one home is synergies.vocabulary; re-exported for the schema.
+from synergies.vocabulary import (  # noqa: F401
+    ARMS,
+    ASSESSMENTS,
+    BETTER,
+    BOOLEAN_FALSE,
+    BOOLEAN_TRUE,
+    CASE_SEPARATOR,
+    CLAIM_ASSERTS,
+    CLAIM_KINDS,
+    CLAIM_VERDICTS,
+    DIRECTIONS,
+    EFFECTS,
+    FACTOR_ASPECTS,
+    LEVEL_BASES,
+    LEVELS,
+    LIST_SEPARATOR,
+    SECTORS,
 )
-CLAIM_VERDICTS = ("supported", "partly_supported", "contradicted", "not_testable")
-# Separator of the list cells of claims.csv (countries, cases, domains, outcomes, factors),
-# and between country and case in one item of `cases`.
-LIST_SEPARATOR = ";"
-CASE_SEPARATOR = "/"
-SECTORS = ("social_protection", "productive_development")
-BOOLEAN_TRUE = ("true",)
-BOOLEAN_FALSE = ("false",)
 
 # Longest text a cell may hold: generous for notes, small enough to catch pasted junk.
 MAX_CELL_CHARS = 5000

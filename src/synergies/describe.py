@@ -13,19 +13,17 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from synergies import aggregate, contract
-from synergies.i18n import check_lang, labels, word
+from synergies import aggregate, vocabulary
+from synergies.i18n import labels, word
 from synergies.load import Evidence
-from synergies.narrative import digits, escape, join_list, noun, pick
+from synergies.narrative import digits, escape, join_list, noun
 from synergies.plots import MAX_ARMS, MAX_PAGES, Page, arm_pairs, country_rows
+from synergies.text import numbers, t, tn
+from synergies.text.grammar import count_digits
+from synergies.text.names import country as country_name
 
 MAX_NAMED = 10  # longest list of names spelled out before a sentence gives a count instead
 MIN_UNITS_FOR_SIGNIFICANCE = 6  # with fewer units a two-sided sign test cannot reach p < 0.05
-
-
-def _t(lang: str, en: str, es: str) -> str:
-    """The template for `lang`."""
-    return {"en": en, "es": es}[check_lang(lang)]
 
 
 def _names(items: Sequence[str], lang: str, markdown: bool = True) -> str:
@@ -33,13 +31,13 @@ def _names(items: Sequence[str], lang: str, markdown: bool = True) -> str:
     shown = [escape(i) if markdown else str(i) for i in items[:MAX_NAMED]]
     rest = len(items) - len(shown)
     if rest > 0:
-        shown.append(_t(lang, f"{rest} more", f"{rest} más"))
+        shown.append(t(lang, "{rest} more", rest=rest))
     return join_list(shown, lang)
 
 
 def _case_names(frame: pd.DataFrame, lang: str, markdown: bool = True) -> str:
     """'Case (Country)' for each row of a frame with country and case columns."""
-    items = [f"{r.case} ({r.country})" for r in frame.itertuples(index=False)]
+    items = [f"{r.case} ({country_name(lang, r.country)})" for r in frame.itertuples(index=False)]
     return _names(items, lang, markdown)
 
 
@@ -48,9 +46,9 @@ def _count(n: int, key: str, lang: str) -> str:
     return f"{digits(n, lang)} {noun(n, key, lang)}"
 
 
-EFFECT_KEYS = ("beneficial", "adverse", "no_change", "unclear")
+EFFECT_KEYS = vocabulary.EFFECTS
 VERDICT_KEYS = (*EFFECT_KEYS, "conflicting")
-ASSESSMENTS = contract.ASSESSMENTS
+ASSESSMENTS = vocabulary.ASSESSMENTS
 
 
 def _tally(counts: pd.Series, keys: Sequence[str], lang: str) -> str:
@@ -67,7 +65,7 @@ def _of_arms(frame: pd.DataFrame, arm_table: pd.DataFrame) -> pd.Series:
 
 def alt_markdown(alt_text: str, lang: str) -> str:
     """Alt text shown in a notebook: labelled and escaped, so data text cannot become markup."""
-    return f"*{_t(lang, 'Alt text', 'Texto alternativo')}:* {escape(alt_text)}"
+    return f"*{t(lang, 'Alt text')}:* {escape(alt_text)}"
 
 
 # --------------------------------------------------------------------------- 01: describe the data
@@ -76,21 +74,27 @@ def alt_markdown(alt_text: str, lang: str) -> str:
 def overview(ev: Evidence, lang: str) -> str:
     """What the data hold: findings, countries, cases, arms, outcomes, domains."""
     counts = aggregate.data_overview(ev).set_index("item")["count"].to_dict()
-    countries = _names(sorted(set(ev.findings["country"]) | set(ev.cases["country"]), key=str.casefold), lang)
-    return _t(
+    names = sorted(set(ev.findings["country"]) | set(ev.cases["country"]), key=str.casefold)
+    countries = _names([country_name(lang, c) for c in names], lang)
+    return t(
         lang,
-        f"The data hold **{counts['findings']} findings** from {counts['countries']} countries "
-        f"({countries}): "
-        f"{counts['cases']} cases, {counts['cases_with_findings']} of them with findings, and "
-        f"{counts['arms']} intervention arms ({counts['single_arms']} single, {counts['combined_arms']} "
-        f"combined). They measure {counts['outcomes_measured']} of the {counts['outcomes_in_codebook']} "
-        f"outcomes in the codebook, in {counts['domains_measured']} of {counts['domains']} domains.",
-        f"Los datos reúnen **{counts['findings']} hallazgos** de {counts['countries']} países ({countries}): "
-        f"{counts['cases']} casos, {counts['cases_with_findings']} de ellos con hallazgos, y "
-        f"{counts['arms']} brazos de intervención ({counts['single_arms']} individuales, "
-        f"{counts['combined_arms']} combinados). Miden {counts['outcomes_measured']} de los "
-        f"{counts['outcomes_in_codebook']} resultados del libro de códigos, en {counts['domains_measured']} "
-        f"de {counts['domains']} dominios.",
+        "The data hold **{findings}** from {countries} "
+        "({names}): {cases}, {cases_with_findings} of them with findings, "
+        "and {arms} intervention arms ({single_arms} single, {combined_arms} "
+        "combined). They measure {outcomes_measured} of the {outcomes_in_codebook} "
+        "outcomes in the codebook, in {domains_measured} of {domains} domains.",
+        findings=count_digits(counts["findings"], "finding", lang),
+        countries=count_digits(counts["countries"], "country", lang),
+        names=countries,
+        cases=count_digits(counts["cases"], "case", lang),
+        cases_with_findings=counts["cases_with_findings"],
+        arms=counts["arms"],
+        single_arms=counts["single_arms"],
+        combined_arms=counts["combined_arms"],
+        outcomes_measured=counts["outcomes_measured"],
+        outcomes_in_codebook=counts["outcomes_in_codebook"],
+        domains_measured=counts["domains_measured"],
+        domains=counts["domains"],
     )
 
 
@@ -98,12 +102,11 @@ def effects_summary(ev: Evidence, lang: str) -> str:
     """How the findings split by effect for households."""
     n = ev.findings["effect"].value_counts()
     parts = _tally(n, EFFECT_KEYS, lang)
-    return _t(
+    return t(
         lang,
-        f"By effect for households: {parts}. Counting is by direction of effect, "
-        "not by statistical significance.",
-        f"Según su efecto para los hogares: {parts}. Se cuenta la dirección del efecto, "
-        "no la significancia estadística.",
+        "By effect for households: {parts}. Counting is by direction of effect, not by "
+        "statistical significance.",
+        parts=parts,
     )
 
 
@@ -111,29 +114,28 @@ def polarity(ev: Evidence, lang: str) -> str:
     """Which outcomes the codebook could not give a desirable direction, so their changes are unclear."""
     ambiguous = ev.outcomes[ev.outcomes["better"] == "ambiguous"]
     if ambiguous.empty:
-        return _t(
+        return t(
             lang,
-            "Every outcome in the codebook has a desirable direction, so every change can be judged "
-            "beneficial or adverse.",
-            "Todos los resultados del libro de códigos tienen una dirección deseable, así que todo cambio "
-            "puede juzgarse beneficioso o adverso.",
+            "Every outcome in the codebook has a desirable direction, so every change can "
+            "be judged beneficial or adverse.",
         )
     names = _names(list(labels(ambiguous, "outcome", lang).values()), lang)
     measured = int(ev.findings["better"].eq("ambiguous").sum())
     undocumented = int(ambiguous["note"].eq("").sum())
-    text = _t(
+    text = t(
         lang,
-        f"The codebook marks {len(ambiguous)} outcomes as **ambiguous** ({names}): a change in them is "
-        f"shown as unclear (?), never as good or bad. {measured} findings concern them.",
-        f"El libro de códigos marca {len(ambiguous)} resultados como **ambiguos** ({names}): un cambio en "
-        f"ellos se muestra como incierto (?), nunca como bueno o malo. {measured} hallazgos se "
-        "refieren a ellos.",
+        "The codebook marks {n_ambiguous} outcomes as **ambiguous** ({names}): a "
+        "change in them is shown as unclear (?), never as good or bad. {measured} "
+        "findings concern them.",
+        n_ambiguous=len(ambiguous),
+        names=names,
+        measured=measured,
     )
     if undocumented:
-        text += _t(
+        text += t(
             lang,
-            f" {undocumented} of them have no note explaining why; add one in outcomes.csv.",
-            f" {undocumented} de ellos no tienen una nota que explique por qué; agréguela en outcomes.csv.",
+            " {undocumented} of them have no note explaining why; add one in outcomes.csv.",
+            undocumented=undocumented,
         )
     return text
 
@@ -146,34 +148,32 @@ def gaps(ev: Evidence, lang: str) -> str:
     sentences = []
     if len(cases):
         sentences.append(
-            _t(
+            tn(
                 lang,
-                f"**Evidence gaps.** {_count(len(cases), 'case', lang)} {pick(len(cases), 'has', 'have')} "
-                f"no impact findings: {_case_names(cases, lang)}. "
-                f"{pick(len(cases), 'It appears', 'They appear')} in the figures as "
-                f"{pick(len(cases), 'an explicit gap row', 'explicit gap rows')}, not as missing rows.",
-                f"**Vacíos de evidencia.** {_count(len(cases), 'case', lang)} no "
-                f"{pick(len(cases), 'tiene', 'tienen')} hallazgos de impacto: "
-                f"{_case_names(cases, lang)}. {pick(len(cases), 'Aparece', 'Aparecen')} en las figuras "
-                f"como {pick(len(cases), 'una fila de vacío explícita', 'filas de vacío explícitas')}, "
-                f"no como {pick(len(cases), 'una fila ausente', 'filas ausentes')}.",
+                "**Evidence gaps.** {cases} has no impact findings: {names}. It appears in the "
+                "figures as an explicit gap row, not as missing rows.",
+                "**Evidence gaps.** {cases} have no impact findings: {names}. They appear in "
+                "the figures as explicit gap rows, not as missing rows.",
+                len(cases),
+                cases=_count(len(cases), "case", lang),
+                names=_case_names(cases, lang),
             )
         )
     else:
-        sentences.append(
-            _t(lang, "Every case has impact findings.", "Todos los casos tienen hallazgos de impacto.")
-        )
+        sentences.append(t(lang, "Every case has impact findings."))
     if len(domains):
         domain_label = labels(ev.domains, "domain", lang)
         by_country = [
-            f"{escape(country)}: {_names([domain_label[d] for d in group['domain']], lang)}"
+            escape(country_name(lang, country))
+            + ": "
+            + _names([domain_label[d] for d in group["domain"]], lang)
             for country, group in domains.groupby("country", sort=False)
         ]
         sentences.append(
-            _t(
+            t(
                 lang,
-                f"Domains with no finding in a country that has findings — {'; '.join(by_country)}.",
-                f"Dominios sin hallazgos en un país que sí los tiene — {'; '.join(by_country)}.",
+                "Domains with no finding in a country that has findings — {items}.",
+                items="; ".join(by_country),
             )
         )
     return " ".join(sentences)
@@ -183,39 +183,18 @@ def missing_files(ev: Evidence, lang: str) -> str:
     """Which optional contract files this data directory does not have, and what that leaves out."""
     missing = ev.missing_optional
     if not missing:
-        return _t(
-            lang,
-            "All optional files of the data contract were given.",
-            "Se entregaron todos los archivos opcionales del contrato de datos.",
-        )
+        return t(lang, "All optional files of the data contract were given.")
     names = join_list([f"`{m}`" for m in missing], lang)
-    text = _t(
-        lang,
-        f"Optional files not given: {names}. The analysis runs without them",
-        f"Archivos opcionales no entregados: {names}. El análisis se ejecuta sin ellos",
-    )
+    text = t(lang, "Optional files not given: {names}. The analysis runs without them", names=names)
     consequences = []
     if "institutional.csv" in missing:
-        consequences.append(
-            _t(lang, "the institutional analysis (05) is skipped", "se omite el análisis institucional (05)")
-        )
+        consequences.append(t(lang, "the institutional analysis (05) is skipped"))
     if "cases.csv" in missing:
         consequences.append(
-            _t(
-                lang,
-                "cases are taken from findings.csv, so a case without findings cannot show as a gap",
-                "los casos se toman de findings.csv, así que un caso sin hallazgos no puede "
-                "mostrarse como vacío",
-            )
+            t(lang, "cases are taken from findings.csv, so a case without findings cannot show as a gap")
         )
     if "domains.csv" in missing:
-        consequences.append(
-            _t(
-                lang,
-                "domains follow their order in outcomes.csv",
-                "los dominios siguen su orden en outcomes.csv",
-            )
-        )
+        consequences.append(t(lang, "domains follow their order in outcomes.csv"))
     return text + (": " + "; ".join(consequences) + "." if consequences else ".")
 
 
@@ -229,35 +208,30 @@ def sign_test_caution(by_arm: pd.DataFrame, by_case: pd.DataFrame, ev: Evidence,
     sentences = []
     if len(doubled):
         items = [
-            _t(
+            t(
                 lang,
-                f"{escape(domain_label[r.domain])} ({r.n_beneficial + r.n_adverse} votes from "
-                f"{_count(r.n_evaluations, 'evaluation', lang)})",
-                f"{escape(domain_label[r.domain])} ({r.n_beneficial + r.n_adverse} votos de "
-                f"{_count(r.n_evaluations, 'evaluation', lang)})",
+                "{value} ({value2} votes from {evaluations})",
+                value=escape(domain_label[r.domain]),
+                value2=r.n_beneficial + r.n_adverse,
+                evaluations=_count(r.n_evaluations, "evaluation", lang),
             )
             for r in doubled.itertuples(index=False)
         ]
         sentences.append(
-            _t(
+            t(
                 lang,
-                f"Counting arms, several arms of one evaluation vote separately in {join_list(items, lang)}; "
+                "Counting arms, several arms of one evaluation vote separately in {items}; "
                 "those votes are not independent, so the table counting each evaluation once "
                 "(sign_tests_by_case.csv) is the safer reading.",
-                f"Al contar brazos, varios brazos de una misma evaluación votan por separado en "
-                f"{join_list(items, lang)}; esos votos no son independientes, así que la tabla que "
-                "cuenta cada "
-                "evaluación una vez (sign_tests_by_case.csv) es la lectura más segura.",
+                items=join_list(items, lang),
             )
         )
     else:
         sentences.append(
-            _t(
+            t(
                 lang,
-                "No evaluation contributes more than one voting arm to a domain, so counting arms and "
-                "counting evaluations give the same votes.",
-                "Ninguna evaluación aporta más de un brazo votante a un dominio, así que contar brazos o "
-                "evaluaciones da los mismos votos.",
+                "No evaluation contributes more than one voting arm to a domain, so counting "
+                "arms and counting evaluations give the same votes.",
             )
         )
     votes = by_case["n_beneficial"] + by_case["n_adverse"]
@@ -265,27 +239,26 @@ def sign_test_caution(by_arm: pd.DataFrame, by_case: pd.DataFrame, ev: Evidence,
     smallest_p = 2 * 0.5**most if most else 1.0
     if most < MIN_UNITS_FOR_SIGNIFICANCE:
         sentences.append(
-            _t(
+            t(
                 lang,
-                f"**Power:** no domain has more than {most} evaluations with a clear direction; "
-                "with that few, "
-                f"even perfect agreement gives p = {smallest_p:.3g}, so the sign test cannot reach p < 0.05. "
-                "Read the counts and intervals as description, not as tests.",
-                f"**Potencia:** ningún dominio tiene más de {most} evaluaciones con dirección clara; con tan "
-                f"pocas, incluso un acuerdo perfecto da p = {smallest_p:.3g}, así que la prueba de signos no "
-                "puede llegar a p < 0,05. Lea los conteos y los intervalos como descripción, no "
-                "como pruebas.",
+                "**Power:** no domain has more than {most} evaluations with a clear direction; "
+                "with that few, even perfect agreement gives {p}, so the sign test "
+                "cannot reach p < {alpha}. Read the counts and intervals as description, not as "
+                "tests.",
+                most=most,
+                p=numbers.p_value(lang, smallest_p),
+                alpha=numbers.decimal(lang, vocabulary.ALPHA, 2),
             )
         )
     else:
         sentences.append(
-            _t(
+            t(
                 lang,
-                f"**Power:** the best-covered domain has {most} evaluations with a clear direction; a sign "
-                "test on few units has little power, so a p above 0.05 is not evidence of no effect.",
-                f"**Potencia:** el dominio mejor cubierto tiene {most} evaluaciones con dirección clara; una "
-                "prueba de signos con pocas unidades tiene poca potencia, así que un p mayor que 0,05 no es "
-                "evidencia de ausencia de efecto.",
+                "**Power:** the best-covered domain has {most} evaluations with a clear "
+                "direction; a sign test on few units has little power, so a p above {alpha} is "
+                "not evidence of no effect.",
+                most=most,
+                alpha=numbers.decimal(lang, vocabulary.ALPHA, 2),
             )
         )
     return " ".join(sentences)
@@ -295,10 +268,11 @@ def verdict_summary(table: pd.DataFrame, lang: str) -> str:
     """How the arm × domain verdicts split, conflicting ones included."""
     n = table["verdict"].value_counts()
     parts = _tally(n, VERDICT_KEYS, lang)
-    return _t(
+    return t(
         lang,
-        f"Verdicts of the {len(table)} arm × domain pairs with findings: {parts}.",
-        f"Veredictos de los {len(table)} pares brazo × dominio con hallazgos: {parts}.",
+        "Verdicts of the {n_table} arm × domain pairs with findings: {parts}.",
+        n_table=len(table),
+        parts=parts,
     )
 
 
@@ -308,48 +282,46 @@ def verdict_summary(table: pd.DataFrame, lang: str) -> str:
 def single_combined(comparison: pd.DataFrame, overlap: pd.DataFrame, ev: Evidence, lang: str) -> str:
     """Whether single and combined arms can be compared: shared outcomes, or only shared domains."""
     if comparison.empty:
-        return _t(
+        return t(
             lang,
-            "**No case has both a single and a combined arm**, so single and combined programmes cannot be "
-            "compared within an evaluation in these data; the comparison figures are skipped.",
-            "**Ningún caso tiene a la vez un brazo individual y uno combinado**, así que en estos datos no "
-            "pueden compararse programas individuales y combinados dentro de una evaluación; se omiten las "
-            "figuras de comparación.",
+            "**No case has both a single and a combined arm**, so single and combined "
+            "programmes cannot be compared within an evaluation in these data; the "
+            "comparison figures are skipped.",
         )
     n_pairs = len(comparison[["country", "case", "single_arm", "combined_arm"]].drop_duplicates())
     shared = comparison[comparison["comparable"].astype(bool)]
     sentences = [
-        _t(
+        tn(
             lang,
-            f"{n_pairs} {pick(n_pairs, 'pair', 'pairs')} of a single and a combined arm of the same case "
-            f"measured {_count(comparison['outcome'].nunique(), 'outcome', lang)} between them.",
-            f"{n_pairs} {pick(n_pairs, 'par', 'pares')} de un brazo individual y uno combinado del "
-            "mismo caso "
-            f"midieron entre ambos {_count(comparison['outcome'].nunique(), 'outcome', lang)}.",
+            "{n_pairs} pair of a single and a combined arm of the same case measured "
+            "{outcomes} between them.",
+            "{n_pairs} pairs of a single and a combined arm of the same case measured "
+            "{outcomes} between them.",
+            n_pairs,
+            n_pairs=n_pairs,
+            outcomes=_count(comparison["outcome"].nunique(), "outcome", lang),
         )
     ]
     if shared.empty:
         sentences.append(
-            _t(
+            t(
                 lang,
-                "**No outcome was measured by both arms of any case**, so no outcome-level comparison is "
-                "possible: each arm's results concern different outcomes.",
-                "**Ningún resultado fue medido por ambos brazos de un mismo caso**, así que no es posible "
-                "comparar resultado por resultado: los resultados de cada brazo se refieren a "
-                "resultados distintos.",
+                "**No outcome was measured by both arms of any case**, so no outcome-level "
+                "comparison is possible: each arm's results concern different outcomes.",
             )
         )
     else:
         same = int((shared["single_effect"] == shared["combined_effect"]).sum())
         sentences.append(
-            _t(
+            tn(
                 lang,
-                f"Both arms of a case measured the same outcome {len(shared)} "
-                f"{pick(len(shared), 'time', 'times')}; in {same} of these the two arms show "
-                "the same effect.",
-                f"Ambos brazos de un caso midieron el mismo resultado {len(shared)} "
-                f"{pick(len(shared), 'vez', 'veces')}; en {same} de ellas los dos brazos "
-                "muestran el mismo efecto.",
+                "Both arms of a case measured the same outcome {n_shared} time; in {same} of "
+                "these the two arms show the same effect.",
+                "Both arms of a case measured the same outcome {n_shared} times; in {same} of "
+                "these the two arms show the same effect.",
+                len(shared),
+                n_shared=len(shared),
+                same=same,
             )
         )
     met = overlap[
@@ -360,18 +332,16 @@ def single_combined(comparison: pd.DataFrame, overlap: pd.DataFrame, ev: Evidenc
     if len(met):
         domain_label = labels(ev.domains, "domain", lang)
         items = [
-            f"{escape(r.case)} ({escape(r.country)}), {escape(domain_label[r.domain])}"
+            f"{escape(r.case)} ({escape(country_name(lang, r.country))}), {escape(domain_label[r.domain])}"
             for r in met.itertuples(index=False)
         ]
         sentences.append(
-            _t(
+            t(
                 lang,
-                "Both arms have outcomes in the same domain but none in common in "
-                f"{_names(items, lang, markdown=False)}: "
-                "their domain verdicts rest on different outcomes and are not a like-for-like comparison.",
-                f"Ambos brazos tienen resultados en el mismo dominio pero ninguno en común en "
-                f"{_names(items, lang, markdown=False)}: sus veredictos de dominio se basan en resultados "
-                "distintos y no son comparables entre sí.",
+                "Both arms have outcomes in the same domain but none in common in {names}: "
+                "their domain verdicts rest on different outcomes and are not a like-for-like "
+                "comparison.",
+                names=_names(items, lang, markdown=False),
             )
         )
     return " ".join(sentences)
@@ -383,40 +353,35 @@ def single_combined(comparison: pd.DataFrame, overlap: pd.DataFrame, ev: Evidenc
 def institutional(summary: pd.DataFrame | None, ev: Evidence, lang: str) -> str:
     """Which factors recur across cases and how they were assessed; a note when there is no analysis."""
     if summary is None:
-        return _t(
+        return t(
             lang,
             "**This data directory has no institutional.csv**, so the institutional analysis is skipped.",
-            "**Este directorio de datos no tiene institutional.csv**, así que se omite el análisis "
-            "institucional.",
         )
     factor_label = labels(ev.factors, "factor", lang) if ev.factors is not None else {}
     shared = summary[summary["n_cases"] > 1]
     n_cases = ev.institutional[["country", "case"]].drop_duplicates().shape[0]
     sentences = [
-        _t(
+        t(
             lang,
-            f"{len(ev.institutional)} statements cover {len(summary)} factors in {n_cases} cases.",
-            f"{len(ev.institutional)} afirmaciones cubren {len(summary)} factores en {n_cases} casos.",
+            "{value} statements cover {n_summary} factors in {n_cases} cases.",
+            value=len(ev.institutional),
+            n_summary=len(summary),
+            n_cases=n_cases,
         )
     ]
     if shared.empty:
-        sentences.append(
-            _t(
-                lang,
-                "No factor is reported in more than one case.",
-                "Ningún factor se reporta en más de un caso.",
-            )
-        )
+        sentences.append(t(lang, "No factor is reported in more than one case."))
     for r in shared.head(MAX_NAMED).itertuples(index=False):
         parts = _tally(pd.Series({a: getattr(r, f"n_{a}") for a in ASSESSMENTS}), ASSESSMENTS, lang)
         name = escape(factor_label.get(r.factor, r.factor))
         sentences.append(
-            _t(
+            t(
                 lang,
-                f"*{name}* appears in {_count(r.n_cases, 'case', lang)} in "
-                f"{_count(r.n_countries, 'country', lang)} ({parts}).",
-                f"*{name}* aparece en {_count(r.n_cases, 'case', lang)} de "
-                f"{_count(r.n_countries, 'country', lang)} ({parts}).",
+                "*{name}* appears in {cases} in {countrys} ({parts}).",
+                name=name,
+                cases=_count(r.n_cases, "case", lang),
+                countrys=_count(r.n_countries, "country", lang),
+                parts=parts,
             )
         )
     return " ".join(sentences)
@@ -428,18 +393,20 @@ def institutional(summary: pd.DataFrame | None, ev: Evidence, lang: str) -> str:
 def _page_part(page: Page | None, lang: str) -> str:
     text = ""
     if page is not None and page.count > 1:
-        text = _t(
+        text = t(
             lang,
-            f" Page {page.number} of {page.count} ({page.label}).",
-            f" Página {page.number} de {page.count} ({page.label}).",
+            " Page {number} of {count} ({label}).",
+            number=page.number,
+            count=page.count,
+            label=page.label,
         )
     if page is not None and page.not_drawn:
-        text += _t(
+        text += tn(
             lang,
-            f" {page.not_drawn} more {pick(page.not_drawn, 'row is', 'rows are')} not drawn; "
-            "the table has every row.",
-            f" {page.not_drawn} {pick(page.not_drawn, 'fila más no se dibuja', 'filas más no se dibujan')}; "
-            "la tabla tiene todas las filas.",
+            " {not_drawn} more row is not drawn; the table has every row.",
+            " {not_drawn} more rows are not drawn; the table has every row.",
+            page.not_drawn,
+            not_drawn=page.not_drawn,
         )
     return text
 
@@ -449,16 +416,18 @@ def _alt_pooled(ev: Evidence, pooled: pd.DataFrame, page: Page, columns: str, la
     countries = country_rows(ev).iloc[list(page.rows)]
     shown = pooled[pooled["country"].isin(countries["country"])]
     parts = _tally(shown["verdict"].value_counts(), VERDICT_KEYS, lang)
-    gaps = countries.loc[countries["n_findings"] == 0, "country"].tolist()
-    text = _t(
+    gaps = [country_name(lang, c) for c in countries.loc[countries["n_findings"] == 0, "country"]]
+    text = t(
         lang,
-        f"{_count(len(countries), 'country', lang)} (rows, each pooling the findings of its intervention "
-        f"arms) by {columns}; {digits(len(shown), lang)} cells: {parts}.",
-        f"{_count(len(countries), 'country', lang)} (filas, cada uno reuniendo los hallazgos de sus brazos "
-        f"de intervención) por {columns}; {digits(len(shown), lang)} celdas: {parts}.",
+        "{countrys} (rows, each pooling the findings of its intervention arms) by "
+        "{columns}; {value} cells: {parts}.",
+        countrys=_count(len(countries), "country", lang),
+        columns=columns,
+        value=digits(len(shown), lang),
+        parts=parts,
     )
     if gaps:
-        text += _t(lang, f" No findings: {', '.join(gaps)}.", f" Sin hallazgos: {', '.join(gaps)}.")
+        text += t(lang, " No findings: {items}.", items=", ".join(gaps))
     return text + _page_part(page, lang)
 
 
@@ -470,34 +439,27 @@ def pages_note(pages: Sequence[Page], table_file: str, lang: str) -> str:
     sentences = []
     if page.level == "country":
         sentences.append(
-            _t(
+            t(
                 lang,
-                f"With more than {MAX_ARMS} intervention arms, one row per arm would not be readable, so "
-                "the figure pools the arms of each country (the verdict rule applied to their findings "
-                "together).",
-                f"Con más de {MAX_ARMS} brazos de intervención, una fila por brazo no sería legible, así que "
-                "la figura reúne los brazos de cada país (la regla del veredicto aplicada a sus hallazgos "
-                "juntos).",
+                "With more than {max_arms} intervention arms, one row per arm would not be "
+                "readable, so the figure pools the arms of each country (the verdict rule "
+                "applied to their findings together).",
+                max_arms=MAX_ARMS,
             )
         )
     if page.not_drawn:
         sentences.append(
-            _t(
+            tn(
                 lang,
-                f"Only the first {MAX_PAGES} pages are drawn; {page.not_drawn} more "
-                f"{pick(page.not_drawn, 'row is', 'rows are')} not.",
-                f"Solo se dibujan las primeras {MAX_PAGES} páginas; {page.not_drawn} "
-                f"{pick(page.not_drawn, 'fila más no', 'filas más no')}.",
+                "Only the first {max_pages} pages are drawn; {not_drawn} more row is not.",
+                "Only the first {max_pages} pages are drawn; {not_drawn} more rows are not.",
+                page.not_drawn,
+                max_pages=MAX_PAGES,
+                not_drawn=page.not_drawn,
             )
         )
     if sentences:
-        sentences.append(
-            _t(
-                lang,
-                f"Every row is in `tables/{table_file}`.",
-                f"Todas las filas están en `tables/{table_file}`.",
-            )
-        )
+        sentences.append(t(lang, "Every row is in `tables/{table_file}`.", table_file=table_file))
     return " ".join(sentences)
 
 
@@ -506,35 +468,27 @@ def alt_effect_directions(ev: Evidence, cells: pd.DataFrame, page: Page, lang: s
     outcomes = {o for _, o in page.columns if o}
     if page.level == "country":
         pooled = aggregate.pool_by(cells, ["country", "domain", "outcome"], ev)
-        columns = _t(
-            lang,
-            f"{_count(len(outcomes), 'outcome', lang)} (columns, grouped by domain)",
-            f"{_count(len(outcomes), 'outcome', lang)} (columnas, agrupados por dominio)",
+        columns = t(
+            lang, "{outcomes} (columns, grouped by domain)", outcomes=_count(len(outcomes), "outcome", lang)
         )
-        title = _t(
-            lang, "Effect-direction heatmap by country: ", "Mapa de calor de dirección de efectos por país: "
-        )
+        title = t(lang, "Effect-direction heatmap by country: ")
         return title + _alt_pooled(ev, pooled[pooled["outcome"].isin(outcomes)], page, columns, lang)
     arm_table = aggregate.arms(ev).iloc[list(page.rows)]
     shown = cells[_of_arms(cells, arm_table) & cells["outcome"].isin(outcomes)]
     parts = _tally(shown["effect"].value_counts(), VERDICT_KEYS, lang)
     n_arms = int((arm_table["n_findings"] > 0).sum())
     gaps = arm_table[arm_table["n_findings"] == 0]
-    text = _t(
+    text = t(
         lang,
-        f"Effect-direction heatmap: {_count(n_arms, 'arm', lang)} (rows) by "
-        f"{_count(len(outcomes), 'outcome', lang)} "
-        f"(columns, grouped by domain); {digits(len(shown), lang)} measured cells: {parts}.",
-        f"Mapa de calor de dirección de efectos: {_count(n_arms, 'arm', lang)} (filas) por "
-        f"{_count(len(outcomes), 'outcome', lang)} (columnas, agrupados por dominio); "
-        f"{digits(len(shown), lang)} celdas medidas: {parts}.",
+        "Effect-direction heatmap: {arms} (rows) by {outcomes} (columns, grouped by "
+        "domain); {value} measured cells: {parts}.",
+        arms=_count(n_arms, "arm", lang),
+        outcomes=_count(len(outcomes), "outcome", lang),
+        value=digits(len(shown), lang),
+        parts=parts,
     )
     if len(gaps):
-        text += _t(
-            lang,
-            f" Rows without findings: {_case_names(gaps, lang, markdown=False)}.",
-            f" Filas sin hallazgos: {_case_names(gaps, lang, markdown=False)}.",
-        )
+        text += t(lang, " Rows without findings: {names}.", names=_case_names(gaps, lang, markdown=False))
     return text + _page_part(page, lang)
 
 
@@ -543,19 +497,19 @@ def alt_verdicts(table: pd.DataFrame, page: Page, ev: Evidence, lang: str) -> st
     if page.level == "country":
         pooled = aggregate.pool_by(table, ["country", "domain"], ev)
         columns = _count(len(ev.domains), "domain", lang)
-        title = _t(lang, "Verdict matrix by country: ", "Matriz de veredictos por país: ")
+        title = t(lang, "Verdict matrix by country: ")
         return title + _alt_pooled(ev, pooled, page, columns, lang)
     arm_table = aggregate.arms(ev).iloc[list(page.rows)]
     shown = table[_of_arms(table, arm_table)]
     parts = _tally(shown["verdict"].value_counts(), VERDICT_KEYS, lang)
-    return _t(
+    return t(
         lang,
-        f"Verdict matrix of {len(arm_table)} rows (arms and gap rows) by "
-        f"{_count(len(ev.domains), 'domain', lang)}; "
-        f"{digits(len(shown), lang)} arm × domain verdicts: {parts}.",
-        f"Matriz de veredictos de {len(arm_table)} filas (brazos y filas de vacío) por "
-        f"{_count(len(ev.domains), 'domain', lang)}; {digits(len(shown), lang)} veredictos brazo × dominio: "
-        f"{parts}.",
+        "Verdict matrix of {n_arm_table} rows (arms and gap rows) by {domains}; "
+        "{value} arm × domain verdicts: {parts}.",
+        n_arm_table=len(arm_table),
+        domains=_count(len(ev.domains), "domain", lang),
+        value=digits(len(shown), lang),
+        parts=parts,
     ) + _page_part(page, lang)
 
 
@@ -566,51 +520,41 @@ def alt_sign_tests(table: pd.DataFrame, ev: Evidence, lang: str) -> str:
     for r in table.itertuples(index=False):
         votes = r.n_beneficial + r.n_adverse
         if math.isnan(r.proportion):
-            items.append(
-                _t(lang, f"{domain_label[r.domain]}: no votes", f"{domain_label[r.domain]}: sin votos")
-            )
+            items.append(t(lang, "{value}: no votes", value=domain_label[r.domain]))
             continue
-        items.append(
-            _t(
-                lang,
-                f"{domain_label[r.domain]}: {r.n_beneficial} of {votes} beneficial "
-                f"({r.proportion:.2f}, 95 % CI {r.ci_low:.2f} to {r.ci_high:.2f}), "
-                f"{r.n_conflicting} conflicting",
-                f"{domain_label[r.domain]}: {r.n_beneficial} de {votes} "
-                f"{pick(votes, 'beneficioso', 'beneficiosos')} "
-                f"({r.proportion:.2f}, IC 95 % {r.ci_low:.2f} a {r.ci_high:.2f}), "
-                f"{r.n_conflicting} {pick(r.n_conflicting, 'contradictorio', 'contradictorios')}",
-            )
+        beneficial = tn(
+            lang,
+            "{domain}: {k} of {n} beneficial ({proportion}, 95 % CI {low} to {high})",
+            "{domain}: {k} of {n} beneficial ({proportion}, 95 % CI {low} to {high})",
+            votes,
+            domain=domain_label[r.domain],
+            k=int(r.n_beneficial),
+            proportion=numbers.proportion(lang, r.proportion),
+            low=numbers.proportion(lang, r.ci_low),
+            high=numbers.proportion(lang, r.ci_high),
         )
+        conflicting = tn(lang, "{n} conflicting", "{n} conflicting", int(r.n_conflicting))
+        items.append(f"{beneficial}, {conflicting}")
     unit = str(table["unit"].iloc[0]) if len(table) else "arm"
-    what = (
-        _t(lang, "intervention arms", "brazos de intervención")
-        if unit == "arm"
-        else _t(lang, "evaluations", "evaluaciones")
-    )
-    return _t(
-        lang,
-        f"Sign test per domain counting {what}: " + "; ".join(items) + ".",
-        f"Prueba de signos por dominio contando {what}: " + "; ".join(items) + ".",
-    )
+    what = t(lang, "intervention arms") if unit == "arm" else t(lang, "evaluations")
+    return t(lang, "Sign test per domain counting {what}: {items}.", what=what, items="; ".join(items))
 
 
 def alt_country_domain(table: pd.DataFrame, ev: Evidence, lang: str) -> str:
     """Alt text of the country × domain figure: findings per country and the empty cells."""
     totals = table.groupby("country", sort=False)["total"].sum()
-    with_findings = [f"{c} {int(n)}" for c, n in totals.items() if n]
-    without = [c for c, n in totals.items() if not n]
+    with_findings = [f"{country_name(lang, c)} {digits(int(n), lang)}" for c, n in totals.items() if n]
+    without = [country_name(lang, c) for c, n in totals.items() if not n]
     empty = int(((table["total"] == 0) & table["country"].isin(totals[totals > 0].index)).sum())
-    text = _t(
+    text = t(
         lang,
         "Findings by country and domain, stacked by effect. Findings per country: "
-        f"{', '.join(with_findings)}. "
-        f"{empty} country × domain cells of countries with findings are empty.",
-        f"Hallazgos por país y dominio, apilados por efecto. Hallazgos por país: {', '.join(with_findings)}. "
-        f"{empty} celdas país × dominio de países con hallazgos están vacías.",
+        "{items}. {empty} country × domain cells of countries with findings are empty.",
+        items=", ".join(with_findings),
+        empty=empty,
     )
     if without:
-        text += _t(lang, f" No findings: {', '.join(without)}.", f" Sin hallazgos: {', '.join(without)}.")
+        text += t(lang, " No findings: {items}.", items=", ".join(without))
     return text
 
 
@@ -620,12 +564,15 @@ def alt_single_combined(table: pd.DataFrame, page: Page, lang: str) -> str:
     both = int(shown["comparable"].astype(bool).sum())
     only_single = int(((shown["single_effect"] != "") & (shown["combined_effect"] == "")).sum())
     only_combined = int(((shown["single_effect"] == "") & (shown["combined_effect"] != "")).sum())
-    return _t(
+    return t(
         lang,
-        f"Single and combined arms side by side for {len(shown)} outcome rows: {both} measured by both arms, "
-        f"{only_single} by the single arm only, {only_combined} by the combined arm only.",
-        f"Brazos individual y combinado lado a lado en {len(shown)} filas de resultados: {both} medidos por "
-        f"ambos brazos, {only_single} solo por el brazo individual, {only_combined} solo por el combinado.",
+        "Single and combined arms side by side for {n_shown} outcome rows: {both} "
+        "measured by both arms, {only_single} by the single arm only, {only_combined} "
+        "by the combined arm only.",
+        n_shown=len(shown),
+        both=both,
+        only_single=only_single,
+        only_combined=only_combined,
     ) + _page_part(page, lang)
 
 
@@ -635,17 +582,20 @@ def alt_single_combined_domains(overlap: pd.DataFrame, page: Page, lang: str) ->
     keys = pd.MultiIndex.from_frame(pairs)
     shown = overlap[pd.MultiIndex.from_frame(overlap[pairs.columns.tolist()]).isin(keys)]
     both = shown[(shown["single_outcomes"] > 0) & (shown["combined_outcomes"] > 0)]
-    return _t(
+    pairs_text = tn(
         lang,
-        f"Domain verdicts of single and combined arms for {len(pairs)} arm "
-        f"{pick(len(pairs), 'pair', 'pairs')}: both arms have outcomes in {len(both)} case × domain "
-        f"{pick(len(both), 'cell', 'cells')}, and in {int((both['shared_outcomes'] == 0).sum())} of those "
-        "they share no outcome.",
-        f"Veredictos por dominio de brazos individual y combinado para {len(pairs)} "
-        f"{pick(len(pairs), 'par', 'pares')} de brazos: ambos brazos tienen resultados en {len(both)} "
-        f"{pick(len(both), 'celda', 'celdas')} caso × dominio, y en "
-        f"{int((both['shared_outcomes'] == 0).sum())} de ellas no comparten ningún resultado.",
-    ) + _page_part(page, lang)
+        "Domain verdicts of single and combined arms for {n} arm pair",
+        "Domain verdicts of single and combined arms for {n} arm pairs",
+        len(pairs),
+    )
+    cells_text = tn(
+        lang,
+        "both arms have outcomes in {n} case × domain cell, and in {none} of those they share no outcome.",
+        "both arms have outcomes in {n} case × domain cells, and in {none} of those they share no outcome.",
+        len(both),
+        none=int((both["shared_outcomes"] == 0).sum()),
+    )
+    return f"{pairs_text}: {cells_text}" + _page_part(page, lang)
 
 
 def alt_institutional(matrix: pd.DataFrame, page: Page, lang: str) -> str:
@@ -653,12 +603,13 @@ def alt_institutional(matrix: pd.DataFrame, page: Page, lang: str) -> str:
     n = matrix["assessment"].value_counts()
     lv = matrix["level"].value_counts()
     parts = _tally(n, ASSESSMENTS, lang)
-    return _t(
+    return t(
         lang,
-        f"Institutional factors by case: {len(matrix)} statements on {matrix['factor'].nunique()} factors — "
-        f"{parts}; {int(lv.get('national', 0))} national and "
-        f"{int(lv.get('local', 0))} local.",
-        f"Factores institucionales por caso: {len(matrix)} afirmaciones sobre {matrix['factor'].nunique()} "
-        f"factores — {parts}; {int(lv.get('national', 0))} nacionales y "
-        f"{int(lv.get('local', 0))} locales.",
+        "Institutional factors by case: {n_matrix} statements on {value} factors — "
+        "{parts}; {value2} national and {value3} local.",
+        n_matrix=len(matrix),
+        value=matrix["factor"].nunique(),
+        parts=parts,
+        value2=int(lv.get("national", 0)),
+        value3=int(lv.get("local", 0)),
     ) + _page_part(page, lang)

@@ -14,15 +14,15 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from synergies import aggregate, claims, contract, i18n
+from synergies import aggregate, claims, contract, i18n, vocabulary
 from synergies.load import Evidence
-from synergies.text import names, t, tn
+from synergies.text import names, numbers, t, tn
 from synergies.text.grammar import (  # noqa: F401 (re-exported: the narrative's public wording helpers)
     NOUNS,
     capitalise,
@@ -37,7 +37,7 @@ from synergies.text.grammar import (  # noqa: F401 (re-exported: the narrative's
     pick,
 )
 
-ALPHA = 0.05  # the conventional significance level the power caution refers to
+ALPHA = vocabulary.ALPHA  # the significance level the power caution refers to
 MAX_LISTED = 8  # longest list of individual outcomes or changes spelled out before counting instead
 MAX_CASES_LISTED = 8  # longest list of per-case finding counts spelled out in the caveats
 NARRATIVE_DIR = "narrative"
@@ -239,6 +239,11 @@ def _say(en: str, es: str, refs: Iterable[Ref] = (), counts: Iterable[Count] = (
     return Sentence(en, es, tuple(unique), tuple(counts))
 
 
+def _said(text_of: Callable[[str], str], refs: Iterable[Ref] = (), counts: Iterable[Count] = ()) -> Sentence:
+    """A sentence whose text in each language is `text_of(lang)` (a catalogue lookup)."""
+    return _say(text_of("en"), text_of("es"), refs, counts)
+
+
 # =========================================================================== wording helpers
 
 
@@ -353,7 +358,7 @@ def _cited_findings(ids: Sequence[str], lang: str) -> str:
     rest = sum(len(item) for item in items[MAX_CITED_IDS:])
     more = number_word(rest, lang, gender("finding"))
     findings = noun(rest, "finding", lang)
-    return shown + (f", … and {more} more {findings}" if lang == "en" else f", … y {more} {findings} más")
+    return shown + (t(lang, ", … and {more} more {findings}", more=more, findings=findings))
 
 
 def _with_citation(text: str, refs: Sequence[Ref], lang: str = "en") -> str:
@@ -366,14 +371,14 @@ def _with_citation(text: str, refs: Sequence[Ref], lang: str = "en") -> str:
 
 def _percent(value: float, lang: str) -> str:
     """A percentage as each language writes it: "70%" / "70 %"."""
-    return f"{value:g}%" if lang == "en" else f"{value:g}\u00a0%"
+    return numbers.percent(lang, value, 0 if float(value).is_integer() else 1)
 
 
-def _p_value(p: float, column: str, table: str, **where: object) -> tuple[str, Count]:
-    """ "p = 0.125" (or "p < 0.001") and the Count that checks it."""
-    if p < 0.001:
-        return "p < 0.001", _count(0.001, table, f"below:{column}", **where)
-    return f"p = {p:.3f}", _count(round(p, 3), table, f"value:{column}", **where)
+def _p_value(p: float, column: str, table: str, lang: str = "en", **where: object) -> tuple[str, Count]:
+    """ "p = 0.125" / "p = 0,125" (or "p < 0.001") by `text.numbers`, and the Count that checks it."""
+    relation, shown = numbers.p_shown(p)
+    kind = "below" if relation == "<" else "value"
+    return numbers.p_value(lang, p), _count(float(shown), table, f"{kind}:{column}", **where)
 
 
 # =========================================================================== facts
@@ -527,18 +532,15 @@ def _overview(f: _Facts) -> Section:
     for lang in i18n.LANGS:
         names = join_list([country_name(c, lang) for c in countries], lang)
         place = f"{count_noun(len(countries), 'country', lang)}: {names}"
-        if lang == "en":
-            for_lang[lang] = (
-                f"The data hold {count_noun(n, 'finding', lang)} on "
-                f"{count_noun(n_outcomes, 'outcome', lang)} in {count_noun(n_domains, 'domain', lang)}, "
-                f"from {count_noun(n_cases, 'evaluated_case', lang)} in {place}."
-            )
-        else:
-            for_lang[lang] = (
-                f"Los datos reúnen {count_noun(n, 'finding', lang)} sobre "
-                f"{count_noun(n_outcomes, 'outcome', lang)} en {count_noun(n_domains, 'domain', lang)}, "
-                f"procedentes de {count_noun(n_cases, 'evaluated_case', lang)} en {place}."
-            )
+        for_lang[lang] = t(
+            lang,
+            "The data hold {value} on {value2} in {value3}, from {value4} in {place}.",
+            value=count_noun(n, "finding", lang),
+            value2=count_noun(n_outcomes, "outcome", lang),
+            value3=count_noun(n_domains, "domain", lang),
+            value4=count_noun(n_cases, "evaluated_case", lang),
+            place=place,
+        )
     sentences.append(_say(for_lang["en"], for_lang["es"], _finding_refs(findings), counts))
     gap_sentence = _overview_gaps(f)
     if gap_sentence:
@@ -645,11 +647,9 @@ def _case_phrase(f: _Facts, country: str, case: str, lang: str) -> tuple[str, li
     name = escape(case)
     if len(items) >= 2:
         joined = join_list(items, lang)
-        return (
-            f"{name}, which brings together {joined}" if lang == "en" else f"{name}, que reúne {joined}"
-        ), refs
+        return (t(lang, "{name}, which brings together {joined}", name=name, joined=joined)), refs
     if len(items) == 1:
-        return (f"{name}, built on {items[0]}" if lang == "en" else f"{name}, basado en {items[0]}"), refs
+        return (t(lang, "{name}, built on {value}", name=name, value=items[0])), refs
     return name, refs
 
 
@@ -668,7 +668,7 @@ def _case_sentences(f: _Facts, country: str) -> list[Sentence]:
                 phrases.append(phrase)
                 refs += prog_refs
             what = count_noun(k, "evaluated_case", lang)
-            verb = "has" if lang == "en" else "tiene"
+            verb = t(lang, "has")
             lead = ", " if k == 1 else ": "
             texts[lang] = f"{country_name(country, lang)} {verb} {what}{lead}{join_list(phrases, lang)}."
         count = _count(k, "findings", "distinct:case", country=country)
@@ -804,11 +804,7 @@ def _domain_verdict_sentences(f: _Facts, country: str) -> list[Sentence]:
         texts = {}
         for lang in i18n.LANGS:
             if len(domains) == k and k > 1:
-                where = (
-                    f"all {number_word(k, lang)} domains"
-                    if lang == "en"
-                    else f"los {number_word(k, lang)} dominios"
-                )
+                where = t(lang, "all {value} domains", value=number_word(k, lang))
             else:
                 where = join_list([f.domain(d, lang) for d in domains], lang)
             one = len(rows) == 1
@@ -817,7 +813,7 @@ def _domain_verdict_sentences(f: _Facts, country: str) -> list[Sentence]:
                 "en": pick(len(rows), "Its only finding", "The findings"),
                 "es": pick(len(rows), "Su único hallazgo", "Los hallazgos"),
             }[lang]
-            texts[lang] = f"{subject} {verb} in {where}." if lang == "en" else f"{subject} {verb} en {where}."
+            texts[lang] = t(lang, "{subject} {verb} in {where}.", subject=subject, verb=verb, where=where)
         if len(domains) == k and k > 1:
             counts.append(_count(k, "country_domain_verdicts", country=country))
         sentences.append(_say(texts["en"], texts["es"], refs, counts))
@@ -856,7 +852,7 @@ def _split_domain_sentence(f: _Facts, country: str, domain: str) -> Sentence:
                 if lang == "en":
                     counts += found
             clauses.append(clause)
-        prefix = "In" if lang == "en" else "En"
+        prefix = t(lang, "In")
         texts[lang] = f"{prefix} {f.domain(domain, lang)}, {join_list(clauses, lang)}."
     return _say(texts["en"], texts["es"], _finding_refs(rows), counts)
 
@@ -875,12 +871,19 @@ def _change_items(f: _Facts, rows: pd.DataFrame, lang: str) -> list[str]:
             arms = f"both {arms}" if len(names) == 2 else arms
         else:
             arms = f"tanto con {names[0]} como con {names[1]}" if len(names) == 2 else f"con {arms}"
-        if lang == "en":
-            change = {"increase": "an increase", "decrease": "a decrease"}.get(direction, "no change")
-            items.append(f"{change} in {f.outcome(outcome, lang)} under {arms}{mark}")
-        else:
-            change = {"increase": "un aumento", "decrease": "una disminución"}.get(direction, "ningún cambio")
-            items.append(f"{change} de {f.outcome(outcome, lang)} {arms}{mark}")
+        change = {"increase": t(lang, "an increase"), "decrease": t(lang, "a decrease")}.get(
+            direction, t(lang, "no change")
+        )
+        items.append(
+            t(
+                lang,
+                "{change} in {value} under {arms}",
+                change=change,
+                value=f.outcome(outcome, lang),
+                arms=arms,
+            )
+            + mark
+        )
     return items
 
 
@@ -1053,9 +1056,10 @@ def _domain_overlap_sentence(f: _Facts, country: str, case: str, single: str, co
     of_arms = of_arms[of_arms["intervention"].isin([single, combined])]
     rows = of_arms[of_arms["domain"].isin(shared)]
     if not shared:
-        return _say(
-            "Nor do the arms share a domain, so not even a domain-level comparison is possible.",
-            "Tampoco comparten ningún dominio, así que ni siquiera es posible compararlos por dominio.",
+        return _said(
+            lambda lang: t(
+                lang, "Nor do the arms share a domain, so not even a domain-level comparison is possible."
+            ),
             _finding_refs(of_arms),
         )
     texts = {}
@@ -1064,39 +1068,35 @@ def _domain_overlap_sentence(f: _Facts, country: str, case: str, single: str, co
         for d in shared:
             a, b = by_arm[single][d], by_arm[combined][d]
             if a == b:
-                both = "both" if lang == "en" else "ambos"
+                both = t(lang, "both")
                 clauses.append((d, f"{both} {VERDICT_VERBS[a][lang][1]}"))
-            elif lang == "en":
-                clauses.append(
-                    (
-                        d,
-                        f"the single arm {VERDICT_VERBS[a]['en'][0]} and the combined arm "
-                        f"{VERDICT_VERBS[b]['en'][0]}",
-                    )
-                )
             else:
                 clauses.append(
                     (
                         d,
-                        f"el brazo individual {VERDICT_VERBS[a]['es'][0]} y el combinado "
-                        f"{VERDICT_VERBS[b]['es'][0]}",
+                        t(
+                            lang,
+                            "the single arm {value} and the combined arm {value2}",
+                            value=VERDICT_VERBS[a][lang][0],
+                            value2=VERDICT_VERBS[b][lang][0],
+                        ),
                     )
                 )
         if len(shared) == 1:
             d, clause = clauses[0]
-            texts[lang] = (
-                f"At domain level they overlap only in {f.domain(d, lang)}, where {clause}."
-                if lang == "en"
-                else f"Por dominio, solo coinciden en {f.domain(d, lang)}, donde {clause}."
+            texts[lang] = t(
+                lang,
+                "At domain level they overlap only in {value}, where {clause}.",
+                value=f.domain(d, lang),
+                clause=clause,
             )
         else:
-            listed = join_list(
-                [f"{'in' if lang == 'en' else 'en'} {f.domain(d, lang)}, {c}" for d, c in clauses], lang
-            )
-            texts[lang] = (
-                f"At domain level they overlap in {count_noun(len(shared), 'domain', lang)}: {listed}."
-                if lang == "en"
-                else f"Por dominio, coinciden en {count_noun(len(shared), 'domain', lang)}: {listed}."
+            listed = join_list([f"{t(lang, 'in')} {f.domain(d, lang)}, {c}" for d, c in clauses], lang)
+            texts[lang] = t(
+                lang,
+                "At domain level they overlap in {value}: {listed}.",
+                value=count_noun(len(shared), "domain", lang),
+                listed=listed,
             )
     where = {"country": country, "case": case, "single_arm": single, "combined_arm": combined}
     counts = [] if len(shared) == 1 else [_count(len(shared), "arm_pair_shared_domains", **where)]
@@ -1145,29 +1145,28 @@ def _comparable_sentence(
         if tally["unranked"] == 1:
             parts[-1] = parts[-1].replace("pueden", "puede")
         s, cb = escape(single), escape(combined)
-        if lang == "en":
-            text = (
-                f"In {escape(case)}, the single arm {s} and the combined arm {cb} were both measured on "
-                f"{count_noun(c, 'outcome', lang)}: {join_list(parts, lang)}."
-            )
-            if other:
-                text += (
-                    f" The other {count_noun(other, 'outcome', lang)} {pick(other, 'has', 'have')} no "
-                    "counterpart in the other arm."
-                    if other > 1
-                    else " The remaining outcome has no counterpart in the other arm."
+        text = t(
+            lang,
+            "In {value}, the single arm {s} and the combined arm {cb} were both measured "
+            "on {value2}: {items}.",
+            value=escape(case),
+            s=s,
+            cb=cb,
+            value2=count_noun(c, "outcome", lang),
+            items=join_list(parts, lang),
+        )
+        if other:
+            text += (
+                tn(
+                    lang,
+                    " The other {value} has no counterpart in the other arm.",
+                    " The other {value} have no counterpart in the other arm.",
+                    other,
+                    value=count_noun(other, "outcome", lang),
                 )
-        else:
-            text = (
-                f"En {escape(case)}, el brazo individual {s} y el combinado {cb} se midieron con "
-                f"{count_noun(c, 'outcome', lang)} en común: {join_list(parts, lang)}."
+                if other > 1
+                else t(lang, " The remaining outcome has no counterpart in the other arm.")
             )
-            if other:
-                text += (
-                    f" Los otros {count_noun(other, 'outcome', lang)} no tienen contraparte en el otro brazo."
-                    if other > 1
-                    else " El resultado restante no tiene contraparte en el otro brazo."
-                )
         texts[lang] = text
     return _say(texts["en"], texts["es"], refs, counts)
 
@@ -1219,8 +1218,8 @@ def _institutional_country_sentences(f: _Facts, country: str) -> list[Sentence]:
         for lang in i18n.LANGS:
             parts, found = _roles(f, rows, lang)
             counts = found
-            verb = "names" if lang == "en" else "identifica"
-            head = "The institutional analysis of" if lang == "en" else "El análisis institucional de"
+            verb = t(lang, "names")
+            head = t(lang, "The institutional analysis of")
             texts[lang] = f"{head} {escape(case)} {verb} {join_list(parts, lang)}."
         sentences.append(_say(texts["en"], texts["es"], _institutional_refs(rows), counts))
     return sentences
@@ -1341,11 +1340,12 @@ def _recurs_sentence(f: _Facts, countries: tuple[str, ...], domains: list[str]) 
         names = join_list([country_name(c, lang) for c in countries], lang)
         listed = join_list([f.domain(d, lang) for d in domains], lang)
         where = f"{count_noun(k, 'domain', lang)}: {listed}" if k > 1 else listed
-        texts[lang] = (
-            f"Beneficial effects recur in {count_noun(n, 'country', lang)} ({names}) in {where}."
-            if lang == "en"
-            else f"Los efectos beneficiosos se repiten en {count_noun(n, 'country', lang)} ({names}) en "
-            f"{where}."
+        texts[lang] = t(
+            lang,
+            "Beneficial effects recur in {value} ({names}) in {where}.",
+            value=count_noun(n, "country", lang),
+            names=names,
+            where=where,
         )
     return _say(texts["en"], texts["es"], _verdict_refs(f, domains, countries, "beneficial"), counts)
 
@@ -1425,10 +1425,8 @@ def _unit_counts(row: pd.Series, lang: str, unit_noun: str) -> tuple[str, list[C
         adjective = EFFECT_ADJECTIVES["beneficial"][lang][0 if n_ben == 1 else 1]
         first = f"{count_noun(n_ben, unit_noun, lang)} {adjective}"
         counts.append(_count(n_ben, table, "value:n_beneficial", **where))
-    elif lang == "en":
-        first = f"no {noun(1, unit_noun, lang)} beneficial"
     else:
-        first = f"ningún {noun(1, unit_noun, lang)} beneficioso"
+        first = t(lang, "no {value} beneficial", value=noun(1, unit_noun, lang))
     parts = [first]
     for column, effect in (
         ("n_adverse", "adverse"),
@@ -1443,7 +1441,7 @@ def _unit_counts(row: pd.Series, lang: str, unit_noun: str) -> tuple[str, list[C
             counts.append(_count(n, table, f"value:{column}", **where))
         elif effect == "adverse":
             singular = EFFECT_ADJECTIVES[effect][lang][0]
-            parts.append(f"none {singular}" if lang == "en" else f"ninguno {singular}")
+            parts.append(t(lang, "none {singular}", singular=singular))
     return join_list(parts, lang), counts
 
 
@@ -1462,18 +1460,15 @@ def _sign_test_items(f: _Facts) -> list[Sentence]:
         for lang in i18n.LANGS:
             described, found = _unit_counts(row, lang, "arm")
             if voting:
-                p_text, p_count = _p_value(row["p_value"], "p_value", "sign_tests_arm", domain=domain)
+                p_text, p_count = _p_value(row["p_value"], "p_value", "sign_tests_arm", lang, domain=domain)
                 text = f"{f.domain(domain, lang)}: {described} ({p_text})."
                 found.append(p_count)
-            elif lang == "en":
-                text = (
-                    f"{f.domain(domain, lang)}: {described}; no arm points the same way clearly, so there "
-                    "is no test."
-                )
             else:
-                text = (
-                    f"{f.domain(domain, lang)}: {described}; ningún brazo apunta con claridad en una "
-                    "dirección, así que no hay prueba."
+                text = t(
+                    lang,
+                    "{value}: {described}; no arm points the same way clearly, so there is no test.",
+                    value=f.domain(domain, lang),
+                    described=described,
                 )
             if voting and int(row["n_evaluations"]) < voting:
                 extra, extra_counts = _case_level_text(f, domain, case_row, lang)
@@ -1498,32 +1493,24 @@ def _case_level_text(f: _Facts, domain: str, case_row: pd.Series, lang: str) -> 
         where = {"domain": domain, "country": country, "case": case, "verdict": ["beneficial", "adverse"]}
         counts.append(_count(int(n), "effects_by_domain", "distinct:intervention", **where))
         arms = count_noun(int(n), "arm", lang)
-        pieces.append(
-            f"{arms} of {_case_in_country(case, country, lang)}"
-            if lang == "en"
-            else f"{arms} de {_case_in_country(case, country, lang)}"
-        )
+        pieces.append(t(lang, "{arms} of {value}", arms=arms, value=_case_in_country(case, country, lang)))
     described, found = _unit_counts(case_row, lang, "case")
     counts += found
     k = int(sum(repeated))
     if case_row["n_beneficial"] + case_row["n_adverse"] > 0:
-        p_text, p_count = _p_value(case_row["p_value"], "p_value", "sign_tests_case", domain=domain)
+        p_text, p_count = _p_value(case_row["p_value"], "p_value", "sign_tests_case", lang, domain=domain)
         counts.append(p_count)
         result = f"{described} ({p_text})"
-    elif lang == "en":
-        result = f"{described}, and no test is possible"
     else:
-        result = f"{described}, de modo que no es posible hacer la prueba"
-    if lang == "en":
-        text = (
-            f"Here {join_list(pieces, lang)} {pick(k, 'was', 'were')} counted separately; counting each "
-            f"evaluation once gives {result}."
-        )
-    else:
-        text = (
-            f"Aquí se contaron por separado {join_list(pieces, lang)}; si cada evaluación cuenta una sola "
-            f"vez: {result}."
-        )
+        result = t(lang, "{described}, and no test is possible", described=described)
+    text = tn(
+        lang,
+        "Here {items} was counted separately; counting each evaluation once gives {result}.",
+        "Here {items} were counted separately; counting each evaluation once gives {result}.",
+        k,
+        items=join_list(pieces, lang),
+        result=result,
+    )
     return text, counts
 
 
@@ -1544,38 +1531,35 @@ def _power_sentence(f: _Facts) -> Sentence | None:
     weak = list(tested.loc[(tested["n_beneficial"] + tested["n_adverse"]) <= limit, "domain"])
     counts = [_count(limit, "constant", "max_units_without_significance"), _count(ALPHA, "constant", "alpha")]
     if not weak:
-        return _say(
-            f"Every domain tested has more than {number_word(limit, 'en')} arms pointing the same way, so "
-            "the test could detect a consistent direction; it still says nothing about the size of the "
-            "effects.",
-            f"Cada dominio evaluado tiene más de {number_word(limit, 'es')} brazos que apuntan en la misma "
-            "dirección, así que la prueba podría detectar una dirección constante; aun así, no dice nada "
-            "del tamaño de los efectos.",
+        return _said(
+            lambda lang: t(
+                lang,
+                "Every domain tested has more than {value} arms pointing the same way, so the "
+                "test could detect a consistent direction; it still says nothing about the "
+                "size of the effects.",
+                value=number_word(limit, lang),
+            ),
             counts=[counts[0]],
         )
     all_weak = len(weak) == len(tested)
     texts = {}
     for lang in i18n.LANGS:
         where = (
-            ("every domain tested here" if lang == "en" else "todos los dominios evaluados aquí")
+            (t(lang, "every domain tested here"))
             if all_weak
             else join_list([f.domain(d, lang) for d in weak], lang)
         )
-        if lang == "en":
-            texts[lang] = (
-                f"With {number_word(limit, lang)} or fewer arms pointing the same way, a sign test cannot "
-                f"reach p < {ALPHA} even when all of them agree. That is the case in {where}, so these "
-                f"tests have almost no power: a p-value above {ALPHA} does not show that the programmes "
-                "have no effect, and the counts describe the evidence rather than prove an effect."
-            )
-        else:
-            texts[lang] = (
-                f"Con {number_word(limit, lang)} brazos o menos que apunten en la misma dirección, una "
-                f"prueba de signos no puede llegar a p < {ALPHA} aunque todos coincidan. Eso ocurre en "
-                f"{where}, de modo que estas pruebas casi no tienen potencia: un valor p mayor que {ALPHA} "
-                "no demuestra que los programas carezcan de efecto, y los conteos describen la evidencia "
-                "más que probar un efecto."
-            )
+        texts[lang] = t(
+            lang,
+            "With {value} or fewer arms pointing the same way, a sign test cannot reach p "
+            "< {alpha} even when all of them agree. That is the case in {where}, so these "
+            "tests have almost no power: a p-value above {alpha} does not show that the "
+            "programmes have no effect, and the counts describe the evidence rather than "
+            "prove an effect.",
+            value=number_word(limit, lang),
+            alpha=numbers.decimal(lang, ALPHA, 2),
+            where=where,
+        )
     return _say(texts["en"], texts["es"], counts=[*counts, _count(ALPHA, "constant", "alpha")])
 
 
@@ -1676,19 +1660,23 @@ def _recurring_factor_sentence(f: _Facts, summary: object) -> Sentence:
     ]
     texts = {}
     for lang in i18n.LANGS:
-        where = (
-            f"{count_noun(n_cases, 'case', lang)} in {count_noun(n_countries, 'country', lang)}"
-            if lang == "en"
-            else f"{count_noun(n_cases, 'case', lang)} de {count_noun(n_countries, 'country', lang)}"
+        where = t(
+            lang,
+            "{value} in {value2}",
+            value=count_noun(n_cases, "case", lang),
+            value2=count_noun(n_countries, "country", lang),
         )
         name = f.factor(summary.factor, lang)
         if len(roles) == 1:
             cases = join_list([_case_in_country(r.case, r.country, lang) for r in rows.itertuples()], lang)
             role = _role_phrase(*roles[0], lang)
-            texts[lang] = (
-                f"{name} recurs in {where}, always as {role}: {cases}."
-                if lang == "en"
-                else f"{name} aparece en {where}, siempre como {role}: {cases}."
+            texts[lang] = t(
+                lang,
+                "{name} recurs in {where}, always as {role}: {cases}.",
+                name=name,
+                where=where,
+                role=role,
+                cases=cases,
             )
         else:
             pieces = []
@@ -1697,13 +1685,13 @@ def _recurring_factor_sentence(f: _Facts, summary: object) -> Sentence:
                 cases = join_list(
                     [_case_in_country(r.case, r.country, lang) for r in mine.itertuples()], lang
                 )
-                pieces.append(
-                    f"{_role_phrase(assessment, level, lang)} {'in' if lang == 'en' else 'en'} {cases}"
-                )
-            texts[lang] = (
-                f"{name} recurs in {where}, with different assessments: {join_list(pieces, lang)}."
-                if lang == "en"
-                else f"{name} aparece en {where}, con valoraciones distintas: {join_list(pieces, lang)}."
+                pieces.append(f"{_role_phrase(assessment, level, lang)} {t(lang, 'in')} {cases}")
+            texts[lang] = t(
+                lang,
+                "{name} recurs in {where}, with different assessments: {items}.",
+                name=name,
+                where=where,
+                items=join_list(pieces, lang),
             )
     return _say(texts["en"], texts["es"], _institutional_refs(rows), counts)
 
@@ -1786,18 +1774,18 @@ def _single_case_factors_sentence(f: _Facts, factors: list[str]) -> Sentence:
                 lang,
             )
             where = _case_in_country(case, country, lang)
-            items.append(f"{f.factor(factor, lang)}, {roles} {'in' if lang == 'en' else 'en'} {where}")
+            items.append(f"{f.factor(factor, lang)}, {roles} {t(lang, 'in')} {where}")
         listed = (
             "; ".join(items[:-1])
             + (f"; {conjunction('and', lang, items[-1])} " if len(items) > 1 else "")
             + items[-1]
         )
-        texts[lang] = (
-            f"{pick(len(factors), 'Another factor appears', 'Other factors appear')} in one case "
-            f"{pick(len(factors), 'only', 'each')}: {listed}."
-            if lang == "en"
-            else f"{pick(len(factors), 'Otro factor aparece', 'Otros factores aparecen')} en un solo caso"
-            f"{pick(len(factors), '', ' cada uno')}: {listed}."
+        texts[lang] = tn(
+            lang,
+            "Another factor appears in one case only: {listed}.",
+            "Other factors appear in one case each: {listed}.",
+            len(factors),
+            listed=listed,
         )
     return _say(texts["en"], texts["es"], _institutional_refs(rows), counts)
 
@@ -1808,13 +1796,13 @@ def _single_case_factors_sentence(f: _Facts, factors: list[str]) -> Sentence:
 def _caveats_section(f: _Facts) -> Section:
     """Direction only; findings per evaluation; sources; ambiguous outcomes; optional files not given."""
     sentences = [
-        _say(
-            "The synthesis counts the direction of each effect only, not its size or statistical "
-            "significance: a domain with many beneficial findings is not necessarily a domain with large "
-            "effects.",
-            "La síntesis solo cuenta la dirección de cada efecto, no su tamaño ni su significancia "
-            "estadística: un dominio con muchos hallazgos beneficiosos no tiene por qué tener efectos "
-            "grandes.",
+        _said(
+            lambda lang: t(
+                lang,
+                "The synthesis counts the direction of each effect only, not its size or "
+                "statistical significance: a domain with many beneficial findings is not "
+                "necessarily a domain with large effects.",
+            )
         ),
     ]
     per_case = _per_case_sentence(f)
@@ -1832,17 +1820,24 @@ def _caveats_section(f: _Facts) -> Section:
     if missing:
         k = len(missing)
         count = _count(k, "missing_optional")
-        lead = _say(
-            f"{capitalise(count_noun(k, 'optional_file', 'en'))} of the data contract "
-            f"{pick(k, 'was', 'were')} not given, and this text lacks what they would provide:",
-            f"No se entregaron {count_noun(k, 'optional_file', 'es')} del contrato de datos, y este texto "
-            f"carece de lo que {pick(k, 'aportaría', 'aportarían')}:",
+        lead = _said(
+            lambda lang: capitalise(
+                tn(
+                    lang,
+                    "{files} of the data contract was not given, and this text lacks what it would provide:",
+                    "{files} of the data contract were not given, and this text lacks what they would "
+                    "provide:",
+                    k,
+                    files=count_noun(k, "optional_file", lang),
+                )
+            ),
             counts=[count],
         )
         items = tuple(
-            _say(
-                f"`{name}`: {MISSING_CONSEQUENCES[name]['en']}",
-                f"`{name}`: {MISSING_CONSEQUENCES[name]['es']}",
+            _said(
+                lambda lang, name=name: t(
+                    lang, "`{name}`: {value}", name=name, value=MISSING_CONSEQUENCES[name][lang]
+                )
             )
             for name in missing
         )
@@ -1978,11 +1973,13 @@ def _per_case_sentence(f: _Facts) -> Sentence | None:
     if len(per_case) == 1:
         country, case = per_case.index[0]
         where = {"en": _case_in_country(case, country, "en"), "es": _case_in_country(case, country, "es")}
-        return _say(
-            f"All findings come from the evaluation of a single case, {where['en']}, so they are not "
-            "independent of one another.",
-            f"Todos los hallazgos provienen de la evaluación de un solo caso, {where['es']}, así que no son "
-            "independientes entre sí.",
+        return _said(
+            lambda lang: t(
+                lang,
+                "All findings come from the evaluation of a single case, {value}, so they are "
+                "not independent of one another.",
+                value=where[lang],
+            ),
             refs,
         )
     if len(per_case) <= MAX_CASES_LISTED:
@@ -1991,7 +1988,7 @@ def _per_case_sentence(f: _Facts) -> Sentence | None:
         for lang in i18n.LANGS:
             listed = join_list(
                 [
-                    f"{number_word(int(v), lang, before_noun=False)} {'from' if lang == 'en' else 'de'} "
+                    f"{number_word(int(v), lang, before_noun=False)} {t(lang, 'from')} "
                     f"{_case_in_country(k, c, lang)}"
                     for (c, k), v in per_case.items()
                 ],
@@ -2037,10 +2034,10 @@ def _source_sentence(f: _Facts) -> Sentence | None:
     named = findings[findings["source_id"] != ""]
     n, unnamed = len(findings), len(findings) - len(named)
     if named.empty:
-        return _say(
-            "No finding names its source, so the evidence cannot be traced beyond `findings.csv`.",
-            "Ningún hallazgo indica su fuente, así que la evidencia no puede rastrearse más allá de "
-            "`findings.csv`.",
+        return _said(
+            lambda lang: t(
+                lang, "No finding names its source, so the evidence cannot be traced beyond `findings.csv`."
+            ),
             _finding_refs(findings),
         )
     per_source = named.groupby("source_id").size()
@@ -2049,10 +2046,13 @@ def _source_sentence(f: _Facts) -> Sentence | None:
     counts = [_count(int(per_source[s]), "findings", source_id=s) for s in order]
     if len(order) == 1 and not unnamed and n == 1:
         s = escape(order[0])
-        return _say(
-            f"The only finding cites source {s}, so the whole synthesis rests on how that source reports it.",
-            f"El único hallazgo cita la fuente {s}, de modo que toda la síntesis depende de cómo esa fuente "
-            "lo informa.",
+        return _said(
+            lambda lang: t(
+                lang,
+                "The only finding cites source {s}, so the whole synthesis rests on how that "
+                "source reports it.",
+                s=s,
+            ),
             refs,
             counts,
         )
@@ -2073,16 +2073,14 @@ def _source_sentence(f: _Facts) -> Sentence | None:
             [f"{escape(s)} ({count_noun(int(per_source[s]), 'finding', lang)})" for s in order], lang
         )
         k = len(order)
-        if lang == "en":
-            text = f"The findings cite {count_noun(k, 'source', lang)}: {listed}."
-            if unnamed:
-                lacking = capitalise(count_noun(unnamed, "finding", lang))
-                text += f" {lacking} {pick(unnamed, 'names', 'name')} no source."
-        else:
-            text = f"Los hallazgos citan {count_noun(k, 'source', lang)}: {listed}."
-            if unnamed:
-                lacking = capitalise(count_noun(unnamed, "finding", lang))
-                text += f" {lacking} no {pick(unnamed, 'indica', 'indican')} fuente."
+        text = t(
+            lang, "The findings cite {value}: {listed}.", value=count_noun(k, "source", lang), listed=listed
+        )
+        if unnamed:
+            lacking = capitalise(count_noun(unnamed, "finding", lang))
+            text += tn(
+                lang, " {lacking} names no source.", " {lacking} name no source.", unnamed, lacking=lacking
+            )
         texts[lang] = text
     counts.append(_count(len(order), "findings", "distinct:source_id", source_id=order))
     if unnamed:
@@ -2102,18 +2100,17 @@ def _ambiguous_sentence(f: _Facts) -> Sentence | None:
     texts = {}
     for lang in i18n.LANGS:
         listed = join_list([f.outcome(o, lang) for o in outcomes], lang)
-        if lang == "en":
-            texts[lang] = (
-                f"{capitalise(count_noun(k, 'outcome', lang))} {pick(k, 'has', 'have')} a desirable "
-                f"direction the codebook marks as ambiguous, so changes in {pick(k, 'it', 'them')} are "
-                f"reported as unclear rather than beneficial or adverse: {listed}."
-            )
-        else:
-            texts[lang] = (
-                f"{capitalise(count_noun(k, 'outcome', lang))} {pick(k, 'tiene', 'tienen')} una dirección "
-                "deseable que el libro de códigos marca como ambigua, por lo que sus cambios se informan "
-                f"como inciertos y no como beneficiosos o adversos: {listed}."
-            )
+        texts[lang] = tn(
+            lang,
+            "{value} has a desirable direction the codebook marks as ambiguous, so changes "
+            "in it are reported as unclear rather than beneficial or adverse: {listed}.",
+            "{value} have a desirable direction the codebook marks as ambiguous, so "
+            "changes in them are reported as unclear rather than beneficial or adverse: "
+            "{listed}.",
+            k,
+            value=capitalise(count_noun(k, "outcome", lang)),
+            listed=listed,
+        )
     return _say(texts["en"], texts["es"], _finding_refs(rows), [count])
 
 
@@ -2125,11 +2122,13 @@ def _tracing_section(f: _Facts) -> Section:
     given = f.ev.given
     example = escape(sorted(f.findings["finding_id"], key=natural_key)[0])
     items = [
-        _say(
-            f"An identifier such as {example} is a `finding_id` in `findings.csv`; a range written with a "
-            "dash covers every identifier from the first to the last.",
-            f"Un identificador como {example} es un `finding_id` de `findings.csv`; un rango escrito con "
-            "guion abarca todos los identificadores del primero al último.",
+        _said(
+            lambda lang: t(
+                lang,
+                "An identifier such as {example} is a `finding_id` in `findings.csv`; a range "
+                "written with a dash covers every identifier from the first to the last.",
+                example=example,
+            )
         ),
         _say(
             "Country/Case is a case: its row in `cases.csv` and its rows in `findings.csv`"
@@ -2148,9 +2147,10 @@ def _tracing_section(f: _Facts) -> Section:
     ]
     if f.ev.institutional is not None:
         items.append(
-            _say(
-                "Country/Case: factor are the rows of `institutional.csv` for that case and factor.",
-                "País/Caso: factor son las filas de `institutional.csv` de ese caso y factor.",
+            _said(
+                lambda lang: t(
+                    lang, "Country/Case: factor are the rows of `institutional.csv` for that case and factor."
+                )
             )
         )
     items.append(
@@ -2171,13 +2171,14 @@ def _tracing_section(f: _Facts) -> Section:
             ),
         )
     )
-    lead = _say(
-        "Every sentence that states a fact from the data ends with the keys of the rows it rests on, in "
-        "square brackets (country and case names as written in the data). To check a sentence, filter the "
-        "file named below on those keys and compare:",
-        "Cada oración que afirma un hecho de los datos termina con las claves de las filas en que se basa, "
-        "entre corchetes (con los nombres de países y casos tal como figuran en los datos). Para verificar "
-        "una oración, filtre el archivo indicado abajo por esas claves y compare:",
+    lead = _said(
+        lambda lang: t(
+            lang,
+            "Every sentence that states a fact from the data ends with the keys of the "
+            "rows it rests on, in square brackets (country and case names as written in "
+            "the data). To check a sentence, filter the file named below on those keys and "
+            "compare:",
+        )
     )
     return Section("tracing", TITLES["tracing"], (Paragraph((lead,)), Paragraph(tuple(items), as_list=True)))
 

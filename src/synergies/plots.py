@@ -11,6 +11,7 @@ every coloured cell carries a glyph, and text on a fill keeps at least 3:1 contr
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -29,6 +30,8 @@ from synergies import aggregate, contract, palette
 from synergies.i18n import labels, word
 from synergies.load import Evidence
 from synergies.outputs import safe_name
+from synergies.text import numbers
+from synergies.text.names import country as country_name
 
 FONT = "DejaVu Sans"  # ships with matplotlib and has ▲ ▼ ◆ ◄ ► − ±
 STYLE = {
@@ -705,9 +708,7 @@ def source_line(ev: Evidence, lang: str, files: str, count: str) -> str:
 
 
 def _findings_source(ev: Evidence, lang: str) -> str:
-    return source_line(
-        ev, lang, "findings.csv, outcomes.csv", word("findings_n", lang).format(n=len(ev.findings))
-    )
+    return source_line(ev, lang, "findings.csv, outcomes.csv", word("findings_n", lang, n=len(ev.findings)))
 
 
 def arm_label(intervention: str, arm: str, lang: str) -> str:
@@ -726,17 +727,18 @@ def _arm_rows(ev: Evidence, arm_table: pd.DataFrame, lang: str) -> list[Row]:
     """Grid rows of arms grouped by country and case, with a gap row for each case without findings."""
     rows = []
     for r in arm_table.itertuples(index=False):
+        groups = (country_name(lang, r.country), r.case)  # displayed: the country as CLDR names it
         if r.n_findings == 0:
-            rows.append(Row((r.country, r.case), "", gap_text(ev, r.country, r.case, lang)))
+            rows.append(Row(groups, "", gap_text(ev, r.country, r.case, lang)))
         else:
-            rows.append(Row((r.country, r.case), arm_label(r.intervention, r.arm, lang)))
+            rows.append(Row(groups, arm_label(r.intervention, r.arm, lang)))
     return rows
 
 
 def _page_title(title: str, page: Page | None, lang: str) -> str:
     if page is None or page.count == 1:
         return title
-    suffix = word("page_of", lang).format(page=page.number, pages=page.count)
+    suffix = word("page_of", lang, page=page.number, pages=page.count)
     return f"{title} — {suffix}: {page.label}" if page.label else f"{title} — {suffix}"
 
 
@@ -977,7 +979,7 @@ def _contested_notes(ev: Evidence, lang: str) -> list[str]:
     if not ids:
         return []
     shown = ", ".join(ids[:10]) + (f", … (+{len(ids) - 10})" if len(ids) > 10 else "")
-    return [word("note_contested", lang).format(ids=shown)]
+    return [word("note_contested", lang, ids=shown)]
 
 
 ARM_ROW_KEYS = ["country", "case", "intervention"]  # what identifies a row of `_arm_index`
@@ -988,7 +990,7 @@ def _grid_rows(ev: Evidence, page: Page, lang: str):
     if page.level == "country":
         countries = country_rows(ev).iloc[list(page.rows)]
         rows = [
-            Row((), c, _country_gap(ev, c, lang) if n == 0 else "")
+            Row((), country_name(lang, c), _country_gap(ev, c, lang) if n == 0 else "")
             for c, n in zip(countries["country"], countries["n_findings"], strict=True)
         ]
         row_index = {(c,): i for i, c in enumerate(countries["country"])}
@@ -1005,15 +1007,14 @@ def _row_keys(table: pd.DataFrame, keys: list[str]) -> list[tuple]:
 
 def _pooled_note(ev: Evidence, lang: str) -> str:
     """The note of a figure pooling arms by country: how many arms there are, and where each one's are."""
-    return word("note_pooled", lang).format(n=arms_with_findings(ev))
+    return word("note_pooled", lang, n=arms_with_findings(ev))
 
 
 def _not_drawn_notes(page: Page, table_file: str, lang: str) -> list[str]:
     """The figure note saying how many rows beyond MAX_PAGES pages are left to the table, if any."""
     if not page.not_drawn:
         return []
-    text = word("note_not_drawn", lang)
-    return [text.format(n=page.not_drawn, pages=MAX_PAGES, table=f"tables/{table_file}")]
+    return [word("note_not_drawn", lang, n=page.not_drawn, pages=MAX_PAGES, table=f"tables/{table_file}")]
 
 
 # ---------------------------------------------------------------- figure 3: verdicts, sign tests, countries
@@ -1033,8 +1034,8 @@ def verdict_matrix(ev: Evidence, table: pd.DataFrame, lang: str = "en", page: Pa
     page = page or arm_pages(ev, "verdicts")[0]
     domain_label = labels(ev.domains, "domain", lang)
     col_index = {d: j for j, d in enumerate(ev.domain_order)}
-    threshold = f"{aggregate.VERDICT_THRESHOLD:.0%}"
-    notes = [word("note_verdict_rule", lang).format(threshold=threshold)]
+    threshold = numbers.percent(lang, aggregate.VERDICT_THRESHOLD * 100)
+    notes = [word("note_verdict_rule", lang, threshold=threshold)]
     rows, row_index, headers, caps, keys = _grid_rows(ev, page, lang)
     if page.level == "country":
         table = aggregate.pool_by(table, ["country", "domain"], ev)
@@ -1080,7 +1081,7 @@ def country_domain_figure(
     biggest = max(int(table["total"].max()) if len(table) else 0, 1)
     totals = table.groupby("country", sort=False)["total"].sum()
     rows = [
-        Row((), country, _country_gap(ev, country, lang) if totals[country] == 0 else "")
+        Row((), country_name(lang, country), _country_gap(ev, country, lang) if totals[country] == 0 else "")
         for country in countries
     ]
     cells = {}
@@ -1104,7 +1105,7 @@ def country_domain_figure(
         legend=effect_legend_plain(
             lang, ["beneficial", "adverse", "no_change", "unclear"], word("no_impact_evaluation", lang)
         ),
-        notes=[word("note_country_domain", lang).format(n=biggest)],
+        notes=[word("note_country_domain", lang, n=biggest)],
         source=_findings_source(ev, lang),
         cell_width=1.05,
         row_height=0.5,
@@ -1133,7 +1134,7 @@ def sign_test_figure(ev: Evidence, table: pd.DataFrame, lang: str = "en") -> Fig
         2.2, max((text_width(domain_label[d], LABEL_SIZE) for d in table["domain"]), default=0.5) + 0.05
     )
     wrapped = [wrap(domain_label[d], label_w, LABEL_SIZE, max_lines=3) for d in table["domain"]]
-    counts = [_vote_text(t) for t in table.itertuples(index=False)]
+    counts = [_vote_text(t, lang) for t in table.itertuples(index=False)]
     counts_w = max(
         [_block_width([c], LABEL_SIZE) for c in counts] + [text_width(word("units", lang), LABEL_SIZE, True)]
     )
@@ -1215,7 +1216,8 @@ def sign_test_figure(ev: Evidence, table: pd.DataFrame, lang: str = "en") -> Fig
     canvas.hline(plot_x, plot_x + plot_w, y, 0.8)
     for tick in (0, 0.25, 0.5, 0.75, 1):
         canvas.ax.plot([to_x(tick)] * 2, [y, y + 0.05], color=palette.INK, linewidth=0.8)
-        canvas.text(to_x(tick), y + 0.05 + line_height(LABEL_SIZE) / 2, f"{tick:g}", LABEL_SIZE, ha="center")
+        tick_y = y + 0.05 + line_height(LABEL_SIZE) / 2
+        canvas.text(to_x(tick), tick_y, numbers.shortest(lang, tick), LABEL_SIZE, ha="center")
     canvas.text(
         to_x(0.5),
         y + 0.1 + 1.5 * line_height(LABEL_SIZE),
@@ -1227,20 +1229,21 @@ def sign_test_figure(ev: Evidence, table: pd.DataFrame, lang: str = "en") -> Fig
     return canvas.finish()
 
 
-def _vote_text(t) -> str:
-    """Votes of one domain row of a sign-test table: 'n = 2: ▲ 2  ▼ 0  ◄► 1  p = 0.50'."""
+def _vote_text(t, lang: str = "en") -> str:
+    """Votes of one domain row of a sign-test table: 'n = 2: ▲ 2  ▼ 0  ◄► 1  p = 0.500'."""
+    n = functools.partial(numbers.integer, lang)
     parts = [
-        f"n = {t.n_beneficial + t.n_adverse}:",
-        f"▲ {t.n_beneficial}",
-        f"▼ {t.n_adverse}",
-        f"◄► {t.n_conflicting}",
+        f"n = {n(t.n_beneficial + t.n_adverse)}:",
+        f"▲ {n(t.n_beneficial)}",
+        f"▼ {n(t.n_adverse)}",
+        f"◄► {n(t.n_conflicting)}",
     ]
     if getattr(t, "n_no_change", 0):
-        parts.append(f"◆ {t.n_no_change}")
+        parts.append(f"◆ {n(t.n_no_change)}")
     if getattr(t, "n_unclear", 0):
-        parts.append(f"? {t.n_unclear}")
+        parts.append(f"? {n(t.n_unclear)}")
     if not math.isnan(t.p_value):
-        parts.append(f"p = {t.p_value:.2f}")
+        parts.append(numbers.p_value(lang, t.p_value))
     return "   ".join(parts)
 
 
@@ -1287,7 +1290,7 @@ def single_combined_figure(
                 cells[(i, j)] = effect_cell(effect)
     notes = [word("note_single_combined", lang)]
     if page.omitted:
-        notes.append(word("note_omitted_outcomes", lang).format(n=page.omitted))
+        notes.append(word("note_omitted_outcomes", lang, n=page.omitted))
     notes += _not_drawn_notes(page, "single_vs_combined.csv", lang)
     grid = Grid(
         title=_page_title(word("title_single_combined", lang), page, lang),
@@ -1341,7 +1344,7 @@ def single_combined_domain_figure(
     measured = overlap.set_index(["country", "case", "single_arm", "combined_arm", "domain"])
     rows, cells = [], {}
     for i, p in enumerate(pairs.itertuples(index=False)):
-        rows.append(Row((p.country, p.case), _pair_label(p, lang)))
+        rows.append(Row((country_name(lang, p.country), p.case), _pair_label(p, lang)))
         for k, domain in enumerate(domains):
             key = (p.country, p.case, p.single_arm, p.combined_arm, domain)
             cells[(i, 3 * k + 2)] = Cell(outline=False)  # blank unless both arms measured the domain
@@ -1429,7 +1432,10 @@ def institutional_figure(
     columns = [Column(word(level, lang).capitalize(), factor_label.get(f, f)) for level, f in columns_keys]
     col_index = {key: j for j, key in enumerate(columns_keys)}
     gap = word("no_institutional_analysis", lang)
-    rows = [Row((r.country,), r.case, "" if r.analysed else gap) for r in cases.itertuples(index=False)]
+    rows = [
+        Row((country_name(lang, r.country),), r.case, "" if r.analysed else gap)
+        for r in cases.itertuples(index=False)
+    ]
     row_index = {(r.country, r.case): i for i, r in enumerate(cases.itertuples(index=False))}
     cells = {}
     grouped = matrix.groupby(["country", "case", "level", "factor"], sort=False)["assessment"]
@@ -1444,7 +1450,7 @@ def institutional_figure(
     footer = (word("cases_n", lang), tuple(str(int(n_cases[key])) for key in columns_keys))
     legend = [LegendItem(_assessment_cell([a]), word(f"legend_{a}", lang)) for a in contract.ASSESSMENTS]
     legend += [LegendItem(NOT_MEASURED, word("not_reported", lang)), LegendItem(NOT_MEASURED, gap, gap=True)]
-    n_rows = word("rows_n", lang).format(n=len(matrix))
+    n_rows = word("rows_n", lang, n=len(matrix))
     files = "institutional.csv" + (", factors.csv" if ev.factors is not None else "")
     grid = Grid(
         title=_page_title(word("title_institutional", lang), page, lang),
@@ -1473,7 +1479,7 @@ def _inferred_level_notes(matrix: pd.DataFrame, lang: str) -> list[str]:
     if "level_basis" not in matrix.columns:
         return []
     n = int((matrix["level_basis"] == "inferred").sum())
-    return [word("note_inferred_levels", lang).format(n=n, total=len(matrix))] if n else []
+    return [word("note_inferred_levels", lang, n=n, total=len(matrix))] if n else []
 
 
 def _assessment_cell(assessments: list[str]) -> Cell:

@@ -43,10 +43,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from synergies import config
+from synergies import config, vocabulary
 
-PARAMETER_NAMES = ("data_dir", "output_dir", "figures_dir", "lang")
-LANGUAGES = ("en", "es")
+PARAMETER_NAMES = vocabulary.PARAMETER_NAMES
+LANGUAGES = vocabulary.LANGS
 KERNEL_NAME = "python3"
 DEFAULT_TIMEOUT = 600
 DEFAULT_JOBS = 2

@@ -14,10 +14,11 @@ The API (every function takes the language first, so sentence builders stay lang
 - `t(lang, msgid, **slots)`, `tp(lang, context, msgid, **slots)`,
   `tn(lang, singular, plural, n, **slots)`: translate, then fill named slots `{name}`
   (never positional `%s`, so a translation may reorder them). An `int` slot is written with
-  `numbers.integer` (the language's digit grouping); a `str` slot is inserted as given; any
+  `numbers.integer` (the language's digit grouping; numpy ints too); a `str` slot is inserted as given; any
   other type is refused, so a decimal or p-value is always formatted by `text.numbers` first.
-- `N_(msgid)` and `NP_(context, msgid)`: mark a phrase for the catalogue without translating
-  it yet (tables of vocabulary); look it up later with `gettext` / `pgettext`.
+- `N_(msgid)`, `NP_(context, msgid)`, `NN_(singular, plural)`, `NNP_(context, singular,
+  plural)`: mark a phrase for the catalogue without translating it yet (tables of
+  vocabulary); look it up later with `gettext` / `pgettext` / `ngettext` / `npgettext`.
 
 Submodules: `numbers` (integers, decimals, percentages, p-values, proportions), `names`
 (country and language names from CLDR), `grammar` (plural nouns, number words with gender,
@@ -30,14 +31,18 @@ from __future__ import annotations
 import functools
 import gettext as _gettext
 import string
+from numbers import Integral
 from pathlib import Path
 
-LANGS = ("en", "es")
+from synergies.vocabulary import LANGS  # the one home of the languages
+
 DOMAIN = "synergies"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 __all__ = [
     "LANGS",
+    "NNP_",
+    "NN_",
     "NP_",
     "N_",
     "check_lang",
@@ -96,6 +101,16 @@ def N_(msgid: str) -> str:
     return msgid
 
 
+def NN_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular/plural pair for extraction; returns it unchanged (look up with `ngettext`)."""
+    return singular, plural
+
+
+def NNP_(context: str, singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular/plural pair with `context`; returns the pair (look up with `npgettext`)."""
+    return singular, plural
+
+
 def NP_(context: str, msgid: str) -> str:
     """Mark `msgid` with `context` for extraction; returns the msgid unchanged."""
     return msgid
@@ -127,12 +142,12 @@ def fill(lang: str, template: str, **slots: object) -> str:
     values: dict[str, str] = {}
     for name in wanted:
         value = slots[name]
-        if isinstance(value, bool) or not isinstance(value, int | str):
+        if isinstance(value, bool) or not isinstance(value, Integral | str):
             raise TypeError(
                 f"slot {name!r} of {template!r} is {type(value).__name__}: format it with "
                 "synergies.text.numbers first"
             )
-        values[name] = numbers.integer(lang, value) if isinstance(value, int) else value
+        values[name] = value if isinstance(value, str) else numbers.integer(lang, int(value))
     return template.format_map(values)
 
 

@@ -29,6 +29,7 @@ KEYWORDS = (
     "N_:1",
     "NP_:1c,2",
     "NN_:1,2",
+    "NNP_:1c,2,3",
 )
 COMMENT_TAG = "Translators:"  # a comment starting so, above a call, reaches the translator
 

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from synergies.text import NP_, check_lang, ngettext, numbers, pgettext
+from synergies.text import NNP_, NP_, check_lang, npgettext, numbers, pgettext
 
 CONTEXT_MASCULINE = "number word before a masculine noun"
 CONTEXT_FEMININE = "number word before a feminine noun"
@@ -69,31 +69,27 @@ NUMBER_WORDS: dict[str, tuple[str, ...]] = {
 WORD_LIMIT = 10  # numbers above it are written in digits
 
 
-def NN_(singular: str, plural: str) -> tuple[str, str]:
-    """Mark a singular/plural pair for extraction; returns it unchanged."""
-    return singular, plural
-
-
+NOUN = "noun"  # the context of the nouns below
 # Noun keys the text uses → (singular, plural) English msgids; Spanish forms in the catalogue.
 NOUNS: dict[str, tuple[str, str]] = {
-    "finding": NN_("finding", "findings"),
-    "case": NN_("case", "cases"),
-    "evaluated_case": NN_("evaluated case", "evaluated cases"),
-    "country": NN_("country", "countries"),
-    "domain": NN_("domain", "domains"),
-    "outcome": NN_("outcome", "outcomes"),
-    "arm": NN_("arm", "arms"),
-    "evaluation": NN_("evaluation", "evaluations"),
-    "change": NN_("change", "changes"),
-    "source": NN_("source", "sources"),
-    "enabler": NN_("enabler", "enablers"),
-    "barrier": NN_("barrier", "barriers"),
-    "mixed": NN_("factor with a mixed assessment", "factors with a mixed assessment"),
-    "unstated": NN_("factor reported without direction", "factors reported without direction"),
-    "optional_file": NN_("optional file", "optional files"),
-    "row": NN_("row", "rows"),
-    "cell": NN_("cell", "cells"),
-    "unit": NN_("unit", "units"),
+    "finding": NNP_("noun", "finding", "findings"),
+    "case": NNP_("noun", "case", "cases"),
+    "evaluated_case": NNP_("noun", "evaluated case", "evaluated cases"),
+    "country": NNP_("noun", "country", "countries"),
+    "domain": NNP_("noun", "domain", "domains"),
+    "outcome": NNP_("noun", "outcome", "outcomes"),
+    "arm": NNP_("noun", "arm", "arms"),
+    "evaluation": NNP_("noun", "evaluation", "evaluations"),
+    "change": NNP_("noun", "change", "changes"),
+    "source": NNP_("noun", "source", "sources"),
+    "enabler": NNP_("noun", "enabler", "enablers"),
+    "barrier": NNP_("noun", "barrier", "barriers"),
+    "mixed": NNP_("noun", "factor with a mixed assessment", "factors with a mixed assessment"),
+    "unstated": NNP_("noun", "factor reported without direction", "factors reported without direction"),
+    "optional_file": NNP_("noun", "optional file", "optional files"),
+    "row": NNP_("noun", "row", "rows"),
+    "cell": NNP_("noun", "cell", "cells"),
+    "unit": NNP_("noun", "unit", "units"),
 }
 
 
@@ -123,7 +119,7 @@ GENDERS = (
 def noun(n: int, key: str, lang: str) -> str:
     """The noun `key` in the number that agrees with `n`: "finding" / "hallazgos"."""
     singular, plural = NOUNS[key]
-    return ngettext(check_lang(lang), singular, plural, n)
+    return npgettext(check_lang(lang), NOUN, singular, plural, n)
 
 
 def gender(key: str, lang: str = "es") -> str:

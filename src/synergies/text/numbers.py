@@ -79,6 +79,13 @@ def proportion(lang: str, value: float | int | Decimal, places: int = PROPORTION
     return decimal(lang, value, places)
 
 
+def shortest(lang: str, value: float | int | Decimal) -> str:
+    """A number with as few decimals as it needs (axis ticks): "0.25" / "0,25", "1" / "1"."""
+    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    places = max(0, -exact.normalize().as_tuple().exponent)
+    return _format(lang, exact, places)
+
+
 def p_shown(p: float) -> tuple[str, Decimal]:
     """How a p-value is stated: ("=", rounded value) or ("<", P_FLOOR) — the number the text carries."""
     if Decimal(repr(float(p))) < P_FLOOR:

@@ -1,0 +1,62 @@
+"""The project's controlled vocabularies and fixed method choices: the one home of each.
+
+Every module (contract, load, aggregate, plots, describe, narrative, runner, tests) imports these
+names from here; `synergies.contract` re-exports the data vocabularies for the schema. Their
+words in English and Spanish are catalogue entries (`synergies.text`), keyed by these values.
+"""
+
+from __future__ import annotations
+
+# --------------------------------------------------------------------------- data vocabularies
+ARMS = ("single", "combined")  # arm types: one programme, or several coordinated
+DIRECTIONS = ("increase", "decrease", "no_change")  # sign of the change in the outcome itself
+BETTER = ("higher", "lower", "ambiguous")  # which direction is good for households (codebook)
+EFFECTS = ("beneficial", "adverse", "no_change", "unclear")  # a finding's effect for households
+LEVELS = ("national", "local")  # where an institutional factor operates, in display order
+# Whether a factor helped or hindered coordination; `unstated`: the source reports that it affected
+# coordination without saying which way (not `mixed`, which says it did both).
+ASSESSMENTS = ("enabler", "barrier", "mixed", "unstated")
+LEVEL_BASES = ("stated", "inferred")  # whether a row's level is what the source says or the coders' inference
+# What a factor is about: coordination itself (its architecture, level or practice), or a
+# condition that favours or hinders it (politics, incentives, targeting, design).
+FACTOR_ASPECTS = ("coordination", "condition")
+# Claims (claims.csv): what kind of conclusion a claim is, what it asserts in coded terms,
+# and the verdicts of the check (synergies.claims).
+CLAIM_KINDS = ("effect", "synergy", "institutional", "recommendation")
+CLAIM_ASSERTS = (
+    "beneficial",
+    "adverse",
+    "no_change",
+    "evaluated",
+    "combined_better",
+    "combined_not_better",
+    "enabler",
+    "barrier",
+    "matters",
+    "not_sufficient",
+    "necessary_not_sufficient",
+    "not_coded",
+)
+CLAIM_VERDICTS = ("supported", "partly_supported", "contradicted", "not_testable")
+# Separator of the list cells of claims.csv (countries, cases, domains, outcomes, factors),
+# and between country and case in one item of `cases`.
+LIST_SEPARATOR = ";"
+CASE_SEPARATOR = "/"
+SECTORS = ("social_protection", "productive_development")
+BOOLEAN_TRUE = ("true",)
+BOOLEAN_FALSE = ("false",)
+
+# --------------------------------------------------------------------------- derived orders
+CONFLICTING = "conflicting"  # the verdict when a clear majority is missing
+VERDICTS = (*EFFECTS, CONFLICTING)  # every verdict of a unit (arm, case, country) in a domain
+VOTING = ("beneficial", "adverse")  # verdicts that vote in a sign test
+DISCERNIBLE = ("beneficial", "adverse", "no_change")  # effects with a discernible direction
+
+# --------------------------------------------------------------------------- method constants
+ALPHA = 0.05  # the conventional significance level the sign tests' power caution refers to
+
+# --------------------------------------------------------------------------- languages and runs
+LANGS = ("en", "es")  # output languages; each but English has a catalogue in text/locale
+# The parameters every notebook declares in its `parameters` cell, in this order: the runner
+# passes them, tests/test_notebook_hygiene.py requires them, README.md documents them.
+PARAMETER_NAMES = ("data_dir", "output_dir", "figures_dir", "lang")
