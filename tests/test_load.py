@@ -502,7 +502,7 @@ BAD_INPUTS: dict[str, tuple[Callable[[Path], None], tuple[str, int, str], str]] 
         ("sources.csv", 1, ""),
         "a name for every column that holds data, but column 6 has none",
     ),
-    "too many fields in a row": (_too_many_fields, ("findings.csv", F08, ""), "at most 15 fields"),
+    "too many fields in a row": (_too_many_fields, ("findings.csv", F08, ""), "at most 19 fields"),
     "unterminated quote": (
         _unterminated_quote,
         ("findings.csv", finding_row("F25"), ""),
