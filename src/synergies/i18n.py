@@ -112,6 +112,10 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
         "The level (national or local) of {n} of {total} statements is the coders' inference, not "
         "stated by the source (institutional.csv, column level_basis)."
     ),
+    "note_subgroup": N_(
+        "* Reported for a subgroup only, not for the arm's whole sample: {ids} (findings.csv, column "
+        "subgroup)."
+    ),
     "note_contested": N_(
         "† The sources disagree on the direction of this finding ({ids}); the cell shows the first "
         "source's reading (findings.csv, columns direction and direction_alt)."

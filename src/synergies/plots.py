@@ -945,10 +945,18 @@ def effect_direction_heatmap(
         title, subtitle = word("title_effect_directions", lang), word("subtitle_effect_directions", lang)
     cells = {}
     contested = t["n_contested"] if "n_contested" in t else pd.Series(0, index=t.index)
+    subgroups = t["subgroups"] if "subgroups" in t else pd.Series("", index=t.index)
     keyed = zip(
-        _row_keys(t, keys), t["outcome"], t["effect"], t["direction"], t["total"], contested, strict=True
+        _row_keys(t, keys),
+        t["outcome"],
+        t["effect"],
+        t["direction"],
+        t["total"],
+        contested,
+        subgroups,
+        strict=True,
     )
-    for row_key, outcome, effect, direction, total, n_contested in keyed:
+    for row_key, outcome, effect, direction, total, n_contested, subgroup in keyed:
         i, j = row_index.get(row_key), col_index.get(outcome)
         if i is None or j is None:
             continue
@@ -956,8 +964,10 @@ def effect_direction_heatmap(
         sign = "" if effect == "conflicting" else signs[direction]
         if n_contested:
             sign += palette.CONTESTED_MARK
+        if subgroup:
+            sign += palette.SUBGROUP_MARK
         cells[(i, j)] = effect_cell(effect, sign=sign, corner=corner)
-    notes += _contested_notes(ev, lang)
+    notes += _contested_notes(ev, lang) + _subgroup_notes(ev, lang)
     grid = Grid(
         title=_page_title(title, page, lang),
         subtitle=subtitle,
@@ -980,6 +990,16 @@ def _contested_notes(ev: Evidence, lang: str) -> list[str]:
         return []
     shown = ", ".join(ids[:10]) + (f", … (+{len(ids) - 10})" if len(ids) > 10 else "")
     return [word("note_contested", lang, ids=shown)]
+
+
+def _subgroup_notes(ev: Evidence, lang: str) -> list[str]:
+    """The note explaining the subgroup mark: which findings hold for a subgroup only (at most 10)."""
+    rows = ev.findings[ev.findings["subgroup"] != ""]
+    if rows.empty:
+        return []
+    items = [f"{r.finding_id} ({r.subgroup})" for r in rows.head(10).itertuples()]
+    shown = ", ".join(items) + (f", … (+{len(rows) - 10})" if len(rows) > 10 else "")
+    return [word("note_subgroup", lang, ids=shown)]
 
 
 ARM_ROW_KEYS = ["country", "case", "intervention"]  # what identifies a row of `_arm_index`
