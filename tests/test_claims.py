@@ -452,3 +452,22 @@ def test_without_aspects_the_pattern_is_stated_without_the_reading(data_copy: Pa
     comparison = " ".join(s.en for p in built.section("comparison").paragraphs for s in p.sentences)
     assert "barriers at national level" in comparison
     assert "coordination finds support locally" not in comparison
+
+
+def test_synergy_uses_the_comparison_column_when_the_pairs_carry_one(
+    synthetic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With comparators coded, `single_vs_combined` says how the arms compare and whether they nest."""
+    from synergies import aggregate
+
+    plain = aggregate.single_vs_combined
+
+    def annotated(comparison: str):
+        return lambda ev: plain(ev).assign(comparison=comparison, comparison_basis="directions")
+
+    rows = [_claim("better", "synergy", "combined_better", cases="Alpha")]
+    monkeypatch.setattr(aggregate, "single_vs_combined", annotated("not_nested"))
+    got = _verdicts(synthetic, rows)
+    assert got["better"][0] == "not_testable" and "nests" in got["better"][1]
+    monkeypatch.setattr(aggregate, "single_vs_combined", annotated("combined_worse"))
+    assert _verdicts(synthetic, rows)["better"][0] == "contradicted"

@@ -372,7 +372,20 @@ def check_synergy(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
         )
     pairs = table[["country", "case", "single_arm", "combined_arm"]].drop_duplicates()
     pair_names = _join([f"{p.single_arm} / {p.combined_arm} ({p.country})" for p in pairs.itertuples()], lang)
-    comparable = table[table["comparable"].astype(bool)]
+    if "comparison" in table.columns:  # what each arm is compared with and whether the arms nest
+        nested = table["comparison"] != "not_nested"
+        if not nested.any():
+            reason = t(
+                lang,
+                "No pair of arms in scope nests one in the other ({pairs}), so no combination can be "
+                "compared with a programme it contains.",
+                pairs=pair_names,
+            )
+            return Verdict("not_testable", reason, _finding_ids(table))
+        direct = table.get("comparison_basis", pd.Series("", index=table.index)) == "direct_contrast"
+        comparable = table[nested & (table["comparable"].astype(bool) | direct)]
+    else:
+        comparable = table[table["comparable"].astype(bool)]
     if comparable.empty:
         reason = t(
             lang,
