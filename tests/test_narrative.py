@@ -3,7 +3,7 @@ from the tables, edits to the data change the text, data text is escaped, wordin
 
 from __future__ import annotations
 
-import math
+import dataclasses
 import re
 from pathlib import Path
 
@@ -11,13 +11,12 @@ import mistune
 import pandas as pd
 import pytest
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
-from scipy.stats import binomtest
 
-from synergies import aggregate, narrative
+from synergies import narrative
 from synergies.config import DATA_DIR
 from synergies.contract import OPTIONAL_FILES
 from synergies.load import Evidence, load_evidence
-from synergies.narrative import Count, Narrative, Ref
+from synergies.narrative import Narrative, Paragraph, Ref, verify
 from synergies.text import grammar
 from synergies.text import names as text_names
 
@@ -65,106 +64,6 @@ def ref_exists(ref: Ref, ev: Evidence) -> bool:
     if ref.file == "sources.csv":
         return ev.sources is not None and ref.key[0] in set(ev.sources["source_id"])
     return False
-
-
-def _rank(effect: str) -> int | None:
-    """Desirability order of an effect (the test's own copy)."""
-    return {"beneficial": 2, "no_change": 1, "adverse": 0}.get(effect)
-
-
-_TABLES: dict[tuple[int, str], pd.DataFrame] = {}
-
-
-def derived_table(name: str, ev: Evidence, where: dict[str, tuple[str, ...]]) -> pd.DataFrame:
-    """Tables the narrative's counts refer to; the arm-pair and recurrence ones are rebuilt here."""
-    if (id(ev), name) in _TABLES:
-        return _TABLES[(id(ev), name)]
-    simple = {
-        "findings": lambda: ev.findings,
-        "cases": lambda: ev.cases,
-        "institutional": lambda: ev.institutional,
-        "evidence_gaps": lambda: aggregate.evidence_gaps(ev),
-        "country_domain_verdicts": lambda: aggregate.country_domain_verdicts(ev),
-        "case_domain_verdicts": lambda: aggregate.case_domain_verdicts(ev),
-        "effects_by_domain": lambda: aggregate.effects_by_domain(ev),
-        "sign_tests_arm": lambda: aggregate.sign_tests(aggregate.effects_by_domain(ev), ev, "arm"),
-        "sign_tests_case": lambda: aggregate.sign_tests(aggregate.case_domain_verdicts(ev), ev, "case"),
-        "factor_summary": lambda: aggregate.factor_summary(ev),
-        "single_vs_combined": lambda: aggregate.single_vs_combined(ev),
-        "national_barrier_local_enabler_rows": lambda: aggregate.national_barrier_local_enabler_rows(ev),
-        "coordination_contrast_rows": lambda: aggregate.national_barrier_local_enabler_rows(
-            ev, "coordination"
-        ),
-        "missing_optional": lambda: pd.DataFrame({"file": ev.missing_optional}),
-    }
-    if name in simple:
-        return _TABLES.setdefault((id(ev), name), simple[name]())
-    if name == "arm_pair_shared_domains":
-        f = ev.findings
-        f = f[(f["country"] == where["country"][0]) & (f["case"] == where["case"][0])]
-        single = set(f.loc[f["intervention"] == where["single_arm"][0], "domain"])
-        combined = set(f.loc[f["intervention"] == where["combined_arm"][0], "domain"])
-        return pd.DataFrame({"domain": sorted(single & combined)})
-    if name == "recurring_domains":
-        cv = aggregate.case_domain_verdicts(ev)
-        hits = (
-            cv[cv["verdict"] == "beneficial"]
-            .groupby("domain")["country"]
-            .agg(lambda s: tuple(sorted(set(s))))
-        )
-        return pd.DataFrame(
-            {"domain": [d for d, c in hits.items() if c == tuple(sorted(where["countries"]))]}
-        )
-    raise AssertionError(f"unknown table {name}")
-
-
-def evaluate(count: Count, ev: Evidence) -> bool:
-    """Recompute a stated number from its query and say whether the text's value is right."""
-    if count.table == "constant":
-        expected = {
-            "verdict_threshold_percent": aggregate.VERDICT_THRESHOLD * 100,
-            "alpha": 0.05,
-            "max_units_without_significance": next(
-                n for n in range(1, 50) if binomtest(n, n, 0.5).pvalue < 0.05
-            )
-            - 1,
-        }[count.unit]
-        return math.isclose(count.value, expected)
-    where = dict(count.where)
-    if count.table == "arm_pair_tally":
-        table = aggregate.single_vs_combined(ev)
-        for column in ("country", "case", "single_arm", "combined_arm"):
-            table = table[table[column].isin(where.pop(column))]
-        table = table[table["comparable"]]
-        kinds = []
-        for a, b in zip(table["single_effect"], table["combined_effect"], strict=True):
-            if a == b:
-                kinds.append("same")
-            elif _rank(a) is None or _rank(b) is None:
-                kinds.append("unranked")
-            else:
-                kinds.append("combined" if _rank(b) > _rank(a) else "single")
-        return kinds.count(count.unit) == count.value
-    table = derived_table(count.table, ev, where)
-    for column, allowed in where.items():
-        if column in ("countries",) or count.table == "arm_pair_shared_domains":
-            continue
-        table = table[table[column].astype(str).isin(allowed)]
-    kind, _, columns = count.unit.partition(":")
-    if kind == "rows":
-        return len(table) == count.value
-    cols = columns.split(",")
-    if kind == "distinct":
-        return len(table[cols].drop_duplicates()) == count.value
-    if kind == "value":
-        assert len(table) == 1, count
-        return math.isclose(round(float(table[cols[0]].iloc[0]), 3), count.value)
-    if kind == "below":
-        return float(table[cols[0]].iloc[0]) < count.value
-    if kind == "max":
-        return table[cols[0]].max() == count.value
-    sizes = table.groupby(cols).size()
-    return (sizes.min() if kind == "min_size" else sizes.max()) == count.value
 
 
 WORD_NUMBERS = {
@@ -304,11 +203,33 @@ def test_every_stated_number_is_recomputed_from_the_tables(
     ev = {"shipped": shipped[0], "synthetic": None, "minimal": None}[which] or load_evidence(
         synthetic_dir if which == "synthetic" else minimal_dir
     )
-    built = narrative.build(ev)
+    built = narrative.build(ev)  # build() itself runs verify.check with the tables it used
     counts = [c for s in built.sentences() for c in s.counts]
     assert len(counts) > 15
-    wrong = [c for c in counts if not evaluate(c, ev)]
+    # Again from tables recomputed from the evidence alone, not the ones the narrative was built on.
+    wrong = verify.mismatches(built.sentences(), verify.Tables(ev))
     assert not wrong, wrong[:5]
+
+
+def test_a_wrong_count_fails_the_build_naming_its_sentence(shipped, monkeypatch) -> None:
+    ev, built = shipped
+    sentence = next(s for s in built.sentences() if any(c.table == "findings" for c in s.counts))
+    count = next(c for c in sentence.counts if c.table == "findings")
+    tampered = dataclasses.replace(sentence, counts=(dataclasses.replace(count, value=count.value + 1),))
+    broken = Narrative(
+        built.title, (dataclasses.replace(built.sections[0], paragraphs=(Paragraph((tampered,)),)),)
+    )
+    with pytest.raises(verify.CountMismatch, match=re.escape(sentence.en[:30])):
+        verify.check(broken, ev)
+    # and build() raises too when a sentence builder states a wrong number
+    original = narrative._count
+    monkeypatch.setattr(
+        narrative,
+        "_count",
+        lambda value, *a, **k: original(value + 1 if a and a[0] == "findings" else value, *a, **k),
+    )
+    with pytest.raises(verify.CountMismatch, match="narrative sentences state numbers"):
+        narrative.build(ev)
 
 
 @pytest.mark.parametrize("which", ["shipped", "synthetic"])
@@ -348,7 +269,7 @@ def test_shipped_counts_against_the_raw_files(shipped) -> None:
     gap = cases[cases["has_impact_evaluation"] == "false"]
     assert list(gap["country"]) == ["Mexico"]
     comparison = section_text(built, "comparison", "en")
-    assert "Mexico has no impact evaluation" in comparison and "evidence gap" in comparison
+    assert "Mexico has no reported impact results" in comparison and "evidence gap" in comparison
     caveats = section_text(built, "caveats", "en")
     assert f"All {len(raw)} findings cite a single source, RS-BRIEF" in caveats
     assert "mild food insecurity" in caveats and "dedication to work in secondary activities" in caveats
@@ -384,7 +305,7 @@ def test_flipping_a_direction_changes_the_claims(data_copy: Path, shipped) -> No
     )
     assert "Adverse effects predominate in *Income, poverty and local economic development*" in comparison
     assert "Beneficial effects recur in two countries (Colombia and Peru) in two domains" in comparison
-    assert all(evaluate(c, ev) for s in built.sentences() for c in s.counts)
+    assert not verify.mismatches(built.sentences(), verify.Tables(ev))
 
 
 def test_dropping_a_country_removes_every_claim_about_it(data_copy: Path) -> None:
@@ -407,7 +328,7 @@ def test_dropping_a_country_removes_every_claim_about_it(data_copy: Path) -> Non
     overview = section_text(built, "overview", "en")
     assert "from two evaluated cases in one country: Colombia" in overview
     assert "recur in" not in section_text(built, "comparison", "en")
-    assert all(evaluate(c, ev) for s in built.sentences() for c in s.counts)
+    assert not verify.mismatches(built.sentences(), verify.Tables(ev))
 
 
 def test_a_new_country_with_a_new_domain_gets_its_own_claims(data_copy: Path) -> None:
@@ -449,7 +370,7 @@ def test_a_new_country_with_a_new_domain_gets_its_own_claims(data_copy: Path) ->
     assert "from four evaluated cases in three countries: Bolivia, Colombia and Peru" in section_text(
         built, "overview", "en"
     )
-    assert all(evaluate(c, ev) for s in built.sentences() for c in s.counts)
+    assert not verify.mismatches(built.sentences(), verify.Tables(ev))
     assert all(ref_exists(r, ev) for s in built.sentences() for r in s.refs)
 
 

@@ -161,3 +161,10 @@ def test_notebooks_are_as_the_nbstripout_hook_leaves_them() -> None:
         f"{done.stdout}{done.stderr}"
         "Clean them with: .venv/bin/pre-commit run nbstripout --files notebooks/*.ipynb"
     )
+
+
+def test_readme_documents_the_parameter_names_in_their_one_home() -> None:
+    """README lists the notebook parameters as `synergies.vocabulary.PARAMETER_NAMES` holds them."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = ", ".join(f"`{name}`" for name in vocabulary.PARAMETER_NAMES)
+    assert f"({listed})" in readme, f"README.md should list the notebook parameters as ({listed})"

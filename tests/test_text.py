@@ -80,9 +80,12 @@ def test_translations_keep_the_slots_of_their_msgid(lang: str) -> None:
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         wanted = set().union(*(text.slot_names(i) for i in ids))
-        for string in strings:
+        for k, string in enumerate(strings):
             assert "%s" not in string and "%d" not in string, message.id
-            assert text.slot_names(string) == wanted, (message.id, string)
+            if len(strings) > 1 and k == 0:  # a singular form may leave out the count ("Otro caso")
+                assert text.slot_names(string) <= wanted, (message.id, string)
+            else:
+                assert text.slot_names(string) == wanted, (message.id, string)
 
 
 def test_lookups_translate_and_fill_named_slots() -> None:

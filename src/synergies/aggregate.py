@@ -18,8 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from synergies.contract import EFFECTS
+from synergies import vocabulary
 from synergies.load import Evidence
+from synergies.vocabulary import EFFECTS
 
 VERDICT_THRESHOLD = 0.70  # Boon & Thomson's "clear majority" within an arm and domain
 # The standard normal's 97.5th percentile correctly rounded (as scipy gives it); NormalDist's is 1 ulp low.
@@ -312,7 +313,7 @@ def verdicts(counts: pd.DataFrame, threshold: float = VERDICT_THRESHOLD) -> pd.S
     """
     voting = counts["beneficial"] + counts["adverse"] + counts["no_change"]
     verdict = pd.Series("conflicting", index=counts.index, dtype=object)
-    for effect in ("beneficial", "adverse", "no_change"):
+    for effect in vocabulary.DISCERNIBLE:
         share = counts[effect] / voting.where(voting > 0)
         verdict[share >= threshold - 1e-12] = effect
     verdict[voting == 0] = "unclear"
@@ -382,7 +383,7 @@ def sign_tests(verdict_table: pd.DataFrame, ev: Evidence, unit: str = "arm") -> 
         n_conf = int((units["verdict"] == "conflicting").sum())
         n_none = int((units["verdict"] == "no_change").sum())
         n_unclear = int((units["verdict"] == "unclear").sum())
-        voters = units[units["verdict"].isin(["beneficial", "adverse"])]
+        voters = units[units["verdict"].isin(vocabulary.VOTING)]
         p_value, proportion, low, high = sign_test(n_ben, n_adv)
         rows.append(
             {
@@ -627,7 +628,7 @@ def single_combined_domains(comparison: pd.DataFrame, ev: Evidence) -> pd.DataFr
     )
     table = work.groupby(keys, sort=False)[counts].sum().astype(int).reset_index()
     verdict = effects_by_domain(ev).set_index(["country", "case", "intervention", "domain"])["verdict"]
-    for kind in ("single", "combined"):
+    for kind in vocabulary.ARMS:
         index = pd.MultiIndex.from_frame(table[["country", "case", f"{kind}_arm", "domain"]])
         table[f"{kind}_verdict"] = verdict.reindex(index).fillna("").to_numpy()
     return sort_display(table[columns], ev)
@@ -642,7 +643,7 @@ def country_domain_verdicts(ev: Evidence, threshold: float = VERDICT_THRESHOLD) 
     Built on `case_domain_verdicts`, so each evaluation counts once; one row per pair with findings.
     """
     cases = case_domain_verdicts(ev, threshold)
-    verdict_names = [*EFFECTS, "conflicting"]
+    verdict_names = list(vocabulary.VERDICTS)
     counts = (
         cases.groupby(["country", "domain"], sort=False)["verdict"]
         .value_counts()

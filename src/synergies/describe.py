@@ -47,7 +47,7 @@ def _count(n: int, key: str, lang: str) -> str:
 
 
 EFFECT_KEYS = vocabulary.EFFECTS
-VERDICT_KEYS = (*EFFECT_KEYS, "conflicting")
+VERDICT_KEYS = vocabulary.VERDICTS
 ASSESSMENTS = vocabulary.ASSESSMENTS
 
 
@@ -65,7 +65,8 @@ def _of_arms(frame: pd.DataFrame, arm_table: pd.DataFrame) -> pd.Series:
 
 def alt_markdown(alt_text: str, lang: str) -> str:
     """Alt text shown in a notebook: labelled and escaped, so data text cannot become markup."""
-    return f"*{t(lang, 'Alt text')}:* {escape(alt_text)}"
+    label = t(lang, "Alt text")
+    return f"*{label}:* {escape(alt_text)}"
 
 
 # --------------------------------------------------------------------------- 01: describe the data

@@ -26,7 +26,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
 from matplotlib.textpath import text_to_path
 
-from synergies import aggregate, contract, palette
+from synergies import aggregate, palette, vocabulary
 from synergies.i18n import labels, word
 from synergies.load import Evidence
 from synergies.outputs import safe_name
@@ -1042,7 +1042,7 @@ def _not_drawn_notes(page: Page, table_file: str, lang: str) -> list[str]:
 
 def effect_counts_text(row) -> str:
     """Compact non-zero effect counts with glyphs, e.g. '2▲ 1?'."""
-    effects = ("beneficial", "adverse", "no_change", "unclear")
+    effects = vocabulary.EFFECTS
     return " ".join(f"{getattr(row, e)}{palette.EFFECT_GLYPHS[e]}" for e in effects if getattr(row, e))
 
 
@@ -1108,7 +1108,7 @@ def country_domain_figure(
     for t in table[table["country"].isin(countries) & (table["total"] > 0)].itertuples(index=False):
         segments = tuple(
             (getattr(t, e) / biggest, palette.EFFECT_COLOURS[e], palette.EFFECT_GLYPHS[e])
-            for e in ("beneficial", "adverse", "no_change", "unclear")
+            for e in vocabulary.EFFECTS
             if getattr(t, e)
         )
         cell = Cell(segments=segments, note=effect_counts_text(t), outline=False)
@@ -1122,9 +1122,7 @@ def country_domain_figure(
         cells=cells,
         label_headers=(word("country", lang),),
         label_caps=(1.6,),
-        legend=effect_legend_plain(
-            lang, ["beneficial", "adverse", "no_change", "unclear"], word("no_impact_evaluation", lang)
-        ),
+        legend=effect_legend_plain(lang, list(vocabulary.EFFECTS), word("no_impact_evaluation", lang)),
         notes=[word("note_country_domain", lang, n=biggest)],
         source=_findings_source(ev, lang),
         cell_width=1.05,
@@ -1405,7 +1403,7 @@ def institutional_columns(ev: Evidence, matrix: pd.DataFrame) -> list[tuple[str,
     order = list(ev.factors["factor"]) if ev.factors is not None else []
     rank = {f: i for i, f in enumerate(order)}
     pairs = set(zip(matrix["level"], matrix["factor"], strict=True))
-    levels = [lv for lv in ("national", "local") if any(p[0] == lv for p in pairs)]
+    levels = [lv for lv in vocabulary.LEVELS if any(p[0] == lv for p in pairs)]
     return [
         (level, factor)
         for level in levels
@@ -1468,7 +1466,7 @@ def institutional_figure(
         matrix.drop_duplicates(["country", "case", "level", "factor"]).groupby(["level", "factor"]).size()
     )
     footer = (word("cases_n", lang), tuple(str(int(n_cases[key])) for key in columns_keys))
-    legend = [LegendItem(_assessment_cell([a]), word(f"legend_{a}", lang)) for a in contract.ASSESSMENTS]
+    legend = [LegendItem(_assessment_cell([a]), word(f"legend_{a}", lang)) for a in vocabulary.ASSESSMENTS]
     legend += [LegendItem(NOT_MEASURED, word("not_reported", lang)), LegendItem(NOT_MEASURED, gap, gap=True)]
     n_rows = word("rows_n", lang, n=len(matrix))
     files = "institutional.csv" + (", factors.csv" if ev.factors is not None else "")
@@ -1504,7 +1502,7 @@ def _inferred_level_notes(matrix: pd.DataFrame, lang: str) -> list[str]:
 
 def _assessment_cell(assessments: list[str]) -> Cell:
     """One case × factor cell: the shared assessment, or grey with every glyph when statements differ."""
-    distinct = list(dict.fromkeys(sorted(assessments, key=contract.ASSESSMENTS.index)))
+    distinct = list(dict.fromkeys(sorted(assessments, key=vocabulary.ASSESSMENTS.index)))
     corner = str(len(assessments)) if len(assessments) > 1 else ""
     if len(distinct) == 1:
         a = distinct[0]

@@ -131,7 +131,7 @@ def slot_names(template: str) -> set[str]:
     return names
 
 
-def fill(lang: str, template: str, **slots: object) -> str:
+def fill(lang: str, template: str, /, **slots: object) -> str:
     """Fill the named slots of an already translated `template`; ints are grouped for `lang`."""
     from synergies.text import numbers
 
@@ -151,17 +151,20 @@ def fill(lang: str, template: str, **slots: object) -> str:
     return template.format_map(values)
 
 
-def t(lang: str, msgid: str, **slots: object) -> str:
+def t(lang: str, msgid: str, /, **slots: object) -> str:
     """`msgid` translated into `lang` with its named slots filled."""
     return fill(lang, gettext(lang, msgid), **slots)
 
 
-def tp(lang: str, context: str, msgid: str, **slots: object) -> str:
+def tp(lang: str, context: str, msgid: str, /, **slots: object) -> str:
     """`msgid` in the sense `context` names, translated and filled."""
     return fill(lang, pgettext(lang, context, msgid), **slots)
 
 
-def tn(lang: str, singular: str, plural: str, n: int, **slots: object) -> str:
-    """The form agreeing with `n`, translated and filled; `{n}` is available as a slot."""
-    slots.setdefault("n", n)
-    return fill(lang, ngettext(lang, singular, plural, n), **slots)
+def tn(lang: str, singular: str, plural: str, count: int, /, **slots: object) -> str:
+    """The form agreeing with `count`, translated and filled; `{n}` is `count` unless given.
+
+    Pass `n=` yourself to write the count another way (a number word: "two findings").
+    """
+    slots.setdefault("n", count)
+    return fill(lang, ngettext(lang, singular, plural, count), **slots)

@@ -2,9 +2,10 @@
 
 `build(ev)` turns the aggregate tables into a `Narrative` (sections → paragraphs →
 sentences). Each sentence holds its text in both languages, the rows it rests on (`Ref`)
-and every number it states (`Count`, with the query that reproduces it), so tests can
-check the text against the data. `render_markdown` prints one language with compact
-citations; `write` saves both. The wording helpers (plurals, number words with gender,
+and every number it states (`Count`, with the query that reproduces it); `build` checks them:
+`narrative.verify` recomputes every stated number from the table its `Count` names and raises
+`verify.CountMismatch`, naming the sentence, when they differ. `render_markdown` prints one
+language with compact citations; `write` saves both. The wording helpers (plurals, number words with gender,
 lists joined with y/e and o/u) and `escape` (data text rendered as text in Markdown and
 HTML) are public so they can be tested on their own.
 """
@@ -20,9 +21,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from synergies import aggregate, claims, contract, i18n, vocabulary
+from synergies import aggregate, claims, contract, i18n, text, vocabulary
 from synergies.load import Evidence
-from synergies.text import names, numbers, t, tn
+from synergies.narrative import verify
+from synergies.text import N_, NN_, NNP_, names, numbers, t, tn, tp
 from synergies.text.grammar import (  # noqa: F401 (re-exported: the narrative's public wording helpers)
     NOUNS,
     capitalise,
@@ -46,98 +48,96 @@ FILE_STEM = "country_comparison"
 # The order citations are printed in, and how each file's rows are keyed.
 REF_FILES = ("findings.csv", "cases.csv", "programmes.csv", "institutional.csv", "domains.csv", "sources.csv")
 
+
+def _by_lang(msgids: dict[str, str]) -> dict[str, dict[str, str]]:
+    """key → {lang: the catalogue's phrase}: a table of fixed phrases looked up once, at import."""
+    return {key: {lang: text.gettext(lang, msgid) for lang in i18n.LANGS} for key, msgid in msgids.items()}
+
+
+def _pairs_by_lang(context: str, pairs: dict[str, tuple[str, str]]) -> dict[str, dict[str, tuple[str, str]]]:
+    """key → {lang: (singular, plural)} of `NNP_`-marked pairs, looked up once, at import."""
+    return {
+        key: {
+            lang: (text.npgettext(lang, context, *pair, 1), text.npgettext(lang, context, *pair, 2))
+            for lang in i18n.LANGS
+        }
+        for key, pair in pairs.items()
+    }
+
+
 # Adjectives describing findings by effect (Spanish agrees with the masculine "hallazgo").
-EFFECT_ADJECTIVES = {
-    "beneficial": {"en": ("beneficial", "beneficial"), "es": ("beneficioso", "beneficiosos")},
-    "adverse": {"en": ("adverse", "adverse"), "es": ("adverso", "adversos")},
-    "no_change": {"en": ("with no change", "with no change"), "es": ("sin cambio", "sin cambio")},
-    "unclear": {"en": ("unclear", "unclear"), "es": ("incierto", "inciertos")},
-    "conflicting": {"en": ("conflicting", "conflicting"), "es": ("contradictorio", "contradictorios")},
-}
+EFFECT_ADJECTIVES = _pairs_by_lang(
+    "describing findings by effect",
+    {
+        "beneficial": NNP_("describing findings by effect", "beneficial", "beneficial"),
+        "adverse": NNP_("describing findings by effect", "adverse", "adverse"),
+        "no_change": NNP_("describing findings by effect", "with no change", "with no change"),
+        "unclear": NNP_("describing findings by effect", "unclear", "unclear"),
+        "conflicting": NNP_("describing findings by effect", "conflicting", "conflicting"),
+    },
+)
 
 # What a unit with a given verdict does: (singular subject, plural subject).
-VERDICT_VERBS = {
-    "beneficial": {
-        "en": ("points to beneficial effects", "point to beneficial effects"),
-        "es": ("apunta a efectos beneficiosos", "apuntan a efectos beneficiosos"),
-    },
-    "adverse": {
-        "en": ("points to adverse effects", "point to adverse effects"),
-        "es": ("apunta a efectos adversos", "apuntan a efectos adversos"),
-    },
-    "no_change": {
-        "en": ("shows no change", "show no change"),
-        "es": ("no muestra cambios", "no muestran cambios"),
-    },
-    "unclear": {
-        "en": ("shows only changes of ambiguous desirability", "show only changes of ambiguous desirability"),
-        "es": (
-            "solo muestra cambios de deseabilidad ambigua",
-            "solo muestran cambios de deseabilidad ambigua",
+VERDICT_VERBS = _pairs_by_lang(
+    "what a unit with this verdict does",
+    {
+        "beneficial": NNP_(
+            "what a unit with this verdict does",
+            "points to beneficial effects",
+            "point to beneficial effects",
+        ),
+        "adverse": NNP_(
+            "what a unit with this verdict does", "points to adverse effects", "point to adverse effects"
+        ),
+        "no_change": NNP_("what a unit with this verdict does", "shows no change", "show no change"),
+        "unclear": NNP_(
+            "what a unit with this verdict does",
+            "shows only changes of ambiguous desirability",
+            "show only changes of ambiguous desirability",
+        ),
+        "conflicting": NNP_(
+            "what a unit with this verdict does", "gives conflicting findings", "give conflicting findings"
         ),
     },
-    "conflicting": {
-        "en": ("gives conflicting findings", "give conflicting findings"),
-        "es": ("arroja hallazgos contradictorios", "arrojan hallazgos contradictorios"),
-    },
-}
+)
 
-TITLES = {
-    "document": {
-        "en": "Country comparison of evaluated effects",
-        "es": "Comparación de los efectos evaluados entre países",
-    },
-    "generated": {
-        "en": "Generated from the data by `synergies.narrative`; edit the data, not this file.",
-        "es": "Generado a partir de los datos por `synergies.narrative`; corrija los datos, no este archivo.",
-    },
-    "overview": {"en": "Overview", "es": "Panorama general"},
-    "comparison": {"en": "Across countries", "es": "Comparación entre países"},
-    "caveats": {"en": "Caveats", "es": "Advertencias"},
-    "claims": {
-        "en": "What the brief concludes, and what its evidence shows",
-        "es": "Qué concluye el informe y qué muestra su evidencia",
-    },
-    "tracing": {"en": "How to trace a sentence", "es": "Cómo rastrear el origen de cada oración"},
-    "references": {"en": "References", "es": "Referencias"},
-}
+TITLES = _by_lang(
+    {
+        "document": N_("Country comparison of evaluated effects"),
+        "generated": N_("Generated from the data by `synergies.narrative`; edit the data, not this file."),
+        "overview": N_("Overview"),
+        "comparison": N_("Across countries"),
+        "caveats": N_("Caveats"),
+        "tracing": N_("How to trace a sentence"),
+        "claims": N_("What the brief concludes, and what its evidence shows"),
+        "references": N_("References"),
+    }
+)
 
 # What a reader loses when an optional file is not given.
-MISSING_CONSEQUENCES = {
-    "domains.csv": {
-        "en": "domains appear in the order they first occur in `outcomes.csv` and are named by their keys.",
-        "es": "los dominios aparecen en el orden en que surgen en `outcomes.csv` y se nombran con su clave.",
-    },
-    "cases.csv": {
-        "en": "cases are taken from `findings.csv`, so a case without findings (an evidence gap) cannot be "
-        "shown and the programmes of each case are not named.",
-        "es": "los casos se toman de `findings.csv`, así que no puede mostrarse un caso sin hallazgos (un "
-        "vacío de evidencia) ni se nombran los programas de cada caso.",
-    },
-    "institutional.csv": {
-        "en": "there is no institutional analysis, so enablers of and barriers to coordination are not "
-        "discussed.",
-        "es": "no hay análisis institucional, así que no se discuten los facilitadores ni las barreras de "
-        "la coordinación.",
-    },
-    "factors.csv": {
-        "en": "institutional factors, if any, are named by their keys.",
-        "es": "los factores institucionales, si los hay, se nombran con su clave.",
-    },
-    "programmes.csv": {
-        "en": "the sector of each programme (social protection or productive development) is not stated.",
-        "es": "no se indica el sector de cada programa (protección social o desarrollo productivo).",
-    },
-    "sources.csv": {
-        "en": "there is no reference list, and source keys cannot be resolved to full citations.",
-        "es": "no hay lista de referencias y las claves de las fuentes no remiten a citas completas.",
-    },
-    "claims.csv": {
-        "en": "no conclusion of a source is coded, so none is checked against the evidence.",
-        "es": "no se codifica ninguna conclusión de una fuente, así que ninguna se contrasta con la "
-        "evidencia.",
-    },
-}
+MISSING_CONSEQUENCES = _by_lang(
+    {
+        "domains.csv": N_(
+            "domains appear in the order they first occur in `outcomes.csv` and are named by their keys."
+        ),
+        "cases.csv": N_(
+            "cases are taken from `findings.csv`, so a case without findings (an evidence "
+            "gap) cannot be shown and the programmes of each case are not named."
+        ),
+        "institutional.csv": N_(
+            "there is no institutional analysis, so enablers of and barriers to coordination "
+            "are not discussed."
+        ),
+        "factors.csv": N_("institutional factors, if any, are named by their keys."),
+        "programmes.csv": N_(
+            "the sector of each programme (social protection or productive development) is not stated."
+        ),
+        "sources.csv": N_(
+            "there is no reference list, and source keys cannot be resolved to full citations."
+        ),
+        "claims.csv": N_("no conclusion of a source is coded, so none is checked against the evidence."),
+    }
+)
 
 
 # =========================================================================== structure
@@ -237,6 +237,23 @@ def _say(en: str, es: str, refs: Iterable[Ref] = (), counts: Iterable[Count] = (
     """A sentence with its refs de-duplicated and sorted, so the same data give the same text."""
     unique = sorted(set(refs), key=lambda r: (REF_FILES.index(r.file), [natural_key(k) for k in r.key]))
     return Sentence(en, es, tuple(unique), tuple(counts))
+
+
+# The context of each later item of a negative list, by the preposition the sentence puts before the
+# list: Spanish repeats it before every later item ("sobre A ni sobre B"), English does not.
+_NOR_ITEM = {
+    "on": lambda lang, item: tp(lang, "a later item of a negative list after 'on'", "{item}", item=item),
+    "in": lambda lang, item: tp(lang, "a later item of a negative list after 'in'", "{item}", item=item),
+    "concerns": lambda lang, item: tp(
+        lang, "a later item of a negative list after 'concerns'", "{item}", item=item
+    ),
+}
+
+
+def _nor_list(lang: str, items: Sequence[str], after: str) -> str:
+    """A negative list ("no findings on A or B" / "sobre A ni sobre B") after the preposition `after`."""
+    later = [_NOR_ITEM[after](lang, item) for item in items[1:]]
+    return join_list([*items[:1], *later], lang, "nor")
 
 
 def _said(text_of: Callable[[str], str], refs: Iterable[Ref] = (), counts: Iterable[Count] = ()) -> Sentence:
@@ -428,6 +445,20 @@ class _Facts:
             }
         return facts
 
+    def tables(self) -> dict[str, pd.DataFrame | None]:
+        """The tables already computed here, by the names counts use (see `verify.Tables`)."""
+        return {
+            "effects_by_domain": self.arm_verdicts,
+            "case_domain_verdicts": self.case_verdicts,
+            "country_domain_verdicts": self.country_verdicts,
+            "sign_tests_arm": self.tests_arm,
+            "sign_tests_case": self.tests_case,
+            "evidence_gaps": self.gaps,
+            "single_vs_combined": self.comparison,
+            "factor_summary": self.factors,
+            "national_barrier_local_enabler_rows": self.contrasts,
+        }
+
     @property
     def findings(self) -> pd.DataFrame:
         """All findings of the evidence."""
@@ -558,43 +589,40 @@ def _overview_gaps(f: _Facts) -> Sentence | None:
     countries = sorted(set(gaps["country"]), key=str.casefold)
     refs = [_case_ref(r.country, r.case) for r in gaps.itertuples()]
     count = _count(k, "evidence_gaps", kind="case_without_findings")
-    en_where = join_list([country_name(c, "en") for c in countries], "en")
-    es_where = join_list([country_name(c, "es") for c in countries], "es")
-    en = (
-        f"{capitalise(number_word(k, 'en'))} more {noun(k, 'case', 'en')}, in {en_where}, "
-        f"{pick(k, 'has', 'have')} no reported impact results and {pick(k, 'is', 'are')} treated as "
-        f"{pick(k, 'an evidence gap', 'evidence gaps')}."
-    )
-    if k == 1:
-        es = (
-            f"Otro caso, en {es_where}, no tiene resultados de impacto reportados y se trata como un vacío "
-            "de evidencia."
+    texts = {
+        lang: capitalise(
+            tn(
+                lang,
+                "{number} more case, in {where}, has no reported impact results and is treated as an "
+                "evidence gap.",
+                "{number} more cases, in {where}, have no reported impact results and are treated as "
+                "evidence gaps.",
+                k,
+                number=number_word(k, lang),
+                where=join_list([country_name(c, lang) for c in countries], lang),
+            )
         )
-    else:
-        es = (
-            f"Otros {number_word(k, 'es')} casos, en {es_where}, no tienen resultados de impacto reportados "
-            "y se tratan como vacíos de evidencia."
-        )
-    return _say(en, es, refs, [count])
+        for lang in i18n.LANGS
+    }
+    return _say(texts["en"], texts["es"], refs, [count])
 
 
 def _method_sentence() -> Sentence:
     """How effects are counted: direction only, and the within-group agreement rule."""
     share = round(aggregate.VERDICT_THRESHOLD * 100)
     count = _count(share, "constant", "verdict_threshold_percent")
-    en = (
-        "Effects are counted by direction, not by size or statistical significance: a change is beneficial "
-        "or adverse according to the desirable direction the codebook gives its outcome, and a group of "
-        f"findings points to an effect when at least {_percent(share, 'en')} of those with a direction "
-        "agree."
-    )
-    es = (
-        "Los efectos se cuentan por su dirección, no por su tamaño ni por su significancia estadística: un "
-        "cambio es beneficioso o adverso según la dirección deseable que el libro de códigos asigna a su "
-        f"resultado, y un grupo de hallazgos apunta a un efecto cuando al menos el {_percent(share, 'es')} "
-        "de los que tienen dirección coinciden."
-    )
-    return _say(en, es, counts=[count])
+    said = {
+        lang: t(
+            lang,
+            "Effects are counted by direction, not by size or statistical significance: a "
+            "change is beneficial or adverse according to the desirable direction the "
+            "codebook gives its outcome, and a group of findings points to an effect when "
+            "at least {value} of those with a direction agree.",
+            value=_percent(share, lang),
+        )
+        for lang in i18n.LANGS
+    }
+    return _say(said["en"], said["es"], counts=[count])
 
 
 # =========================================================================== one country
@@ -692,25 +720,26 @@ def _gap_case_sentence(f: _Facts, country: str, gaps: list[str], also: bool) -> 
         joined = join_list(phrases, lang)
         name = country_name(country, lang)
         what = count_noun(g, "case", lang)
-        if lang == "en" and also:
-            texts[lang] = (
-                f"It also has {what} with no reported impact results, {joined}: "
-                f"{pick(g, 'an evidence gap', 'evidence gaps')}."
-            )
-        elif lang == "en":
-            texts[lang] = (
-                f"{name} has {what}, {joined}, but no impact results are reported for "
-                f"{pick(g, 'it', 'them')}, so {pick(g, 'it is an evidence gap', 'they are evidence gaps')}."
-            )
-        elif also:
-            texts[lang] = (
-                f"También tiene {what} sin resultados de impacto reportados, {joined}: "
-                f"{pick(g, 'un vacío de evidencia', 'vacíos de evidencia')}."
+        if also:
+            texts[lang] = tn(
+                lang,
+                "It also has {what} with no reported impact results, {joined}: an evidence gap.",
+                "It also has {what} with no reported impact results, {joined}: evidence gaps.",
+                g,
+                what=what,
+                joined=joined,
             )
         else:
-            texts[lang] = (
-                f"{name} tiene {what}, {joined}, pero sin resultados de impacto reportados, así que "
-                f"{pick(g, 'es un vacío', 'son vacíos')} de evidencia."
+            texts[lang] = tn(
+                lang,
+                "{name} has {what}, {joined}, but no impact results are reported for it, so it is an "
+                "evidence gap.",
+                "{name} has {what}, {joined}, but no impact results are reported for them, so they are "
+                "evidence gaps.",
+                g,
+                name=name,
+                what=what,
+                joined=joined,
             )
     count = _count(g, "evidence_gaps", kind="case_without_findings", country=country)
     return _say(texts["en"], texts["es"], refs, [count])
@@ -757,22 +786,14 @@ def _findings_count_sentence(f: _Facts, country: str) -> Sentence:
             lang,
         )
         where = f": {listed}" if k > 1 else f", {f.domain(domains[0], lang)}"
-        if lang == "en":
-            subject = "Their evaluations report" if several else "Its evaluation reports"
-            text = f"{subject} {count_noun(n, 'finding', lang)} in {count_noun(k, 'domain', lang)}{where}"
-            if unmeasured:
-                text += "; there are no findings on " + join_list(
-                    [f.domain(d, lang) for d in unmeasured], lang, "nor"
-                )
+        slots = {"findings": count_noun(n, "finding", lang), "domains": count_noun(k, "domain", lang)}
+        if several:
+            text = t(lang, "Their evaluations report {findings} in {domains}{where}", where=where, **slots)
         else:
-            subject = "Sus evaluaciones reportan" if several else "Su evaluación reporta"
-            text = f"{subject} {count_noun(n, 'finding', lang)} en {count_noun(k, 'domain', lang)}{where}"
-            if unmeasured:
-                text += "; no hay hallazgos sobre " + join_list(
-                    [("sobre " if i else "") + f.domain(d, lang) for i, d in enumerate(unmeasured)],
-                    lang,
-                    "nor",
-                )
+            text = t(lang, "Its evaluation reports {findings} in {domains}{where}", where=where, **slots)
+        if unmeasured:
+            listed = _nor_list(lang, [f.domain(d, lang) for d in unmeasured], "on")
+            text += t(lang, "; there are no findings on {domains}", domains=listed)
         texts[lang] = text + "."
     return _say(texts["en"], texts["es"], _finding_refs(rows), counts)
 
@@ -780,7 +801,7 @@ def _findings_count_sentence(f: _Facts, country: str) -> Sentence:
 def _effect_breakdown(tally: dict[str, int], lang: str, where: dict[str, str]) -> tuple[str, list[Count]]:
     """ "two beneficial and one adverse" from findings counted by effect, with the counts it states."""
     parts, counts = [], []
-    for effect in ("beneficial", "adverse", "no_change", "unclear"):
+    for effect in vocabulary.EFFECTS:
         n = int(tally.get(effect, 0))
         if n:
             adjective = EFFECT_ADJECTIVES[effect][lang][0 if n == 1 else 1]
@@ -795,7 +816,7 @@ def _domain_verdict_sentences(f: _Facts, country: str) -> list[Sentence]:
     rows = f.country_findings(country)
     k = len(table)
     sentences = []
-    for verdict in ("beneficial", "adverse", "no_change"):
+    for verdict in vocabulary.DISCERNIBLE:
         domains = list(table.loc[table["verdict"] == verdict, "domain"])
         if not domains:
             continue
@@ -809,22 +830,27 @@ def _domain_verdict_sentences(f: _Facts, country: str) -> list[Sentence]:
                 where = join_list([f.domain(d, lang) for d in domains], lang)
             one = len(rows) == 1
             verb = VERDICT_VERBS[verdict][lang][0 if one else 1]
-            subject = {
-                "en": pick(len(rows), "Its only finding", "The findings"),
-                "es": pick(len(rows), "Su único hallazgo", "Los hallazgos"),
-            }[lang]
-            texts[lang] = t(lang, "{subject} {verb} in {where}.", subject=subject, verb=verb, where=where)
+            texts[lang] = tn(
+                lang,
+                "Its only finding {verb} in {where}.",
+                "The findings {verb} in {where}.",
+                len(rows),
+                verb=verb,
+                where=where,
+            )
         if len(domains) == k and k > 1:
             counts.append(_count(k, "country_domain_verdicts", country=country))
         sentences.append(_say(texts["en"], texts["es"], refs, counts))
     unclear = list(table.loc[table["verdict"] == "unclear", "domain"])
     if unclear:
         texts = {
-            "en": f"In {join_list([f.domain(d, 'en') for d in unclear], 'en')}, every change concerns an "
-            "outcome of ambiguous desirability, so the direction of the effect cannot be judged.",
-            "es": f"En {join_list([f.domain(d, 'es') for d in unclear], 'es')}, todos los cambios se "
-            "refieren a resultados de deseabilidad ambigua, así que no puede juzgarse la dirección "
-            "del efecto.",
+            lang: t(
+                lang,
+                "In {domains}, every change concerns an outcome of ambiguous desirability, so the "
+                "direction of the effect cannot be judged.",
+                domains=join_list([f.domain(d, lang) for d in unclear], lang),
+            )
+            for lang in i18n.LANGS
         }
         sentences.append(_say(texts["en"], texts["es"], _finding_refs(rows[rows["domain"].isin(unclear)])))
     for domain in table.loc[table["verdict"].isin(["conflicting", "mixed"]), "domain"]:
@@ -844,12 +870,12 @@ def _split_domain_sentence(f: _Facts, country: str, domain: str) -> Sentence:
         for r in cases.itertuples():
             clause = f"{escape(r.case)} {VERDICT_VERBS[r.verdict][lang][0]}"
             if r.verdict == "conflicting":
-                tally = {e: getattr(r, e) for e in ("beneficial", "adverse", "no_change", "unclear")}
+                tally = {e: getattr(r, e) for e in vocabulary.EFFECTS}
                 breakdown, found = _effect_breakdown(
                     tally, lang, {"country": country, "case": r.case, "domain": domain}
                 )
                 clause += f" ({breakdown})"
-                if lang == "en":
+                if lang == i18n.LANGS[0]:  # the counts are the same in every language: keep one set
                     counts += found
             clauses.append(clause)
         prefix = t(lang, "In")
@@ -866,11 +892,10 @@ def _change_items(f: _Facts, rows: pd.DataFrame, lang: str) -> list[str]:
     for (outcome, direction), interventions in sorted(groups, key=lambda g: (order.get(g[0][0], 0), g[0][1])):
         names = [escape(a) for a in sorted(set(interventions), key=str.casefold)]
         mark = " " + t(lang, "(its direction is contested by another source)") if outcome in disputed else ""
-        arms = join_list(names, lang)
-        if lang == "en":
-            arms = f"both {arms}" if len(names) == 2 else arms
+        if len(names) == 2:
+            arms = t(lang, "both {first} and {second}", first=names[0], second=names[1])
         else:
-            arms = f"tanto con {names[0]} como con {names[1]}" if len(names) == 2 else f"con {arms}"
+            arms = tp(lang, "the interventions a change came under", "{arms}", arms=join_list(names, lang))
         change = {"increase": t(lang, "an increase"), "decrease": t(lang, "a decrease")}.get(
             direction, t(lang, "no change")
         )
@@ -925,27 +950,35 @@ def _effect_detail_sentence(f: _Facts, country: str, effect: str) -> Sentence | 
 
 def _effect_detail_text(effect: str, n: int, number: str, detail: str, detailed: bool, lang: str) -> str:
     """The wording of one effect-detail sentence."""
-    sep = ": " if detailed else ", in "
-    sep_es = ": " if detailed else ", en "
+    where = ": " + detail if detailed else t(lang, ", in {place}", place=detail)
     if effect == "adverse":
-        if lang == "en":
-            return f"{number} {noun(n, 'finding', lang)} {pick(n, 'is', 'are')} adverse{sep}{detail}."
-        return f"{number} {noun(n, 'finding', lang)} {pick(n, 'es adverso', 'son adversos')}{sep_es}{detail}."
-    if effect == "unclear":
-        if lang == "en":
-            return (
-                f"{number} {noun(n, 'change', lang)} cannot be judged, because the codebook marks the "
-                f"desirable direction of {pick(n, 'its outcome', 'their outcomes')} as "
-                f"ambiguous{sep}{detail}."
-            )
-        return (
-            f"{number} {noun(n, 'change', lang)} no {pick(n, 'puede', 'pueden')} calificarse porque el "
-            "libro de códigos marca como ambigua la dirección deseable de "
-            f"{pick(n, 'su resultado', 'sus resultados')}{sep_es}{detail}."
+        return tn(
+            lang,
+            "{number} finding is adverse{where}.",
+            "{number} findings are adverse{where}.",
+            n,
+            number=number,
+            where=where,
         )
-    if lang == "en":
-        return f"{number} {noun(n, 'finding', lang)} {pick(n, 'shows', 'show')} no change{sep}{detail}."
-    return f"{number} {noun(n, 'finding', lang)} no {pick(n, 'muestra', 'muestran')} cambios{sep_es}{detail}."
+    if effect == "unclear":
+        return tn(
+            lang,
+            "{number} change cannot be judged, because the codebook marks the desirable direction of its "
+            "outcome as ambiguous{where}.",
+            "{number} changes cannot be judged, because the codebook marks the desirable direction of their "
+            "outcomes as ambiguous{where}.",
+            n,
+            number=number,
+            where=where,
+        )
+    return tn(
+        lang,
+        "{number} finding shows no change{where}.",
+        "{number} findings show no change{where}.",
+        n,
+        number=number,
+        where=where,
+    )
 
 
 # --------------------------------------------------------------------------- single versus combined
@@ -978,20 +1011,27 @@ def _one_kind_of_arm_sentence(f: _Facts, country: str, case: str) -> Sentence:
     texts = {}
     for lang in i18n.LANGS:
         names = join_list([escape(a) for a in arms], lang)
-        if lang == "en":
-            have, missing = ("single", "combined") if kind == "single" else ("combined", "single")
-            texts[lang] = (
-                f"All findings of {escape(case)} concern its {have} {pick(k, 'arm', 'arms')}, {names}; no "
-                f"{missing} arm was evaluated, so this case offers no single-versus-combined comparison."
+        if kind == "single":
+            texts[lang] = tn(
+                lang,
+                "All findings of {case} concern its single arm, {names}; no combined arm was evaluated, so "
+                "this case offers no single-versus-combined comparison.",
+                "All findings of {case} concern its single arms, {names}; no combined arm was evaluated, so "
+                "this case offers no single-versus-combined comparison.",
+                k,
+                case=escape(case),
+                names=names,
             )
         else:
-            have, missing = ("individual", "combinado") if kind == "single" else ("combinado", "individual")
-            plural_have = "individuales" if kind == "single" else "combinados"
-            whose = pick(k, f"su brazo {have}", f"sus brazos {plural_have}")
-            texts[lang] = (
-                f"Todos los hallazgos de {escape(case)} corresponden a {whose}, {names}; no se evaluó "
-                f"ningún brazo {missing}, así que este caso no permite comparar programas individuales con "
-                "combinados."
+            texts[lang] = tn(
+                lang,
+                "All findings of {case} concern its combined arm, {names}; no single arm was evaluated, so "
+                "this case offers no single-versus-combined comparison.",
+                "All findings of {case} concern its combined arms, {names}; no single arm was evaluated, so "
+                "this case offers no single-versus-combined comparison.",
+                k,
+                case=escape(case),
+                names=names,
             )
     return _say(texts["en"], texts["es"], _finding_refs(rows))
 
@@ -1031,18 +1071,21 @@ def _not_comparable_sentence(
         if len(outcomes) > MAX_LISTED:
             counts.append(_count(len(outcomes), "findings", "distinct:outcome", case=case, intervention=arm))
     s, c = escape(single), escape(combined)
-    en = (
-        f"The evaluation of {escape(case)} covers a single arm, {s}, and a combined arm, {c}, but measures "
-        f"them on different outcomes, so they cannot be compared outcome by outcome: {s} was measured on "
-        f"{_outcome_list(f, single_outcomes, 'en')}; {c} on {_outcome_list(f, combined_outcomes, 'en')}."
-    )
-    es = (
-        f"La evaluación de {escape(case)} abarca un brazo individual, {s}, y un brazo combinado, {c}, pero "
-        f"los mide con resultados distintos, así que no pueden compararse resultado por resultado: {s} se "
-        f"midió en {_outcome_list(f, single_outcomes, 'es')}; {c}, en "
-        f"{_outcome_list(f, combined_outcomes, 'es')}."
-    )
-    return _say(en, es, refs, counts)
+    said = {
+        lang: t(
+            lang,
+            "The evaluation of {value} covers a single arm, {s}, and a combined arm, {c}, "
+            "but measures them on different outcomes, so they cannot be compared outcome "
+            "by outcome: {s} was measured on {value2}; {c} on {value3}.",
+            value=escape(case),
+            s=s,
+            c=c,
+            value2=_outcome_list(f, single_outcomes, lang),
+            value3=_outcome_list(f, combined_outcomes, lang),
+        )
+        for lang in i18n.LANGS
+    }
+    return _say(said["en"], said["es"], refs, counts)
 
 
 def _domain_overlap_sentence(f: _Facts, country: str, case: str, single: str, combined: str) -> Sentence:
@@ -1091,7 +1134,10 @@ def _domain_overlap_sentence(f: _Facts, country: str, case: str, single: str, co
                 clause=clause,
             )
         else:
-            listed = join_list([f"{t(lang, 'in')} {f.domain(d, lang)}, {c}" for d, c in clauses], lang)
+            listed = join_list(
+                [t(lang, "in {domain}, {clause}", domain=f.domain(d, lang), clause=c) for d, c in clauses],
+                lang,
+            )
             texts[lang] = t(
                 lang,
                 "At domain level they overlap in {value}: {listed}.",
@@ -1129,21 +1175,19 @@ def _comparable_sentence(
     if other > 1:
         counts.append(_count(other, "single_vs_combined", comparable="False", **where))
     phrases = {
-        "same": ("the effect is the same on {n}", "el efecto es el mismo en {n}"),
-        "combined": ("the combined arm does better on {n}", "el brazo combinado sale mejor en {n}"),
-        "single": ("the single arm does better on {n}", "el individual sale mejor en {n}"),
-        "unranked": (
+        "same": NN_("the effect is the same on {n}", "the effect is the same on {n}"),
+        "combined": NN_("the combined arm does better on {n}", "the combined arm does better on {n}"),
+        "single": NN_("the single arm does better on {n}", "the single arm does better on {n}"),
+        "unranked": NN_(
             "{n} cannot be ranked (ambiguous or conflicting)",
-            "{n} no pueden ordenarse (resultados ambiguos o contradictorios)",
+            "{n} cannot be ranked (ambiguous or conflicting)",
         ),
     }
     texts = {}
-    for i, lang in enumerate(i18n.LANGS):
+    for lang in i18n.LANGS:
         parts = [
-            phrases[k][i].format(n=number_word(v, lang, before_noun=False)) for k, v in tally.items() if v
+            tn(lang, *phrases[k], v, n=number_word(v, lang, before_noun=False)) for k, v in tally.items() if v
         ]
-        if tally["unranked"] == 1:
-            parts[-1] = parts[-1].replace("pueden", "puede")
         s, cb = escape(single), escape(combined)
         text = t(
             lang,
@@ -1178,7 +1222,7 @@ def _roles(f: _Facts, rows: pd.DataFrame, lang: str) -> tuple[list[str], list[Co
     """ "two enablers, A (national) and B (local)" per assessment, for a case's institutional rows."""
     parts, counts = [], []
     records = list(rows[["country", "case", "factor", "level", "assessment"]].itertuples(index=False))
-    for assessment in contract.ASSESSMENTS:
+    for assessment in vocabulary.ASSESSMENTS:
         mine = [r for r in records if r.assessment == assessment]
         if not mine:
             continue
@@ -1290,42 +1334,43 @@ def _recurrence_sentences(f: _Facts) -> list[Sentence]:
     nowhere = [d for d in f.ev.domain_order if measured[d] and d not in beneficial]
     if nowhere:
         rows = f.findings[f.findings["domain"].isin(nowhere)]
-        listed = join_list([f.domain(d, "en") for d in nowhere], "en", "or")
-        en = f"No country's findings point to beneficial effects in {listed}."
-        es = (
-            "En ningún país los hallazgos apuntan a efectos beneficiosos en "
-            + join_list(
-                [("en " if i else "") + f.domain(d, "es") for i, d in enumerate(nowhere)], "es", "nor"
+        texts = {
+            lang: t(
+                lang,
+                "No country's findings point to beneficial effects in {domains}.",
+                domains=_nor_list(lang, [f.domain(d, lang) for d in nowhere], "in"),
             )
-            + "."
-        )
-        sentences.append(_say(en, es, _finding_refs(rows)))
+            for lang in i18n.LANGS
+        }
+        sentences.append(_say(texts["en"], texts["es"], _finding_refs(rows)))
     adverse = _countries_by_domain(f, "adverse")
     for domain, countries in adverse.items():
         n = len(countries)
-        en = (
-            f"Adverse effects predominate in {f.domain(domain, 'en')} in cases from "
-            f"{count_noun(n, 'country', 'en')}: "
-            f"{join_list([country_name(c, 'en') for c in countries], 'en')}."
-        )
-        es = (
-            f"Los efectos adversos predominan en {f.domain(domain, 'es')} en casos de "
-            f"{count_noun(n, 'country', 'es')}: "
-            f"{join_list([country_name(c, 'es') for c in countries], 'es')}."
-        )
+        said = {
+            lang: t(
+                lang,
+                "Adverse effects predominate in {value} in cases from {value2}: {items}.",
+                value=f.domain(domain, lang),
+                value2=count_noun(n, "country", lang),
+                items=join_list([country_name(c, lang) for c in countries], lang),
+            )
+            for lang in i18n.LANGS
+        }
         count = _count(n, "case_domain_verdicts", "distinct:country", domain=domain, verdict="adverse")
-        sentences.append(_say(en, es, _verdict_refs(f, [domain], countries, "adverse"), [count]))
+        sentences.append(
+            _say(said["en"], said["es"], _verdict_refs(f, [domain], countries, "adverse"), [count])
+        )
     unmeasured = [d for d in f.ev.domain_order if not measured[d]]
     if unmeasured:
-        en = f"No finding concerns {join_list([f.domain(d, 'en') for d in unmeasured], 'en', 'or')}."
-        es = (
-            "Ningún hallazgo se refiere a "
-            + join_list(
-                [("a " if i else "") + f.domain(d, "es") for i, d in enumerate(unmeasured)], "es", "nor"
+        texts = {
+            lang: t(
+                lang,
+                "No finding concerns {domains}.",
+                domains=_nor_list(lang, [f.domain(d, lang) for d in unmeasured], "concerns"),
             )
-            + "."
-        )
-        sentences.append(_say(en, es, [Ref("domains.csv", (d,)) for d in unmeasured]))
+            for lang in i18n.LANGS
+        }
+        sentences.append(_say(texts["en"], texts["es"], [Ref("domains.csv", (d,)) for d in unmeasured]))
     return sentences
 
 
@@ -1358,34 +1403,28 @@ def _alone_sentence(f: _Facts, country: str, domains: list[str], measured: dict[
     for lang in i18n.LANGS:
         listed = join_list([f.domain(d, lang) for d in domains], lang)
         name = country_name(country, lang)
-        if lang == "en":
-            text = f"Beneficial effects in {listed} come from {name} alone"
-            if nobody_else:
-                text += (
-                    f"; no other country has findings in {pick(len(domains), 'that domain', 'these domains')}"
-                )
-            else:
-                also = [
-                    f"{join_list([country_name(c, lang) for c in others[d]], lang)} measured "
-                    f"{f.domain(d, lang)} without a beneficial verdict"
-                    for d in domains
-                    if others[d]
-                ]
-                text += "; " + join_list(also, lang)
+        text = t(lang, "Beneficial effects in {domains} come from {name} alone", domains=listed, name=name)
+        if nobody_else:
+            text += tn(
+                lang,
+                "; no other country has findings in that domain",
+                "; no other country has findings in these domains",
+                len(domains),
+            )
         else:
-            text = f"Los efectos beneficiosos en {listed} provienen solo de {name}"
-            if nobody_else:
-                those = pick(len(domains), "ese dominio", "esos dominios")
-                text += f"; ningún otro país tiene hallazgos en {those}"
-            else:
-                also = [
-                    f"{join_list([country_name(c, lang) for c in others[d]], lang)} "
-                    f"{pick(len(others[d]), 'midió', 'midieron')} {f.domain(d, lang)} sin un veredicto "
-                    "beneficioso"
-                    for d in domains
-                    if others[d]
-                ]
-                text += "; " + join_list(also, lang)
+            also = [
+                tn(
+                    lang,
+                    "{countries} measured {domain} without a beneficial verdict",
+                    "{countries} measured {domain} without a beneficial verdict",
+                    len(others[d]),
+                    countries=join_list([country_name(c, lang) for c in others[d]], lang),
+                    domain=f.domain(d, lang),
+                )
+                for d in domains
+                if others[d]
+            ]
+            text += "; " + join_list(also, lang)
         texts[lang] = text + "."
     refs = _verdict_refs(f, domains, [country], "beneficial")
     refs += _finding_refs(f.findings[f.findings["domain"].isin(domains) & (f.findings["country"] != country)])
@@ -1399,20 +1438,19 @@ def _sign_test_intro() -> Sentence:
     """What the sign test counts and which arms cannot vote."""
     share = round(aggregate.VERDICT_THRESHOLD * 100)
     count = _count(share, "constant", "verdict_threshold_percent")
-    en = (
-        "A sign test per domain counts the intervention arms whose findings point the same way (at least "
-        f"{_percent(share, 'en')} of those with a direction agreeing) and asks whether beneficial arms "
-        "outnumber adverse ones by more than chance would; arms with conflicting findings, no change or "
-        "only outcomes of ambiguous desirability are reported but do not count."
-    )
-    es = (
-        "Para cada dominio, una prueba de signos cuenta los brazos de intervención cuyos hallazgos apuntan "
-        f"en la misma dirección (al menos el {_percent(share, 'es')} de los que tienen dirección coinciden) "
-        "y evalúa si los brazos beneficiosos superan a los adversos más de lo que cabría esperar por azar; "
-        "los brazos con hallazgos contradictorios, sin cambio o solo con resultados de deseabilidad "
-        "ambigua se informan, pero no cuentan."
-    )
-    return _say(en, es, counts=[count])
+    said = {
+        lang: t(
+            lang,
+            "A sign test per domain counts the intervention arms whose findings point the "
+            "same way (at least {value} of those with a direction agreeing) and asks "
+            "whether beneficial arms outnumber adverse ones by more than chance would; "
+            "arms with conflicting findings, no change or only outcomes of ambiguous "
+            "desirability are reported but do not count.",
+            value=_percent(share, lang),
+        )
+        for lang in i18n.LANGS
+    }
+    return _say(said["en"], said["es"], counts=[count])
 
 
 def _unit_counts(row: pd.Series, lang: str, unit_noun: str) -> tuple[str, list[Count]]:
@@ -1475,7 +1513,7 @@ def _sign_test_items(f: _Facts) -> list[Sentence]:
                 text += " " + extra
                 found += extra_counts
             texts[lang] = text
-            if lang == "en":
+            if lang == i18n.LANGS[0]:  # the counts are the same in every language: keep one set
                 counts = found
         items.append(_say(texts["en"], texts["es"], _finding_refs(rows), counts))
     return items
@@ -1484,7 +1522,7 @@ def _sign_test_items(f: _Facts) -> list[Sentence]:
 def _case_level_text(f: _Facts, domain: str, case_row: pd.Series, lang: str) -> tuple[str, list[Count]]:
     """Arms of one evaluation counted separately: which, and the test counting each evaluation once."""
     av = f.arm_verdicts
-    voters = av[(av["domain"] == domain) & av["verdict"].isin(["beneficial", "adverse"])]
+    voters = av[(av["domain"] == domain) & av["verdict"].isin(vocabulary.VOTING)]
     per_case = voters.groupby(["country", "case"], sort=False)["intervention"].nunique()
     repeated = per_case[per_case > 1]
     counts = []
@@ -1580,34 +1618,32 @@ def _country_gap_sentences(f: _Facts) -> list[Sentence]:
         if has_institutional:
             refs += _institutional_refs(rows)
         g = len(gaps)
-        cases_en = join_list([escape(c) for c in gaps], "en")
-        cases_es = join_list([escape(c) for c in gaps], "es")
-        name_en, name_es = country_name(country, "en"), country_name(country, "es")
-        if has_institutional:
-            what_en = (
-                f"{pick(g, 'its case', 'its cases')} {cases_en} {pick(g, 'has', 'have')} an institutional "
-                "analysis but no reported effects"
-            )
-            what_es = (
-                f"{pick(g, 'su caso', 'sus casos')} {cases_es} {pick(g, 'cuenta', 'cuentan')} con análisis "
-                "institucional, pero no con efectos reportados"
-            )
-        else:
-            what_en = (
-                f"{pick(g, 'its case', 'its cases')} {cases_en} {pick(g, 'reports', 'report')} no effects"
-            )
-            what_es = (
-                f"{pick(g, 'su caso', 'sus casos')} {cases_es} no {pick(g, 'reporta', 'reportan')} efectos"
-            )
-        en = (
-            f"{name_en} has no impact evaluation in these data: {what_en}, so {name_en} is an evidence gap "
-            "and does not enter the comparisons above."
-        )
-        es = (
-            f"{name_es} no tiene evaluaciones de impacto en estos datos: {what_es}, así que {name_es} es un "
-            "vacío de evidencia y no entra en las comparaciones anteriores."
-        )
-        sentences.append(_say(en, es, refs))
+        texts = {}
+        for lang in i18n.LANGS:
+            slots = {"name": country_name(country, lang), "cases": join_list([escape(c) for c in gaps], lang)}
+            if has_institutional:
+                texts[lang] = tn(
+                    lang,
+                    "{name} has no reported impact results in these data: its case {cases} has an "
+                    "institutional analysis but no reported effects, so {name} is an evidence gap and "
+                    "does not enter the comparisons above.",
+                    "{name} has no reported impact results in these data: its cases {cases} have an "
+                    "institutional analysis but no reported effects, so {name} is an evidence gap and "
+                    "does not enter the comparisons above.",
+                    g,
+                    **slots,
+                )
+            else:
+                texts[lang] = tn(
+                    lang,
+                    "{name} has no reported impact results in these data: its case {cases} reports no "
+                    "effects, so {name} is an evidence gap and does not enter the comparisons above.",
+                    "{name} has no reported impact results in these data: its cases {cases} report no "
+                    "effects, so {name} is an evidence gap and does not enter the comparisons above.",
+                    g,
+                    **slots,
+                )
+        sentences.append(_say(texts["en"], texts["es"], refs))
     return sentences
 
 
@@ -1618,15 +1654,17 @@ def _role_phrase(assessment: str, level: str, lang: str, article: bool = True) -
     """ "a national enabler" / "facilitador nacional" / "a mixed factor at local level"."""
     lvl = i18n.word(level, lang)
     if assessment == "unstated":
-        phrase = t(lang, "factor reported without direction at {level} level", level=lvl)
-        return f"a {phrase}" if article and lang == "en" else phrase
-    if lang == "en":
-        if assessment == "mixed":
-            return f"{'a ' if article else ''}mixed factor at {lvl} level"
-        return f"{'a ' if article else ''}{lvl} {i18n.word(assessment, lang)}"
+        if article:
+            return t(lang, "a factor reported without direction at {level} level", level=lvl)
+        return t(lang, "factor reported without direction at {level} level", level=lvl)
     if assessment == "mixed":
-        return f"factor mixto de nivel {lvl}"
-    return f"{i18n.word(assessment, lang)} {lvl}"
+        if article:
+            return t(lang, "a mixed factor at {level} level", level=lvl)
+        return t(lang, "mixed factor at {level} level", level=lvl)
+    role = i18n.word(assessment, lang)
+    if article:
+        return tp(lang, "an institutional role with an article", "a {level} {role}", level=lvl, role=role)
+    return tp(lang, "an institutional role without an article", "{level} {role}", level=lvl, role=role)
 
 
 def _institutional_comparison_sentences(f: _Facts) -> list[Sentence]:
@@ -1685,7 +1723,9 @@ def _recurring_factor_sentence(f: _Facts, summary: object) -> Sentence:
                 cases = join_list(
                     [_case_in_country(r.case, r.country, lang) for r in mine.itertuples()], lang
                 )
-                pieces.append(f"{_role_phrase(assessment, level, lang)} {t(lang, 'in')} {cases}")
+                pieces.append(
+                    t(lang, "{role} in {cases}", role=_role_phrase(assessment, level, lang), cases=cases)
+                )
             texts[lang] = t(
                 lang,
                 "{name} recurs in {where}, with different assessments: {items}.",
@@ -1774,7 +1814,15 @@ def _single_case_factors_sentence(f: _Facts, factors: list[str]) -> Sentence:
                 lang,
             )
             where = _case_in_country(case, country, lang)
-            items.append(f"{f.factor(factor, lang)}, {roles} {t(lang, 'in')} {where}")
+            items.append(
+                t(
+                    lang,
+                    "{factor}, {roles} in {where}",
+                    factor=f.factor(factor, lang),
+                    roles=roles,
+                    where=where,
+                )
+            )
         listed = (
             "; ".join(items[:-1])
             + (f"; {conjunction('and', lang, items[-1])} " if len(items) > 1 else "")
@@ -1988,44 +2036,48 @@ def _per_case_sentence(f: _Facts) -> Sentence | None:
         for lang in i18n.LANGS:
             listed = join_list(
                 [
-                    f"{number_word(int(v), lang, before_noun=False)} {t(lang, 'from')} "
-                    f"{_case_in_country(k, c, lang)}"
+                    t(
+                        lang,
+                        "{number} from {case}",
+                        number=number_word(int(v), lang, before_noun=False),
+                        case=_case_in_country(k, c, lang),
+                    )
                     for (c, k), v in per_case.items()
                 ],
                 lang,
             )
             texts[lang] = listed
-        en = (
-            "Findings are not independent, because each case's findings come from the evaluation of that "
-            f"case: {texts['en']}. A case with many findings weighs more in counts by finding than in "
-            "counts by case."
-        )
-        es = (
-            "Los hallazgos no son independientes, porque los de cada caso provienen de la evaluación de "
-            f"ese caso: {texts['es']}. Un caso con muchos hallazgos pesa más en los conteos por hallazgo "
-            "que en los conteos por caso."
-        )
-        return _say(en, es, refs, counts)
+        said = {
+            lang: t(
+                lang,
+                "Findings are not independent, because each case's findings come from the "
+                "evaluation of that case: {value}. A case with many findings weighs more in "
+                "counts by finding than in counts by case.",
+                value=texts[lang],
+            )
+            for lang in i18n.LANGS
+        }
+        return _say(said["en"], said["es"], refs, counts)
     low, high = int(per_case.min()), int(per_case.max())
     counts = [
         _count(len(per_case), "findings", "distinct:country,case"),
         _count(low, "findings", "min_size:country,case"),
         _count(high, "findings", "max_size:country,case"),
     ]
-    en = (
-        "Findings are not independent, because each case's findings come from the evaluation of that case, "
-        f"and the {number_word(len(per_case), 'en')} evaluated cases contribute between "
-        f"{number_word(low, 'en')} and {number_word(high, 'en')} findings each. A case with many findings "
-        "weighs more in counts by finding than in counts by case."
-    )
-    es = (
-        "Los hallazgos no son independientes, porque los de cada caso provienen de la evaluación de ese "
-        f"caso, y los {number_word(len(per_case), 'es')} casos evaluados aportan entre "
-        f"{number_word(low, 'es', before_noun=False)} y {number_word(high, 'es', before_noun=False)} "
-        "hallazgos cada uno. Un caso con muchos hallazgos pesa más en los conteos por hallazgo que en los "
-        "conteos por caso."
-    )
-    return _say(en, es, refs, counts)
+    said = {
+        lang: t(
+            lang,
+            "Findings are not independent, because each case's findings come from the "
+            "evaluation of that case, and the {cases} evaluated cases contribute between "
+            "{low} and {high} findings each. A case with many findings weighs more in "
+            "counts by finding than in counts by case.",
+            cases=number_word(len(per_case), lang),
+            low=number_word(low, lang, before_noun=False),
+            high=number_word(high, lang, before_noun=False),
+        )
+        for lang in i18n.LANGS
+    }
+    return _say(said["en"], said["es"], refs, counts)
 
 
 def _source_sentence(f: _Facts) -> Sentence | None:
@@ -2058,15 +2110,17 @@ def _source_sentence(f: _Facts) -> Sentence | None:
         )
     if len(order) == 1 and not unnamed:
         s = escape(order[0])
-        en = (
-            f"All {number_word(n, 'en')} findings cite a single source, {s}, so the whole synthesis rests "
-            "on how that source reports the evaluations."
-        )
-        es = (
-            f"Los {count_noun(n, 'finding', 'es')} citan una sola fuente, {s}, de modo que toda la síntesis "
-            "depende de cómo esa fuente informa las evaluaciones."
-        )
-        return _say(en, es, refs, counts)
+        said = {
+            lang: t(
+                lang,
+                "All {findings} cite a single source, {s}, so the whole synthesis rests "
+                "on how that source reports the evaluations.",
+                s=s,
+                findings=count_noun(n, "finding", lang),
+            )
+            for lang in i18n.LANGS
+        }
+        return _say(said["en"], said["es"], refs, counts)
     texts = {}
     for lang in i18n.LANGS:
         listed = join_list(
@@ -2130,19 +2184,16 @@ def _tracing_section(f: _Facts) -> Section:
                 example=example,
             )
         ),
-        _say(
-            "Country/Case is a case: its row in `cases.csv` and its rows in `findings.csv`"
-            + (
-                "; in a sentence about programmes, Country/Programme is a row of `programmes.csv`."
+        _said(
+            lambda lang: (
+                t(
+                    lang,
+                    "Country/Case is a case: its row in `cases.csv` and its rows in `findings.csv`; in a "
+                    "sentence about programmes, Country/Programme is a row of `programmes.csv`.",
+                )
                 if "programmes.csv" in given
-                else "."
-            ),
-            "País/Caso es un caso: su fila en `cases.csv` y sus filas en `findings.csv`"
-            + (
-                "; en una oración sobre programas, País/Programa es una fila de `programmes.csv`."
-                if "programmes.csv" in given
-                else "."
-            ),
+                else t(lang, "Country/Case is a case: its row in `cases.csv` and its rows in `findings.csv`.")
+            )
         ),
     ]
     if f.ev.institutional is not None:
@@ -2154,21 +2205,21 @@ def _tracing_section(f: _Facts) -> Section:
             )
         )
     items.append(
-        _say(
-            "A lower-case key on its own, such as a domain key, is a row of `domains.csv` (or of "
-            "`outcomes.csv` when `domains.csv` is not given)"
-            + (
-                "; a source key is a row of `sources.csv`, listed under References."
+        _said(
+            lambda lang: (
+                t(
+                    lang,
+                    "A lower-case key on its own, such as a domain key, is a row of `domains.csv` (or of "
+                    "`outcomes.csv` when `domains.csv` is not given); a source key is a row of "
+                    "`sources.csv`, listed under References.",
+                )
                 if f.ev.sources is not None
-                else "."
-            ),
-            "Una clave en minúsculas sola, como la de un dominio, es una fila de `domains.csv` (o de "
-            "`outcomes.csv` si no se entregó `domains.csv`)"
-            + (
-                "; una clave de fuente es una fila de `sources.csv`, listada en Referencias."
-                if f.ev.sources is not None
-                else "."
-            ),
+                else t(
+                    lang,
+                    "A lower-case key on its own, such as a domain key, is a row of `domains.csv` (or of "
+                    "`outcomes.csv` when `domains.csv` is not given).",
+                )
+            )
         )
     )
     lead = _said(
@@ -2216,7 +2267,9 @@ def build(ev: Evidence) -> Narrative:
             sections.append(references)
     finally:
         natural_key.cache_clear()  # one entry per finding id: keep it for one narrative only
-    return Narrative(TITLES["document"], tuple(sections))
+    built = Narrative(TITLES["document"], tuple(sections))
+    verify.check(built, ev, f.tables())  # every stated number against its table, or CountMismatch
+    return built
 
 
 def render_markdown(narrative: Narrative, lang: str) -> str:
