@@ -11,6 +11,11 @@ OUT    ?=
 lang   ?= en
 RUN_ARGS ?=
 LAB_ARGS ?=
+# A make variable as one shell word, whatever it holds (spaces, quotes): 'it'\''s' -> it's.
+# RUN_ARGS and LAB_ARGS stay unquoted on purpose: they hold several options.
+quote = '$(subst ','\'',$(1))'
+# JupyterLab refuses to start as root (usual in containers) unless told it may.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup run validate test lint format lab template benchmark catalogues clean
@@ -29,10 +34,10 @@ $(STAMP): requirements.lock pyproject.toml
 setup: $(STAMP)  ## Create .venv and install the locked dependencies and the package
 
 run: $(STAMP)  ## Run the whole analysis (DATA=dir OUT=dir for other data; lang=es)
-	@$(BIN)/python scripts/run_pipeline.py --data-dir $(DATA) $(if $(OUT),--output-dir $(OUT),) --lang $(lang) $(RUN_ARGS)
+	@$(BIN)/python scripts/run_pipeline.py --data-dir $(call quote,$(DATA)) $(if $(OUT),--output-dir $(call quote,$(OUT)),) --lang $(call quote,$(lang)) $(RUN_ARGS)
 
 validate: $(STAMP)  ## Check a data directory against the data contract (DATA=dir)
-	@$(BIN)/python -m synergies validate $(DATA)
+	@$(BIN)/python -m synergies validate $(call quote,$(DATA))
 
 test: $(STAMP)  ## Run lint and the test suite
 	@$(BIN)/ruff check . && $(BIN)/ruff format --check .
@@ -48,7 +53,7 @@ lab: $(STAMP)  ## Open JupyterLab in notebooks/ with the .venv kernel (LAB_ARGS=
 	@$(BIN)/python -c "import sys; from jupyter_client.kernelspec import KernelSpecManager; \
 		sys.exit(not KernelSpecManager().find_kernel_specs().get('python3', '').startswith(sys.prefix))" \
 		|| $(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)"
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(call quote,$(CURDIR)) --LabApp.default_url=/lab/tree/notebooks $(ALLOW_ROOT) $(LAB_ARGS)
 
 template: $(STAMP)  ## Regenerate the coding template in templates/ from the data contract
 	@$(BIN)/python scripts/make_template.py

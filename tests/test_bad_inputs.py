@@ -161,8 +161,8 @@ EXTRA_CASES: dict[str, Case] = {
     ),
     "truncated download": Case(
         _truncated_download,
-        f"findings.csv, row {finding_row('F25')}, column 'arm'",
-        "a value, but the cell is empty",
+        f"findings.csv, row {finding_row('F25')}",
+        "15 values, one per column of the header, but row",
     ),
     "mixed CR and LF": Case(_mixed_cr_and_lf, "outcomes.csv, row 4", "one line-ending style throughout"),
     "quote inside an unquoted value, after a quoted line break": Case(

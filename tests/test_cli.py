@@ -93,7 +93,7 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
 def test_help_exit_0() -> None:
     done = run(sys.executable, "-m", "synergies", "validate", "--help")
     assert done.returncode == 0
-    assert "data directory (default: data)" in done.stdout
+    assert "data directory (default: the repository's data/)" in done.stdout
 
 
 def test_only_required_files_are_summarised_with_what_is_missing(

@@ -161,7 +161,7 @@ def published(
 # --- options ------------------------------------------------------------------------------------
 
 
-def test_default_layout_is_relative_to_the_repository_root(
+def test_defaults_are_the_repository_and_given_paths_are_from_the_current_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
@@ -170,8 +170,10 @@ def test_default_layout_is_relative_to_the_repository_root(
     assert default.figures_dir == config.ROOT / "figures"
     assert default.data_dir == config.ROOT / "data"
     assert (default.lang, default.jobs, default.timeout, default.force) == ("en", 2, 600, False)
-    other = runner.parse_options(["--output-dir", "scratch/run1"])
-    assert other.figures_dir == config.ROOT / "scratch" / "run1" / "figures"
+    other = runner.parse_options(["--output-dir", "scratch/run1", "--data-dir", "mine"])
+    assert other.figures_dir == tmp_path / "scratch" / "run1" / "figures"
+    assert other.data_dir == tmp_path / "mine"
+    monkeypatch.chdir(config.ROOT)
     assert runner.parse_options(["--output-dir", "outputs"]).figures_dir == config.ROOT / "figures"
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TextIO
 
 from synergies import contract
-from synergies.config import resolve
-from synergies.load import DataError, Evidence, load_evidence
+from synergies.config import DATA_DIR, ROOT
+from synergies.load import DataError, Evidence, load_evidence, warning_lines
 
 
 def validation_summary(ev: Evidence) -> str:
@@ -29,7 +29,8 @@ def validation_summary(ev: Evidence) -> str:
                 "programmes.csv": ev.programmes,
                 "sources.csv": ev.sources,
             }[spec.name]
-            lines.append(f"  {spec.name:<18} {len(table):>7,} rows checked")
+            rows = "row" if len(table) == 1 else "rows"
+            lines.append(f"  {spec.name:<18} {len(table):>7,} {rows} checked")
     missing = ev.missing_optional
     if missing:
         lines.append(f"  not given (optional): {', '.join(missing)}")
@@ -51,13 +52,16 @@ def validation_summary(ev: Evidence) -> str:
     if len(gaps):
         names = "; ".join(f"{r.case} ({r.country})" for r in gaps.itertuples())
         lines.append(f"  Evidence gaps (cases without findings): {names}.")
+    lines += warning_lines(ev.warnings)
     return "\n".join(lines)
 
 
-def data_dir_argument(given: str) -> Path:
-    """The directory a user means: relative to where they are if it exists there, else to the repository."""
-    path = Path(given).expanduser()
-    return path.resolve() if path.exists() else resolve(path)
+def data_dir_argument(given: str | None) -> Path:
+    """The directory a user means: the repository's data/ when none is given, else the path as
+    any command takes it, relative to the current directory (the runner does the same)."""
+    if given is None:
+        return DATA_DIR
+    return Path.cwd() / Path(given).expanduser()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,15 +75,23 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument(
         "data_dir",
         nargs="?",
-        default="data",
-        help="data directory (default: data); relative paths are taken from the current "
-        "directory, or from the repository root if nothing is there",
+        default=None,
+        help="data directory (default: the repository's data/); a relative path is taken from "
+        "the current directory, as `make run DATA=...` and scripts/run_pipeline.py take it",
     )
     args = parser.parse_args(argv)
+    data_dir = data_dir_argument(args.data_dir)
     try:
-        evidence = load_evidence(data_dir_argument(args.data_dir))
+        evidence = load_evidence(data_dir)
     except DataError as err:
-        return _emit(err.report(), sys.stderr, 1)
+        report = err.report()
+        in_repository = ROOT / str(args.data_dir)
+        if not data_dir.exists() and in_repository.is_dir():
+            report += (
+                f"\nThere is no {args.data_dir} in the current directory ({Path.cwd()}); "
+                f"relative paths are taken from there. Did you mean {in_repository}?"
+            )
+        return _emit(report, sys.stderr, 1)
     return _emit(validation_summary(evidence), sys.stdout, 0)
 
 

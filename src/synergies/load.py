@@ -15,16 +15,29 @@ located message: other encodings, other delimiters, stray quotes, rows with extr
 mixed line endings, control characters, formulas, over-long cells, and every contract rule.
 
 Every check works on whole columns, so a million findings load in seconds.
+
+For a reader who is not a programmer the report also: counts each row's values before
+checking its cells ("row 5 has 14 values, the header has 15" rather than a cascade of
+misplaced cells); keeps checking the other files, and the rows before a broken quote, when
+one file cannot be parsed; refuses bidirectional-control characters (U+202E, which make text
+display in another order than it is stored) in every text cell; and explains a value that
+only looks like a known key ("РРР" in Cyrillic for "PPP") by naming the differing characters.
+Warnings never stop a run but are shown with the summary: a column that looks like a
+misspelt contract column (`notes` for `note`), the coding template's EXAMPLE rows left in
+the data, and an optional file with only a header row (it counts as not given).
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
+import os
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +64,27 @@ _FORMULA = r"^(?:=|@|[+\-][ \t]*(?:[A-Za-z(]|[0-9.,]+[ \t]*[-+*/^&(]))"
 _SHOWN_CHARS = 60
 # Characters a message shows as escapes (\n, \x00, \u200b): line breaks, controls, and the
 # invisible ones that make two equal-looking keys differ (zero-width spaces, BOMs, direction marks).
-_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+# Bidirectional embedding, override and isolate controls ("Trojan Source"): they make a value
+# display in another order than it is stored, so an id or a citation could read as another.
+_BIDI_CONTROLS = "[\u202a-\u202e\u2066-\u2069]"
+# The largest whole number a cell may hold: counts and orders are read as 64-bit floats,
+# which hold every whole number exactly only up to 2^53.
+MAX_WHOLE_NUMBER = 2**53
+# Latin look-alikes of letters of other scripts, for explaining a value that only looks right.
+_LOOKALIKES = str.maketrans(
+    dict(
+        zip(
+            "АВЕЅІЈКМНОРСТХУаеіјорсухԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧονт",
+            "ABESIJKMHOPCTXYaeijopcyxdqwABEZHIKMNOPTYXovt",
+            strict=True,
+        )
+    )
+)
+# Header names people use for the contract's `note` column.
+_COLUMN_SYNONYMS = {"notes": "note", "comment": "note", "comments": "note", "remarks": "note"}
+# How the coding template marks its fictitious rows (templates/README.md): the word EXAMPLE.
+_EXAMPLE_MARK = r"\bEXAMPLE\b"
 
 
 @dataclass(frozen=True)
@@ -83,9 +116,10 @@ class Problem:
 class DataError(Exception):
     """Raised when a data directory breaks the contract; str() is the full report."""
 
-    def __init__(self, data_dir: Path | str, problems: Iterable[Problem]):
+    def __init__(self, data_dir: Path | str, problems: Iterable[Problem], warnings: Iterable[Problem] = ()):
         self.data_dir = Path(data_dir)
         self.problems = sorted(set(problems), key=Problem.sort_key)
+        self.warnings = sorted(set(warnings), key=Problem.sort_key)
         super().__init__(self.report())
 
     def report(self) -> str:
@@ -108,8 +142,39 @@ class DataError(Exception):
         n = len(self.problems)
         if listed < n:
             lines.append(f"  - ... and {n - listed:,} more problems of other kinds")
-        lines.append(f"{n:,} problem{'s' if n != 1 else ''} found. Fix them and run `make validate` again.")
+        lines += warning_lines(self.warnings)
+        lines.append(problem_count(n))
         return "\n".join(lines)
+
+
+def problem_count(n: int) -> str:
+    """The closing line of a report, in correct English for one and for many problems."""
+    if n == 1:
+        return "1 problem found. Fix it and run `make validate` again."
+    return f"{n:,} problems found. Fix them and run `make validate` again."
+
+
+def warning_lines(warnings: list[Problem]) -> list[str]:
+    """The warnings of a check, as report lines (none when there are none)."""
+    if not warnings:
+        return []
+    title = "1 warning (not an error" if len(warnings) == 1 else f"{len(warnings):,} warnings (not errors"
+    lines = [f"{title}; check whether it is what you meant):"]
+    groups: dict[tuple[str, str, str], list[Problem]] = {}
+    for w in warnings:
+        groups.setdefault((w.file, w.column, w.kind or w.expected), []).append(w)
+    for group in groups.values():
+        first = group[0]
+        column = f", column '{first.column}'" if first.column else ""
+        if len(group) == 1:
+            row = f", row {first.row}" if first.row else ""
+            lines.append(f"  - {first.file}{row}{column}: {first.expected}")
+            continue
+        rows = [w.row for w in group]
+        shown = ", ".join(str(r) for r in rows[:MAX_ROWS_PER_PROBLEM])
+        more = f" and {len(rows) - MAX_ROWS_PER_PROBLEM:,} more" if len(rows) > MAX_ROWS_PER_PROBLEM else ""
+        lines.append(f"  - {first.file}, rows {shown}{more}{column}: {first.expected}")
+    return lines
 
 
 @dataclass
@@ -127,6 +192,8 @@ class Evidence:
     sources: pd.DataFrame | None = None
     given: frozenset[str] = field(default_factory=frozenset)
     claims: pd.DataFrame | None = None  # conclusions of a source, checked by synergies.claims
+    # Things that are not errors but likely mistakes (see the module docstring), in report order.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def missing_optional(self) -> list[str]:
@@ -188,7 +255,32 @@ def _wrong_format(raw: bytes, name: str) -> list[Problem]:
         return [Problem(name, 0, "", None, f"UTF-8 text, but the file is UTF-16 ('Unicode text'); {save_as}")]
     if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
         return [Problem(name, 0, "", None, f"a CSV file, but this is a spreadsheet workbook; {save_as}")]
+    if _looks_binary(raw):
+        return [
+            Problem(
+                name,
+                0,
+                "",
+                None,
+                "a CSV text file, but this is a binary file (not text at all: an image, an archive, "
+                "a program or a damaged file?); put the CSV file saved from your spreadsheet here",
+            )
+        ]
     return []
+
+
+def _looks_binary(raw: bytes) -> bool:
+    """Whether bytes are not text in any encoding: many control bytes (2 %) in the first 8 KiB.
+
+    Text saved as Latin-1 has accented letters (bytes >= 0x80) but almost no bytes below 0x20
+    other than tab and line breaks; binary data has them everywhere (one in nine random bytes).
+    A stray control character in a text cell stays a located cell problem.
+    """
+    head = raw[:8192]
+    if not head:
+        return False
+    controls = sum(head.count(bytes([b])) for b in range(32) if b not in (9, 10, 13)) + head.count(b"\x7f")
+    return controls > max(2, len(head) // 50)
 
 
 def _not_utf8(raw: bytes, at: int, name: str) -> Problem:
@@ -424,6 +516,13 @@ def _cell_checks(col: Column) -> list[pa.Check]:
         checks.append(pa.Check(lambda s: (s == "") | s.isin(allowed), error=col.expected))
     elif col.kind in ("number", "positive_number", "probability", "int", "positive_int"):
         checks.append(pa.Check(lambda s, c=col: _numeric_ok(s, c.kind), error=col.expected))
+        if col.kind in ("int", "positive_int"):
+            checks.append(
+                pa.Check(
+                    _whole_number_in_range,
+                    error=f"a whole number of at most {MAX_WHOLE_NUMBER:,} (larger ones are not exact)",
+                )
+            )
     elif col.kind == "bool":
         checks.append(
             pa.Check(lambda s: (s == "") | s.str.lower().isin(["true", "false"]), error=col.expected)
@@ -439,6 +538,13 @@ def _cell_checks(col: Column) -> list[pa.Check]:
             pa.Check(
                 lambda s: ~s.str.contains(_FORMULA, regex=True),
                 error="plain text, not a spreadsheet formula (remove the leading =, @, + or -)",
+            )
+        )
+        checks.append(
+            pa.Check(
+                lambda s: ~s.str.contains(_BIDI_CONTROLS, regex=True),
+                error="text without bidirectional-control characters (U+202A to U+202E, U+2066 to U+2069), "
+                "which make text display in another order than it is stored; delete them",
             )
         )
     checks.append(
@@ -457,6 +563,14 @@ def _as_number(s: pd.Series) -> pd.Series:
     if filled.any():
         numbers[filled] = pd.to_numeric(s[filled], errors="coerce")
     return numbers
+
+
+def _whole_number_in_range(s: pd.Series) -> pd.Series:
+    """True where a cell is empty, not a number (reported by its own check) or at most 2^53 in size."""
+    values = _as_number(s).to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        too_big = np.abs(values) > MAX_WHOLE_NUMBER
+    return pd.Series(~too_big, index=s.index)
 
 
 def _numeric_ok(s: pd.Series, kind: str) -> pd.Series:
@@ -497,8 +611,46 @@ def _cell_problems(frame: pd.DataFrame, spec: FileSpec) -> list[Problem]:
         columns, values, expected = (
             cases[c].astype(str).tolist() for c in ("column", "failure_case", "check")
         )
-        return [Problem(spec.name, *cell) for cell in zip(rows, columns, values, expected, strict=True)]
+        problems = [Problem(spec.name, *cell) for cell in zip(rows, columns, values, expected, strict=True)]
+        return [_with_lookalike_hint(p, spec) for p in problems]
     return []
+
+
+def _with_lookalike_hint(problem: Problem, spec: FileSpec) -> Problem:
+    """Add to a refused enum value that only looks like an allowed one which characters differ."""
+    column = next((c for c in spec.columns if c.name == problem.column), None)
+    if column is None or column.kind != "enum" or problem.value is None:
+        return problem
+    hint = _lookalike_hint(problem.value, column.values)
+    if not hint:
+        return problem
+    return replace(problem, expected=problem.expected + hint)
+
+
+def _lookalike_hint(value: str, candidates: Iterable[str]) -> str:
+    """When `value` differs from a candidate only by look-alike characters, say which ones.
+
+    "РРР" typed with a Cyrillic keyboard shows exactly like "PPP" but is another value; the
+    message names the characters by code point so the difference can be seen and fixed.
+    """
+    if value.isascii():
+        return ""
+    skeleton = unicodedata.normalize("NFKC", value).translate(_LOOKALIKES)
+    known = set(candidates)
+    if skeleton not in known:
+        return ""
+    odd: dict[str, int] = {}
+    for char in value:
+        if not char.isascii():
+            odd[char] = odd.get(char, 0) + 1
+    named = ", ".join(
+        f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')}" + (f" ({n} times)" if n > 1 else "")
+        for c, n in odd.items()
+    )
+    return (
+        f" (it looks like '{skeleton}' but is different text: it contains {named} where "
+        f"'{skeleton}' has plain Latin letters; type it again with a Latin keyboard layout)"
+    )
 
 
 def _duplicate_keys(frame: pd.DataFrame, spec: FileSpec) -> list[Problem]:
@@ -570,12 +722,16 @@ def _unknown_references(
     bad = values.ne("").all(axis=1) & ~listed
     what = " and ".join(fk.target_columns)
     article = "an" if what[0] in "aeiou" else "a"
-    return [
+    problems = [
         Problem(
             name, i + 2, " + ".join(fk.columns), " / ".join(row), f"{article} {what} listed in {fk.target}"
         )
         for i, row in zip(bad[bad].index, values[bad].itertuples(index=False, name=None), strict=True)
     ]
+    if any(not (p.value or "").isascii() for p in problems):
+        keys = {" / ".join(k) for k in target[list(fk.target_columns)].itertuples(index=False, name=None)}
+        problems = [replace(p, expected=p.expected + _lookalike_hint(p.value or "", keys)) for p in problems]
+    return problems
 
 
 def _mixed_arms(findings: pd.DataFrame) -> list[Problem]:
@@ -785,6 +941,145 @@ def _as_bool(series: pd.Series, default: bool) -> pd.Series:
     return _as_flag(series).fillna(default).astype(bool)
 
 
+# --------------------------------------------------------------------------- reporting layer
+
+
+def _simple_name(name: str) -> str:
+    """A column name in lower case with spaces and hyphens as underscores, for comparing names."""
+    return re.sub(r"[\s\-]+", "_", _INVISIBLE.sub("", name)).strip("_").lower()
+
+
+def _unknown_column_warnings(frame: pd.DataFrame, spec: FileSpec) -> list[Problem]:
+    """Columns the contract does not name but that look like one it does (`notes`, `Source ID`).
+
+    They are kept unchecked, as every extra column is, but a misspelt optional column would
+    otherwise be silently ignored: the warning names the likely contract column.
+    """
+    names = [c.name for c in spec.columns]
+    required = {c.name for c in spec.columns if c.required}
+    warnings = []
+    for col in frame.columns:
+        if col in names:
+            continue
+        simple = _simple_name(col)
+        likely = _COLUMN_SYNONYMS.get(simple) or (simple if simple in names else None)
+        if likely is None:
+            close = difflib.get_close_matches(simple, names, n=1, cutoff=0.8)
+            likely = close[0] if close else None
+        if likely is None or likely in frame.columns or likely in required:
+            continue  # nothing alike, the real column is there too, or a missing-column error says it
+        warnings.append(
+            Problem(
+                spec.name,
+                1,
+                col,
+                None,
+                f"'{col}' is not a column of the data contract, so it is not used; "
+                f"if it is meant to be '{likely}', rename the header to '{likely}'",
+                kind="unknown column",
+            )
+        )
+    return warnings
+
+
+def _example_row_warnings(frame: pd.DataFrame, spec: FileSpec) -> list[Problem]:
+    """Rows copied from the coding template: templates/ marks each of them with the word EXAMPLE."""
+    if frame.empty:
+        return []
+    marked = pd.Series(False, index=frame.index)
+    for col in frame.columns:
+        cells = frame[col]
+        hit = cells.str.contains("EXAMPLE", regex=False)
+        if hit.any():
+            marked |= hit & cells.str.contains(_EXAMPLE_MARK, regex=True)
+    return [
+        Problem(
+            spec.name,
+            i + 2,
+            "",
+            None,
+            "fictitious rows of the coding template (marked EXAMPLE) are still in the data; "
+            "delete them before analysing real evaluations",
+            kind="example row",
+        )
+        for i in marked[marked].index
+    ]
+
+
+def _short_rows(text: str, frame: pd.DataFrame, problems: list[Problem]) -> list[Problem]:
+    """Replace the cell errors of a row that has fewer values than the header by one count.
+
+    A row that stops early is accepted while the cells it leaves out may be empty (Excel writes
+    such rows); when its cells then break the rules, the likely cause is a missing or merged
+    value that shifted the others, so "row 5 has 14 values, the header has 15" is the message.
+    """
+    rows_with_problems = {p.row for p in problems if p.row >= 2 and p.column}
+    if not rows_with_problems:
+        return problems
+    widths: dict[int, int] = {}
+    with _large_csv_fields():
+        records = _records(text)
+        width = len(next(records, []))
+        for row, record in enumerate(records, start=2):
+            if row in rows_with_problems and 0 < len(record) < width:
+                widths[row] = len(record)
+    if not widths:
+        return problems
+    name = problems[0].file
+    kept = [p for p in problems if p.row not in widths]
+    kept += [
+        Problem(
+            name,
+            row,
+            "",
+            None,
+            f"{width} values, one per column of the header, but row {row} has {count}: a value is "
+            "missing or two were written as one, so the values after it sit in the wrong columns",
+            kind="field count",
+        )
+        for row, count in widths.items()
+    ]
+    return kept
+
+
+def _without_consequences_of_short_rows(problems: list[Problem]) -> list[Problem]:
+    """Drop the other problems of a row reported as short: its values sit in the wrong columns."""
+    short = {(p.file, p.row) for p in problems if p.kind == "field count"}
+    if not short:
+        return problems
+    return [p for p in problems if p.kind == "field count" or (p.file, p.row) not in short]
+
+
+def _physical_lines(text: str) -> list[str]:
+    """The text's lines with their endings (LF, CRLF or CR), as the csv module counts them."""
+    return [line for line in re.split(r"(?<=\n)|(?<=\r)(?!\n)", text) if line]
+
+
+def _check_rows_before(text: str, spec: FileSpec, found: list[Problem]) -> list[Problem]:
+    """When a stray quote stops a file from being parsed, still check every row before it.
+
+    The report promises every problem at once: the rows before the broken one are read and
+    checked on their own (they are not used for checks across files, being incomplete).
+    """
+    if '"' not in text or not any(p.row >= 2 for p in found):
+        return []
+    reader = _records(text, strict=True)
+    good_lines = 0
+    try:
+        with _large_csv_fields():
+            for _ in reader:
+                good_lines = reader.line_num
+    except csv.Error:
+        pass
+    else:
+        return []  # the file parses: its problem was not a quote
+    prefix = "".join(_physical_lines(text)[:good_lines])
+    frame, problems = _parse_csv(prefix, spec.name) if prefix else (None, [])
+    if frame is None or frame.empty or problems:
+        return []
+    return _short_rows(prefix, frame, _check_file(frame, spec))
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -795,22 +1090,41 @@ def load_evidence(data_dir: str | Path) -> Evidence:
         raise DataError(data_dir, [Problem(str(data_dir), 0, "", None, "an existing data directory")])
     if not data_dir.is_dir():
         raise DataError(data_dir, [Problem(str(data_dir), 0, "", None, "a directory, but this is a file")])
+    if not os.access(data_dir, os.R_OK | os.X_OK):
+        what = f"a data directory you can read, but permission is denied (chmod u+rx '{data_dir}')"
+        raise DataError(data_dir, [Problem(str(data_dir), 0, "", None, what)])
     tables: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     for spec in contract.FILES:
         path = data_dir / spec.name
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             if spec.required:
                 problems.append(Problem(spec.name, 0, "", None, "this required file in the data directory"))
             continue
         frame, found = _load_table(path, spec)
         problems += found
-        if frame is not None:
-            tables[spec.name] = frame
-    problems += _check_keys(tables)
+        if frame is None:
+            continue
+        warnings += _unknown_column_warnings(frame, spec) + _example_row_warnings(frame, spec)
+        if frame.empty and not spec.required:
+            warnings.append(
+                Problem(
+                    spec.name,
+                    2,
+                    "",
+                    None,
+                    "it has only a header row, so it counts as not given (add data rows or delete the file)",
+                )
+            )
+            continue
+        tables[spec.name] = frame
+    problems = _without_consequences_of_short_rows(problems + _check_keys(tables))
     if problems:
-        raise DataError(data_dir, problems)
-    return _assemble(data_dir, tables)
+        raise DataError(data_dir, problems, warnings)
+    evidence = _assemble(data_dir, tables)
+    evidence.warnings = sorted(set(warnings), key=Problem.sort_key)
+    return evidence
 
 
 def _load_table(path: Path, spec: FileSpec) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -822,8 +1136,8 @@ def _load_table(path: Path, spec: FileSpec) -> tuple[pd.DataFrame | None, list[P
     frame, found = _parse_csv(text, spec.name)
     problems += found
     if frame is None:
-        return None, problems
-    return frame, problems + _check_file(frame, spec)
+        return None, problems + _check_rows_before(text, spec, found)
+    return frame, problems + _short_rows(text, frame, _check_file(frame, spec))
 
 
 def _assemble(data_dir: Path, tables: dict[str, pd.DataFrame]) -> Evidence:

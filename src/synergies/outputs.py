@@ -53,6 +53,22 @@ def _inside(directory: Path, name: str, suffix: str) -> Path:
     return path
 
 
+# The language text is shaped in. Left unset, matplotlib's text layout (libraqm/HarfBuzz) takes
+# it from the process locale, and under es_ES.UTF-8 or es_CO.UTF-8 the PNG and SVG bytes differ
+# from those made under C or en_US. Pinned, the same figure gives the same bytes in any locale
+# (this value gives exactly the bytes of the C locale).
+TEXT_LANGUAGE = "en"
+
+
+def pin_text_language(fig: Figure) -> None:
+    """Give every text of `fig` that has no language of its own TEXT_LANGUAGE (locale-free bytes)."""
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        if text.get_language() is None:
+            text.set_language(TEXT_LANGUAGE)
+
+
 def save_figure(fig: Figure, figures_dir: str | Path, name: str, alt_text: str) -> SavedFigure:
     """Save `fig` as NAME.png (200 dpi) and NAME.svg with NAME.alt.txt beside them; same figure, same bytes.
 
@@ -62,6 +78,7 @@ def save_figure(fig: Figure, figures_dir: str | Path, name: str, alt_text: str) 
     directory = Path(figures_dir)
     directory.mkdir(parents=True, exist_ok=True)
     png, svg, alt = (_inside(directory, name, s) for s in (".png", ".svg", ".alt.txt"))
+    pin_text_language(fig)
     with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT, "svg.fonttype": "path"}):
         fig.savefig(png, dpi=PNG_DPI, metadata={"Software": None})
         fig.savefig(svg, metadata={"Date": None, "Creator": None})

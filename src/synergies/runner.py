@@ -15,7 +15,19 @@
    swaps the staging directories in for the published ones.
 
 Any failure, timeout, Ctrl-C or SIGTERM leaves the published outputs as they were and removes
-the staging directories. Heavy modules (papermill, nbformat, nbconvert) are imported lazily,
+the staging directories. A run that is killed outright (kill -9, out of memory, power loss)
+cannot clean up; the next run does it: every run holds a lock per output directory (a second
+run waits for the first) and, before anything else, finishes or undoes whatever publish a
+killed run left behind (`synergies.publish` documents the states and what recovery does).
+
+Relative paths on the command line are taken from the current directory, as for any command;
+without an option the repository's own `data/`, `notebooks/`, `outputs/` and `figures/` are
+used, wherever the command is run from (`python -m synergies validate` does the same).
+
+Before anything reads a data file (to fingerprint it or to validate it), every input is checked
+to be a regular, readable file: a FIFO or a link to /dev/zero would otherwise block for ever.
+
+Heavy modules (papermill, nbformat, nbconvert) are imported lazily,
 once, without the optional packages they would load for nothing (UNUSED_AT_IMPORT); every
 kernel loads `synergies.kernel_exit`, so that it exits without a final garbage collection.
 scripts/benchmark.py measures all this against a floor of notebooks that only import.
@@ -25,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import hashlib
 import itertools
 import json
@@ -33,6 +46,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import threading
@@ -43,7 +57,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from synergies import config, vocabulary
+from synergies import config, publish, vocabulary
 
 PARAMETER_NAMES = vocabulary.PARAMETER_NAMES
 LANGUAGES = vocabulary.LANGS
@@ -133,15 +147,15 @@ def _argument_parser() -> argparse.ArgumentParser:
         description="Run the analysis notebooks on a data directory and publish their outputs.",
     )
     directory = {"metavar": "DIR"}
-    parser.add_argument("--data-dir", default="data", help="CSV data (default: data)", **directory)
-    parser.add_argument("--output-dir", default="outputs", help="outputs (default: outputs)", **directory)
+    parser.add_argument("--data-dir", help="CSV data (default: the repository's data)", **directory)
+    parser.add_argument("--output-dir", help="outputs (default: the repository's outputs)", **directory)
     parser.add_argument(
         "--figures-dir",
         help="figures (default: figures if --output-dir is the default, else OUTPUT_DIR/figures)",
         **directory,
     )
     parser.add_argument(
-        "--notebooks-dir", default="notebooks", help="notebooks to run (default: notebooks)", **directory
+        "--notebooks-dir", help="notebooks to run (default: the repository's notebooks)", **directory
     )
     parser.add_argument(
         "--lang", default="en", metavar="LANG", help=f"narrative language: {' or '.join(LANGUAGES)}"
@@ -171,29 +185,32 @@ def _argument_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _absolute(text: str) -> Path:
-    """An absolute, normalised path (no `..`); relative ones are taken from the repository root."""
-    return Path(os.path.normpath(config.resolve(text)))
+def _absolute(text: str | None, default: Path) -> Path:
+    """An absolute, normalised path (no `..`): relative ones from the current directory, as any
+    command takes them; `default` (a repository directory) when the option is not given."""
+    if text is None:
+        return default
+    return Path(os.path.normpath(Path.cwd() / Path(text).expanduser()))
 
 
 def parse_options(argv: Sequence[str] | None = None) -> Options:
-    """Turn command-line arguments into Options; relative paths are taken from the repo root."""
+    """Turn command-line arguments into Options; relative paths are taken from the current directory."""
     parser = _argument_parser()
     args = parser.parse_args(argv)
     if args.lang not in LANGUAGES:
         parser.error(f"--lang must be {' or '.join(LANGUAGES)}, not {args.lang!r}")
-    output_dir = _absolute(args.output_dir)
+    output_dir = _absolute(args.output_dir, config.OUTPUTS_DIR)
     if args.figures_dir is not None:
-        figures_dir = _absolute(args.figures_dir)
+        figures_dir = _absolute(args.figures_dir, config.FIGURES_DIR)
     elif output_dir == config.OUTPUTS_DIR:
         figures_dir = config.FIGURES_DIR
     else:
         figures_dir = output_dir / "figures"
     return Options(
-        data_dir=_absolute(args.data_dir),
+        data_dir=_absolute(args.data_dir, config.DATA_DIR),
         output_dir=output_dir,
         figures_dir=figures_dir,
-        notebooks_dir=_absolute(args.notebooks_dir),
+        notebooks_dir=_absolute(args.notebooks_dir, config.NOTEBOOKS_DIR),
         lang=args.lang,
         only=tuple(args.only),
         force=args.force,
@@ -214,18 +231,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RunError as error:
         _tell_error(f"Error: {error}")
         return 1
+    except publish.Busy as busy:
+        _tell_error(
+            f"Error: another run is writing {busy}; wait for it to finish, or choose another --output-dir."
+        )
+        return 1
+    except OSError as error:
+        if error.errno not in (errno.EACCES, errno.EPERM, errno.EROFS) or os.environ.get(DEBUG_VARIABLE):
+            return _unexpected(error)
+        where = Path(error.filename) if error.filename else options.output_dir
+        _tell_error(f"Error: {publish.permission_hint(error, where)}\nThe previous outputs are unchanged.")
+        return 1
     except KeyboardInterrupt as stop:
         what = "Terminated" if isinstance(stop, _Terminated) else "Interrupted"
         _tell_error(f"{what}: no notebook output was published; the previous outputs are unchanged.")
         return 143 if isinstance(stop, _Terminated) else 130
     except Exception as error:  # a bug in the runner: one line, the traceback only on request
-        if os.environ.get(DEBUG_VARIABLE):
-            raise
-        _tell_error(
-            f"Error: the runner failed unexpectedly: {type(error).__name__}: {error}\n"
-            f"Set {DEBUG_VARIABLE}=1 to see the traceback. The previous outputs are unchanged."
-        )
-        return 1
+        return _unexpected(error)
+
+
+def _unexpected(error: Exception) -> int:
+    """Report a bug in the runner in one line (the traceback with SYNERGIES_DEBUG=1)."""
+    if os.environ.get(DEBUG_VARIABLE):
+        raise error
+    _tell_error(
+        f"Error: the runner failed unexpectedly: {type(error).__name__}: {error}\n"
+        f"Set {DEBUG_VARIABLE}=1 to see the traceback. The previous outputs are unchanged."
+    )
+    return 1
 
 
 def _tell(line: str = "") -> None:
@@ -660,21 +693,153 @@ def _check_targets(options: Options) -> None:
                 )
 
 
+# File types a figures directory holds when the runner made it (NAME.png, NAME.svg, NAME.alt.txt).
+FIGURE_SUFFIXES = (".png", ".svg", ".txt", ".pdf")
+
+
+def _looks_published(path: Path, target: Path, options: Options) -> bool:
+    """Content check: whether a file sits where the runner puts its outputs, with such a type.
+
+    Used when the manifest is missing or damaged: an output directory holds only the layout's
+    sub-folders (notebooks/, html/, tables/, narrative/, figures/), a figures directory only images
+    and alt texts. A file elsewhere (notes.txt at the top) is never the runner's.
+    """
+    rel = path.relative_to(target)
+    if rel.name in (MANIFEST_NAME, publish.MARKER_NAME, *PLACEHOLDERS):
+        return True
+    if target == options.figures_dir or (
+        options.figures_inside_output and options.figures_dir in path.parents
+    ):
+        return path.suffix.lower() in FIGURE_SUFFIXES
+    return len(rel.parts) > 1 and rel.parts[0] in OUTPUT_LAYOUT
+
+
 def _refuse_foreign_files(options: Options, previous: dict[str, dict[str, Any]]) -> None:
-    """Refuse to replace a directory holding files the runner did not make (they would be lost)."""
-    known = {options.output_dir / MANIFEST_NAME}
+    """Refuse to replace a directory holding files the runner did not make (they would be lost).
+
+    Files the manifest does not list are still the runner's when the tree carries the runner's
+    marker and every such file passes the content check (a deleted or truncated manifest);
+    without the marker (a copy made without hidden files) --force says they may be replaced.
+    """
+    known = {options.output_dir / MANIFEST_NAME, options.output_dir / publish.MARKER_NAME}
+    known.add(options.figures_dir / publish.MARKER_NAME)
     for entry in previous.values():
         known.update(_entry_files(entry, options))
     for target in (options.output_dir, options.figures_dir):
         foreign = [p for p in _all_files(target) if p not in known and p.name not in PLACEHOLDERS]
-        if foreign:
-            shown = ", ".join(_display(p) for p in foreign[:3])
-            more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
-            raise RunError(
-                f"{_display(target)} holds files this runner did not make ({shown}{more}). "
-                "Each run replaces the whole directory, so move them away or choose another "
-                "--output-dir / --figures-dir."
+        if not foreign:
+            continue
+        outside = [p for p in foreign if not _looks_published(p, target, options)]
+        marked = (target / publish.MARKER_NAME).is_file()
+        if not outside and (marked or options.force):
+            _tell(
+                f"{_display(target)}: {len(foreign):,} published file(s) are not in the run manifest "
+                "(it is missing or damaged); they are rebuilt and replaced."
             )
+            continue
+        shown_files = outside or foreign
+        shown = ", ".join(_display(p) for p in shown_files[:3])
+        more = f" and {len(shown_files) - 3} more" if len(shown_files) > 3 else ""
+        advice = (
+            "Each run replaces the whole directory, so move them away or choose another "
+            "--output-dir / --figures-dir."
+        )
+        if not outside:
+            advice = (
+                "They look like the outputs of an earlier run whose hidden .run-manifest.json is "
+                "missing (for example a copy made without hidden files). If so, run again with "
+                "--force (make run RUN_ARGS=--force) to rebuild and replace them; otherwise move "
+                "them away or choose another --output-dir / --figures-dir."
+            )
+        raise RunError(f"{_display(target)} holds files this runner did not make ({shown}{more}). {advice}")
+
+
+def _check_places(options: Options) -> None:
+    """Refuse, before anything runs, output places that could not be published (with what to do).
+
+    A mount point cannot be renamed (EBUSY): the runner does not write into it, it says to use
+    a directory inside it. An output directory inside another output tree would be deleted
+    by the next run into that tree. The parent must be writable: staging is created there.
+    """
+    for target in (options.output_dir, options.figures_dir):
+        real = publish.real_target(target)
+        shown = _display(target)
+        if publish.is_mount_point(real):
+            raise RunError(
+                f"{shown} is a mount point (for example a Docker volume). Each run replaces its "
+                "output directory whole, which cannot be done to a mount point. Use a directory "
+                f"inside it, e.g. --output-dir {shown}/outputs (make run OUT={shown}/outputs)."
+            )
+        for ancestor in real.parents:
+            if ancestor == options.output_dir and target == options.figures_dir:
+                break  # figures inside this run's own output directory
+            default = ancestor in (config.OUTPUTS_DIR, config.FIGURES_DIR) and ancestor != real
+            if default or (ancestor / MANIFEST_NAME).is_file() or (ancestor / publish.MARKER_NAME).is_file():
+                raise RunError(
+                    f"{shown} is inside {_display(ancestor)}, the output tree of another run, "
+                    "which each run replaces whole (the next run there would delete it, or refuse "
+                    "to). Choose a directory outside it, e.g. "
+                    f"--output-dir {_display(ancestor.parent / (ancestor.name + '-' + real.name))}."
+                )
+        parent = real.parent
+        while not parent.exists() and parent != parent.parent:
+            parent = parent.parent
+        if not os.access(parent, os.W_OK | os.X_OK):
+            raise RunError(
+                f"Cannot write the outputs into {shown}: the runner needs to create files in "
+                f"{_display(parent)}, which is not writable for you. Make it writable "
+                f"(chmod u+w '{_display(parent)}') or choose another --output-dir (OUT=...)."
+            )
+
+
+def _check_inputs(notebooks: list[Notebook], options: Options) -> None:
+    """Every input a run will read must be a readable regular file, checked before any is opened.
+
+    A FIFO, a device (a link to /dev/zero or /dev/urandom) or a directory named like a data
+    file would make hashing or reading block or fail; they are refused here, with the path.
+    """
+    data_dir = options.data_dir
+    if not data_dir.is_dir():
+        return  # the validation reports a missing data directory with the contract's wording
+    if not os.access(data_dir, os.R_OK | os.X_OK):
+        raise RunError(
+            f"The data directory {_display(data_dir)} cannot be read (permission denied). "
+            f"Give yourself access (chmod u+rx '{_display(data_dir)}') or copy the data elsewhere."
+        )
+    problems = []
+    names = sorted({name for nb in notebooks for name in _data_files(nb, options)})
+    for path in [nb.path for nb in notebooks] + [data_dir / name for name in names]:
+        problem = _not_a_readable_file(path)
+        if problem:
+            problems.append(f"  - {_display(path)}: {problem}")
+    if problems:
+        raise RunError(
+            "Some inputs are not readable regular files:\n"
+            + "\n".join(problems)
+            + "\nReplace each with an ordinary file (save it again from your spreadsheet or editor). "
+            "No notebook was run; the previous outputs are unchanged."
+        )
+
+
+def _not_a_readable_file(path: Path) -> str | None:
+    """Why `path` cannot be read as an ordinary file, or None (a missing file is left to validation)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None if not path.is_symlink() else "a symbolic link to a file that does not exist"
+    except OSError as error:
+        return f"cannot be examined ({error.strerror})"
+    if stat.S_ISDIR(mode):
+        return "a directory, not a file"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO), not a file; reading it would wait for ever"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device (such as /dev/zero), not a file"
+    if not stat.S_ISREG(mode):
+        return "not a regular file"
+    if not os.access(path, os.R_OK):
+        return f"not readable (permission denied); chmod u+r '{path}'"
+    return None
 
 
 def _all_files(directory: Path) -> list[Path]:
@@ -686,12 +851,17 @@ def _all_files(directory: Path) -> list[Path]:
 
 def _validate_data(data_dir: Path) -> None:
     """Check the data against the contract before anything runs; the report names every problem."""
-    from synergies.load import DataError, load_evidence
+    import importlib
 
+    load = importlib.import_module("synergies.load")  # sys.modules first: tests stand one in
     try:
-        load_evidence(data_dir)
-    except DataError as error:
+        evidence = load.load_evidence(data_dir)
+    except load.DataError as error:
         raise RunError(f"{error}\nNo notebook was run; the previous outputs are unchanged.") from None
+    warning_lines = getattr(load, "warning_lines", None)
+    if warning_lines is not None:
+        for line in warning_lines(getattr(evidence, "warnings", [])):
+            _tell(line)
 
 
 def _check_parameters(notebooks: list[Notebook]) -> None:
@@ -722,9 +892,10 @@ def _check_parameters(notebooks: list[Notebook]) -> None:
 
 
 def _directory_mode(target: Path) -> int:
-    """The permissions the published directory has now, or a new directory would get."""
+    """The permissions the published directory has now (always writable for its owner, so that a
+    read-only published tree can be replaced and removed), or a new directory would get."""
     if target.is_dir():
-        return target.stat().st_mode & 0o7777
+        return (target.stat().st_mode & 0o7777) | stat.S_IRWXU
     umask = os.umask(0o022)  # reading the umask means setting it; called before any thread starts
     os.umask(umask)
     return 0o777 & ~umask
@@ -733,6 +904,17 @@ def _directory_mode(target: Path) -> int:
 def _rename(source: Path, target: Path) -> None:
     """Rename a directory (one place, so tests can make it fail)."""
     os.rename(source, target)
+
+
+# Fault injection (scripts/fault_inject.py, tests): the run kills itself with SIGKILL when it
+# reaches the named step, to prove that the next run recovers from a crash at that point.
+CRASH_VARIABLE = "SYNERGIES_CRASH_AT"
+
+
+def _step(name: str) -> None:
+    """A named point of a run; with SYNERGIES_CRASH_AT=name the process dies there (kill -9)."""
+    if os.environ.get(CRASH_VARIABLE) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass
@@ -752,11 +934,17 @@ class _Staging:
             self.figures.mkdir(parents=True)
         else:
             self.figures = self._make(self.options.figures_dir)
+        for tree in {self.output, self.figures}:
+            (tree / publish.MARKER_NAME).write_text(publish.MARKER_TEXT, encoding="utf-8")
 
     def _make(self, target: Path) -> Path:
-        """Create `.NAME.staging-XXXX` beside `target`, on the same file system (atomic rename)."""
+        """Create `.NAME.staging-XXXX` beside `target`, on the same file system (atomic rename).
+
+        A symlinked target is replaced where the link points, so the link itself is kept.
+        """
+        target = publish.real_target(target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        path = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+        path = Path(tempfile.mkdtemp(prefix=publish.staging_prefix(target), dir=target.parent))
         self.leftovers.append(path)
         path.chmod(_directory_mode(target))  # mkdtemp makes it private (0700)
         return path
@@ -767,32 +955,56 @@ class _Staging:
         return self.output / ".work"
 
     def pairs(self) -> list[tuple[Path, Path]]:
-        """(staging, target) directories to swap, output directory first."""
-        pairs = [(self.output, self.options.output_dir)]
+        """(staging, target) directories to swap, output directory first (symlinks resolved)."""
+        pairs = [(self.output, publish.real_target(self.options.output_dir))]
         if not self.options.figures_inside_output:
-            pairs.append((self.figures, self.options.figures_dir))
+            pairs.append((self.figures, publish.real_target(self.options.figures_dir)))
         return pairs
 
     def publish(self) -> None:
-        """Swap every staging directory in for its target, or put everything back as it was."""
+        """Swap every staging directory in for its target, or put everything back as it was.
+
+        The journal (see synergies.publish) records the swap first, so that a run killed in
+        the middle is rolled back by the next one; it is marked done once every tree is in.
+        """
+        journal = [
+            publish.Pair(staging, target, self._old_name(target, staging)) for staging, target in self.pairs()
+        ]
+        journal_dir = publish.real_target(self.options.output_dir)
+        _step("journal")
+        publish.write_journal(journal_dir, journal, "swapping")
         swapped: list[tuple[Path, Path, Path | None]] = []
         try:
             for staging, target in self.pairs():
                 old = self._set_aside(target, staging)  # if this fails, nothing moved for this pair
                 swapped.append((staging, target, old))
+                _step(f"set-aside {target.name}")
                 _rename(staging, target)
+                _step(f"swapped {target.name}")
         except OSError as error:
-            self._roll_back(swapped, error)
+            try:
+                self._roll_back(swapped, error)
+            finally:
+                publish.remove_journal(journal_dir)
+        publish.write_journal(journal_dir, journal, "done")
+        _step("done")
         for _, _, old in swapped:
             if old is not None:
-                shutil.rmtree(old, ignore_errors=True)
+                publish.remove_tree(old)
+                _step("old removed")
+        publish.remove_journal(journal_dir)
+
+    @staticmethod
+    def _old_name(target: Path, staging: Path) -> Path:
+        """Where the published `target` is set aside: .NAME.old-XXXX, XXXX from the staging name."""
+        token = staging.name.rsplit("-", 1)[-1]
+        return target.with_name(f"{publish.old_prefix(target)}{token}")
 
     def _set_aside(self, target: Path, staging: Path) -> Path | None:
         """Rename the published `target` out of the way (to .NAME.old-XXXX), if it exists."""
         if not target.exists():
             return None
-        token = staging.name.rsplit("-", 1)[-1]
-        old = target.with_name(f".{target.name}.old-{token}")
+        old = self._old_name(target, staging)
         _rename(target, old)  # never in `leftovers`: it is only deleted once the swap succeeded
         return old
 
@@ -810,12 +1022,20 @@ class _Staging:
                 f"Could not publish the new outputs ({error}) nor put the previous ones back "
                 f"({second}). The previous outputs are in {kept or 'place'}."
             ) from None
-        raise RunError(f"Could not publish the new outputs ({error}); the previous outputs are unchanged.")
+        hint = ""
+        if error.errno == errno.EBUSY:
+            hint = (
+                " The output directory is probably a mount point (a Docker volume): use a "
+                "directory inside it, e.g. --output-dir VOLUME/outputs."
+            )
+        raise RunError(
+            f"Could not publish the new outputs ({error}); the previous outputs are unchanged.{hint}"
+        )
 
     def clean_up(self) -> None:
         """Remove whatever staging or set-aside directory is left."""
         for path in self.leftovers:
-            shutil.rmtree(path, ignore_errors=True)
+            publish.remove_tree(path)
 
 
 @contextlib.contextmanager
@@ -873,13 +1093,15 @@ def _kill_kernel(manager: Any) -> None:
             process.kill()
 
 
-def _kernel_manager_class(stderr: Any, kernels: _Kernels) -> type:
+def _kernel_manager_class(stderr: Any, kernels: _Kernels, connection_dir: Path | None = None) -> type:
     """A kernel manager that encrypts the kernel's sockets, keeps its stderr off the terminal, exits fast.
 
     ipykernel >= 7 warns on stderr "Kernel is running over TCP without encryption" unless the
     manager provisions CurveZMQ keys; `transport_encryption = "auto"` does so whenever the
     kernelspec supports it. Anything else the kernel process writes to stderr (not notebook
     output, which travels over the sockets) goes to a log the runner shows if the kernel dies.
+    The kernel's connection file is written into `connection_dir` (inside staging) rather than
+    the system temporary directory, so that a run killed outright leaves none behind there.
     """
     import zmq
     from jupyter_client.manager import AsyncKernelManager
@@ -899,6 +1121,11 @@ def _kernel_manager_class(stderr: Any, kernels: _Kernels) -> type:
             kwargs["extra_arguments"] = [*kwargs.get("extra_arguments", []), f"--ext={KERNEL_EXTENSION}"]
             kwargs["stderr"] = stderr
             kwargs["env"] = {**KERNEL_ENVIRONMENT, **os.environ, **kwargs.get("env", {})}
+            if connection_dir is not None and not self.connection_file:
+                connection_dir.mkdir(parents=True, exist_ok=True)
+                handle, name = tempfile.mkstemp(prefix="kernel-", suffix=".json", dir=connection_dir)
+                os.close(handle)
+                self.connection_file = name
             await super().start_kernel(**kwargs)
             kernels.add(self)
 
@@ -1013,7 +1240,7 @@ def _papermill(
         # passed through to nbclient.NotebookClient:
         record_timing=False,
         coalesce_streams=True,  # same stream outputs however the kernel chunked them
-        kernel_manager_class=_kernel_manager_class(stderr, context.kernels),
+        kernel_manager_class=_kernel_manager_class(stderr, context.kernels, context.staging.work / "kernels"),
         on_cell_execute=tracker,
     )
 
@@ -1263,7 +1490,7 @@ def _assemble(plan: _Plan, staging: _Staging, options: Options) -> None:
     for target, place in ((options.output_dir, staging.output), (options.figures_dir, staging.figures)):
         for name in PLACEHOLDERS:
             if (target / name).is_file():
-                shutil.copy2(target / name, place / name)
+                shutil.copyfile(target / name, place / name)
     (staging.output / MANIFEST_NAME).write_text(_manifest_text(entries), encoding="utf-8")
 
 
@@ -1312,7 +1539,7 @@ def _copy_reused(
             destination = target_root / rel
             _claim(destination, notebook.name, owners)
             destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(published_root / rel, destination)
+            shutil.copyfile(published_root / rel, destination)  # content only: no read-only mode
 
 
 def _first_html(options: Options, notebooks: list[Notebook]) -> Path | None:
@@ -1340,6 +1567,21 @@ def _run(options: Options) -> int:
     notebooks = _discover(options.notebooks_dir)
     selected = _select(notebooks, options.only)
     _check_targets(options)
+    _check_places(options)
+    targets = [publish.real_target(options.output_dir)]
+    if not options.figures_inside_output:
+        targets.append(publish.real_target(options.figures_dir))
+    for target in targets:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    with publish.locked(targets, _tell):
+        publish.recover(targets[0], targets, _tell)
+        _step("recovered")
+        return _run_locked(options, notebooks, selected)
+
+
+def _run_locked(options: Options, notebooks: list[Notebook], selected: list[Notebook]) -> int:
+    """The run proper, with the output directories locked and any crashed publish recovered."""
+    _check_inputs(selected, options)
     previous = _read_manifest(options.output_dir)
     _refuse_foreign_files(options, previous)
     plan = _plan(notebooks, selected, previous, options)
@@ -1357,7 +1599,9 @@ def _run(options: Options) -> int:
         with _working_directory(config.ROOT), _staging(options) as staging:
             context = _Context(options=options, staging=staging, kernels=_Kernels())
             _execute_all(plan.to_run, context, progress)
+            _step("executed")
             _assemble(plan, staging, options)
+            _step("assembled")
             with _signals_deferred() as received:
                 staging.publish()
     _tell_where(options, notebooks)
