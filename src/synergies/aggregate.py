@@ -515,7 +515,7 @@ def institutional_matrix(ev: Evidence) -> pd.DataFrame | None:
 
 
 def factor_summary(ev: Evidence) -> pd.DataFrame | None:
-    """Per factor: in how many cases it appears and how often as enabler, barrier or mixed."""
+    """Per factor: in how many cases it appears and how often as enabler, barrier, mixed or unstated."""
     inst = ev.institutional
     if inst is None:
         return None
@@ -529,6 +529,7 @@ def factor_summary(ev: Evidence) -> pd.DataFrame | None:
                 "n_enabler": int((group["assessment"] == "enabler").sum()),
                 "n_barrier": int((group["assessment"] == "barrier").sum()),
                 "n_mixed": int((group["assessment"] == "mixed").sum()),
+                "n_unstated": int((group["assessment"] == "unstated").sum()),
                 "n_national": int((group["level"] == "national").sum()),
                 "n_local": int((group["level"] == "local").sum()),
             }
@@ -558,6 +559,8 @@ def arm_outcome_cells(ev: Evidence) -> pd.DataFrame:
 
     `effect` is the effect every finding in the cell shares, else "conflicting"; `direction`
     is the shared direction of change, else "mixed". Cells without findings are absent.
+    `n_contested` counts the cell's findings whose direction two sources report differently
+    (findings.csv, direction_alt) and `subgroups` the subgroups its findings are reported for.
     """
     keys = [*ARM_KEYS, "domain", "outcome"]
     f = ev.findings
@@ -567,8 +570,22 @@ def arm_outcome_cells(ev: Evidence) -> pd.DataFrame:
     by_id = np.asarray(f["finding_id"].reset_index(drop=True).sort_values(kind="stable").index)
     ids = _join_per_group(groups, f["finding_id"], within=by_id)  # each cell's ids in id order
     table["finding_ids"] = np.array(ids, dtype=object)[kept]
-    columns = [*keys, "effect", "direction", *EFFECTS, "total", "finding_ids"]
+    valid = groups.ids >= 0
+    contested = f["contested"].to_numpy(dtype=bool)
+    table["n_contested"] = np.bincount(groups.ids[valid & contested], minlength=groups.n)[kept].astype(int)
+    table["subgroups"] = _distinct_per_group(groups, f["subgroup"])[kept]
+    columns = [*keys, "effect", "direction", *EFFECTS, "total", "finding_ids", "n_contested", "subgroups"]
     return sort_display(table[columns], ev)
+
+
+def _distinct_per_group(groups: _Groups, values: pd.Series) -> np.ndarray:
+    """Per group, its rows' distinct non-empty values joined with ";" in row order ("" when none)."""
+    out = np.full(groups.n, "", dtype=object)
+    filled = np.flatnonzero((groups.ids >= 0) & (values.to_numpy() != ""))
+    for g, value in zip(groups.ids[filled], values.to_numpy()[filled], strict=True):
+        if value not in out[g].split(";"):
+            out[g] = f"{out[g]};{value}" if out[g] else value
+    return out
 
 
 def data_overview(ev: Evidence) -> pd.DataFrame:
@@ -658,17 +675,23 @@ def country_domain_verdicts(ev: Evidence, threshold: float = VERDICT_THRESHOLD) 
     return sort_display(table, ev)
 
 
-def national_barrier_local_enabler_rows(ev: Evidence) -> pd.DataFrame | None:
+def national_barrier_local_enabler_rows(ev: Evidence, aspect: str | None = None) -> pd.DataFrame | None:
     """Institutional rows of cases that have a national barrier and a local enabler: those two kinds only.
 
-    These cases show coordination working locally while national arrangements hinder it.
-    None when institutional.csv is not given.
+    With `aspect` (e.g. "coordination"), only factors of that aspect in factors.csv count, so
+    the rows show coordination itself hindered nationally and sustained locally, not any
+    barrier beside any enabler. None when institutional.csv is not given.
     """
     inst = ev.institutional
     if inst is None:
         return None
     national_barrier = (inst["level"] == "national") & (inst["assessment"] == "barrier")
     local_enabler = (inst["level"] == "local") & (inst["assessment"] == "enabler")
+    if aspect is not None:
+        factors = ev.factors
+        of_aspect = set() if factors is None else set(factors.loc[factors["aspect"] == aspect, "factor"])
+        national_barrier &= inst["factor"].isin(of_aspect)
+        local_enabler &= inst["factor"].isin(of_aspect)
     keys = inst[["country", "case"]].apply(tuple, axis=1)
     both = set(keys[national_barrier]) & set(keys[local_enabler])
     rows = inst[keys.isin(both) & (national_barrier | local_enabler)]

@@ -16,10 +16,16 @@ from synergies.vocabulary import (  # noqa: F401
     BETTER,
     BOOLEAN_FALSE,
     BOOLEAN_TRUE,
+    CASE_SEPARATOR,
+    CLAIM_ASSERTS,
+    CLAIM_KINDS,
+    CLAIM_VERDICTS,
     COMPARATORS,
     DIRECTIONS,
     EFFECT_MEASURES,
     EFFECTS,
+    FACTOR_ASPECTS,
+    LEVEL_BASES,
     LEVELS,
     LIST_SEPARATOR,
     RISK_OF_BIAS,
@@ -65,6 +71,23 @@ class ForeignKey:
 
 
 @dataclass(frozen=True)
+class ListReference:
+    """Each `;`-separated item of `column` must be a value of one of `targets` (file, columns).
+
+    The allowed items are the union over the target files that are given; with none given
+    the column is not checked. A two-column target (country, case) is written `Country/Case`,
+    or the case alone when no other country has a case of that name.
+    """
+
+    column: str
+    targets: tuple[tuple[str, tuple[str, ...]], ...]
+
+    @property
+    def target_files(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(name for name, _ in self.targets))
+
+
+@dataclass(frozen=True)
 class FileSpec:
     """One CSV file of a data directory."""
 
@@ -74,6 +97,7 @@ class FileSpec:
     key: tuple[str, ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = field(default_factory=tuple)
     meaning: str = ""
+    list_references: tuple[ListReference, ...] = field(default_factory=tuple)
 
     @property
     def required_columns(self) -> tuple[str, ...]:
@@ -126,11 +150,26 @@ FINDINGS = FileSpec(
             False,
             meaning="What this estimate is measured against, overriding the arm's comparator in arms.csv.",
         ),
+        Column(
+            "subgroup",
+            False,
+            meaning="The population subgroup the result is reported for; empty = the arm's whole sample.",
+        ),
+        Column(
+            "direction_alt",
+            False,
+            "enum",
+            DIRECTIONS,
+            "The direction another source reports for the same result, where sources disagree.",
+        ),
+        Column("alt_source_id", False, meaning="The source of direction_alt: a key of sources.csv."),
+        Column("alt_locator", False, meaning="Where in that source."),
     ),
     foreign_keys=(
         ForeignKey(("outcome",), "outcomes.csv", ("outcome",)),
         ForeignKey(("source_id",), "sources.csv", ("source_id",)),
         ForeignKey(("country", "case"), "cases.csv", ("country", "case")),
+        ForeignKey(("alt_source_id",), "sources.csv", ("source_id",)),
     ),
 )
 
@@ -212,6 +251,13 @@ INSTITUTIONAL = FileSpec(
         Column("source_id", False, meaning="A key of sources.csv."),
         Column("locator", False, meaning="Where in the source."),
         Column("note", False, meaning="Coder's remark."),
+        Column(
+            "level_basis",
+            False,
+            "enum",
+            LEVEL_BASES,
+            "Whether the source states the level or the coders inferred it.",
+        ),
     ),
     foreign_keys=(
         ForeignKey(("country", "case"), "cases.csv", ("country", "case")),
@@ -230,6 +276,13 @@ FACTORS = FileSpec(
         Column("label_en", False, meaning="English label."),
         Column("label_es", False, meaning="Spanish label."),
         Column("description", False, meaning="What the factor covers."),
+        Column(
+            "aspect",
+            False,
+            "enum",
+            FACTOR_ASPECTS,
+            "Whether the factor is coordination itself or a condition for it.",
+        ),
     ),
 )
 
@@ -292,6 +345,51 @@ ARMS_FILE = FileSpec(
     ),
 )
 
+CLAIMS = FileSpec(
+    name="claims.csv",
+    required=False,
+    meaning="Conclusions a source draws, and what each asserts in coded terms (see synergies.claims).",
+    key=("claim_id",),
+    columns=(
+        Column("claim_id", True, meaning="Stable unique key of the claim."),
+        Column("text", True, meaning="The claim as the source words it, paraphrased."),
+        Column("source_id", False, meaning="The document making the claim: a key of sources.csv."),
+        Column("locator", False, meaning="Where in that document."),
+        Column("kind", True, "enum", CLAIM_KINDS, "What kind of conclusion the claim is."),
+        Column("asserts", True, "enum", CLAIM_ASSERTS, "What the claim asserts, in coded terms."),
+        Column("arm", False, "enum", ARMS, "Only arms of this kind; empty = any arm."),
+        Column("countries", False, meaning="Countries the claim speaks about, separated by ';'."),
+        Column("cases", False, meaning="Cases it speaks about, as Country/Case, separated by ';'."),
+        Column("domains", False, meaning="Outcome domains it speaks about, separated by ';'."),
+        Column("outcomes", False, meaning="Outcomes it speaks about, separated by ';'."),
+        Column("factors", False, meaning="Institutional factors it speaks about, separated by ';'."),
+        Column("level", False, "enum", LEVELS, "Only institutional rows at this level; empty = any."),
+        Column("note", False, meaning="Coder's remark: how the claim was read."),
+    ),
+    foreign_keys=(ForeignKey(("source_id",), "sources.csv", ("source_id",)),),
+    list_references=(
+        ListReference(
+            "countries",
+            (
+                ("findings.csv", ("country",)),
+                ("cases.csv", ("country",)),
+                ("institutional.csv", ("country",)),
+            ),
+        ),
+        ListReference(
+            "cases",
+            (
+                ("findings.csv", ("country", "case")),
+                ("cases.csv", ("country", "case")),
+                ("institutional.csv", ("country", "case")),
+            ),
+        ),
+        ListReference("domains", (("outcomes.csv", ("domain",)), ("domains.csv", ("domain",)))),
+        ListReference("outcomes", (("outcomes.csv", ("outcome",)),)),
+        ListReference("factors", (("factors.csv", ("factor",)), ("institutional.csv", ("factor",)))),
+    ),
+)
+
 FILES: tuple[FileSpec, ...] = (
     FINDINGS,
     OUTCOMES,
@@ -302,6 +400,7 @@ FILES: tuple[FileSpec, ...] = (
     PROGRAMMES,
     SOURCES,
     ARMS_FILE,
+    CLAIMS,
 )
 SPECS = {spec.name: spec for spec in FILES}
 OPTIONAL_FILES = tuple(spec.name for spec in FILES if not spec.required)

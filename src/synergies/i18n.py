@@ -32,6 +32,7 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "enabler": N_("enabler"),
     "barrier": N_("barrier"),
     "mixed": N_("mixed"),
+    "unstated": N_("reported without direction"),
     "national": N_("national"),
     "local": N_("local"),
     "social_protection": N_("social protection"),
@@ -108,6 +109,19 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "legend_enabler": N_("enabler"),
     "legend_barrier": N_("barrier"),
     "legend_mixed": N_("mixed"),
+    "legend_unstated": N_("no direction stated"),
+    "note_inferred_levels": N_(
+        "The level (national or local) of {n} of {total} statements is the coders' inference, not "
+        "stated by the source (institutional.csv, column level_basis)."
+    ),
+    "note_subgroup": N_(
+        "* Reported for a subgroup only, not for the arm's whole sample: {ids} (findings.csv, column "
+        "subgroup)."
+    ),
+    "note_contested": N_(
+        "† The sources disagree on the direction of this finding ({ids}); the cell shows the first "
+        "source's reading (findings.csv, columns direction and direction_alt)."
+    ),
     "note_sign": N_(
         "The sign beside each glyph is the change in the outcome itself (+ rose, − fell, 0 no "
         "change, ± both); the glyph and colour say whether that change is good for households, "
@@ -138,8 +152,9 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
         "An empty cell means that arm did not measure the outcome, so the two arms cannot be compared on it."
     ),
     "note_institutional": N_(
-        "+ enabler, − barrier, ± mixed; a number in a cell's corner counts several statements. "
-        "The bottom row counts the cases in which each factor was reported."
+        "+ enabler, − barrier, ± mixed, ? reported without saying whether it helped or hindered; a "
+        "number in a cell's corner counts several statements. The bottom row counts the cases in "
+        "which each factor was reported."
     ),
     "proportion_beneficial": N_("Proportion beneficial (Wilson 95 % CI)"),
     "units": N_("Units"),

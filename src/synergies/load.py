@@ -192,6 +192,7 @@ class Evidence:
     sources: pd.DataFrame | None = None
     given: frozenset[str] = field(default_factory=frozenset)
     arms: pd.DataFrame | None = None  # arms.csv: components and comparator of each arm, when given
+    claims: pd.DataFrame | None = None  # conclusions of a source, checked by synergies.claims
     # Things that are not errors but likely mistakes (see the module docstring), in report order.
     warnings: list[Problem] = field(default_factory=list)
 
@@ -801,6 +802,12 @@ def _check_keys(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     findings = tables.get("findings.csv")
     if findings is not None and {"country", "case", "intervention", "arm"} <= set(findings.columns):
         problems += _mixed_arms(findings)
+    if findings is not None:
+        problems += _alternative_directions(findings)
+    for name, frame in tables.items():
+        for ref in contract.SPECS[name].list_references:
+            if ref.column in frame.columns:
+                problems += _unknown_list_items(frame, name, ref, tables)
     if findings is not None and {"country", "case", "intervention"} <= set(findings.columns):
         problems += _comparator_problems(tables)
     return problems
@@ -1057,6 +1064,113 @@ def _estimate_problems(findings: pd.DataFrame | None) -> list[Problem]:
         "an estimate, as column 'std_error' gives its standard error",
         "standard error without estimate",
     )
+    return problems
+
+
+def _alternative_directions(findings: pd.DataFrame) -> list[Problem]:
+    """A second source's direction needs that source, and must differ from the first (a disagreement)."""
+    if "direction_alt" not in findings.columns:
+        return []
+    problems = []
+    alt = findings["direction_alt"]
+    source = (
+        findings["alt_source_id"] if "alt_source_id" in findings.columns else pd.Series("", index=alt.index)
+    )
+    for i in alt.index[(alt != "") & (source == "")]:
+        problems.append(
+            Problem(
+                "findings.csv",
+                i + 2,
+                "alt_source_id",
+                "",
+                "the source_id of the source that reports direction_alt, as direction_alt is filled in",
+            )
+        )
+    if "direction" in findings.columns:
+        for i in alt.index[(alt != "") & (alt == findings["direction"])]:
+            problems.append(
+                Problem(
+                    "findings.csv",
+                    i + 2,
+                    "direction_alt",
+                    alt[i],
+                    "a direction other than the row's direction (direction_alt records a disagreement "
+                    "between sources; leave it empty when they agree)",
+                )
+            )
+    return problems
+
+
+def split_list(cell: str) -> list[str]:
+    """The items of a `;`-separated cell, trimmed, empty items dropped, in the order written."""
+    return [item.strip() for item in cell.split(contract.LIST_SEPARATOR) if item.strip()]
+
+
+def case_items(
+    cell: str, known: Iterable[tuple[str, str]]
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Resolve the items of a `cases` cell to (country, case) pairs: `Country/Case`, or a case name
+    that only one country has. Returns the resolved pairs and (item, why) for items that fail."""
+    known = set(known)
+    by_name: dict[str, list[str]] = {}
+    for country, case in sorted(known):
+        by_name.setdefault(case, []).append(country)
+    resolved, failed = [], []
+    for item in split_list(cell):
+        country, sep, case = item.partition(contract.CASE_SEPARATOR)
+        if sep and (country.strip(), case.strip()) in known:
+            resolved.append((country.strip(), case.strip()))
+        elif item in by_name and len(by_name[item]) == 1:
+            resolved.append((by_name[item][0], item))
+        elif item in by_name:
+            failed.append((item, f"Country/Case, as the case '{item}' exists in {', '.join(by_name[item])}"))
+        else:
+            failed.append((item, ""))
+    return resolved, failed
+
+
+def _unknown_list_items(
+    frame: pd.DataFrame, name: str, ref: contract.ListReference, tables: dict[str, pd.DataFrame]
+) -> list[Problem]:
+    """Items of a `;`-separated reference cell that none of the given target files lists."""
+    given = [
+        (file, cols)
+        for file, cols in ref.targets
+        if file in tables and set(cols) <= set(tables[file].columns)
+    ]
+    if not given:
+        return []
+    listed = " or ".join(dict.fromkeys(file for file, _ in given))
+    problems = []
+    if len(given[0][1]) == 2:
+        known = set()
+        for file, cols in given:
+            known |= set(tables[file][list(cols)].itertuples(index=False, name=None))
+        for i, cell in frame[ref.column].items():
+            for item, why in case_items(cell, known)[1]:
+                expected = why or f"a Country/Case listed in {listed} (write Country/Case, e.g. Peru/Juntos)"
+                problems.append(
+                    Problem(name, i + 2, ref.column, item, expected, kind=f"unknown {ref.column}")
+                )
+        return problems
+    known_values: set[str] = set()
+    for file, cols in given:
+        known_values |= set(tables[file][cols[0]])
+    what = ref.column.removesuffix("s") if ref.column != "countries" else "country"
+    article = "an" if what[0] in "aeiou" else "a"
+    for i, cell in frame[ref.column].items():
+        for item in split_list(cell):
+            if item not in known_values:
+                problems.append(
+                    Problem(
+                        name,
+                        i + 2,
+                        ref.column,
+                        item,
+                        f"{article} {what} listed in {listed} (items separated by ';')",
+                        kind=f"unknown {ref.column}",
+                    )
+                )
     return problems
 
 
@@ -1352,6 +1466,10 @@ def _assemble(data_dir: Path, tables: dict[str, pd.DataFrame]) -> Evidence:
     for col in ("domain", "better"):
         findings[col] = pd.Series(outcomes[col].array.take(row, allow_fill=True), index=findings.index)
     findings["effect"] = derive_effect(findings["direction"], findings["better"])
+    # A second source's reading of the same result: its effect, and whether the two disagree.
+    alt = findings["direction_alt"]
+    findings["effect_alt"] = derive_effect(alt, findings["better"]).where(alt != "", "")
+    findings["contested"] = (alt != "") & (alt != findings["direction"])
     for col in ("estimate", "std_error", "p_value"):
         findings[col] = _as_number(findings[col])
     findings["n"] = _as_number(findings["n"]).astype("Int64")
@@ -1372,4 +1490,5 @@ def _assemble(data_dir: Path, tables: dict[str, pd.DataFrame]) -> Evidence:
         sources=with_optional_columns("sources.csv"),
         given=frozenset(tables),
         arms=with_optional_columns("arms.csv"),
+        claims=with_optional_columns("claims.csv"),
     )

@@ -38,9 +38,14 @@ EFFECT_TEXT = {
 }
 SIGN_GLYPHS = {"increase": "+", "decrease": "−", "no_change": "0"}
 
-ASSESSMENT_COLOURS = {"enabler": BLUE, "barrier": VERMILLION, "mixed": GREY}
-ASSESSMENT_GLYPHS = {"enabler": "+", "barrier": "−", "mixed": "±"}
-ASSESSMENT_TEXT = {"enabler": WHITE, "barrier": WHITE, "mixed": INK}
+# `unstated` (reported without a direction) takes the yellow of "unclear" effects and a "?".
+ASSESSMENT_COLOURS = {"enabler": BLUE, "barrier": VERMILLION, "mixed": GREY, "unstated": "#F0E442"}
+ASSESSMENT_GLYPHS = {"enabler": "+", "barrier": "−", "mixed": "±", "unstated": "?"}
+ASSESSMENT_TEXT = {"enabler": WHITE, "barrier": WHITE, "mixed": INK, "unstated": INK}
+# Mark of a finding whose direction two sources report differently (findings.csv, direction_alt).
+CONTESTED_MARK = "†"
+# Mark of a result reported for a subgroup only (findings.csv, subgroup).
+SUBGROUP_MARK = "*"
 
 NO_EVALUATION_COLOUR = "#F2F2F2"
 

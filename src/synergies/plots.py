@@ -964,15 +964,31 @@ def effect_direction_heatmap(
     col_index = {o: j + first for j, (_, o) in enumerate(page.columns) if o}
     quality = cell_quality(ev, keys)
     cells, shown = {}, {"size": set(), "significance": set()}
-    keyed = zip(_row_keys(t, keys), t["outcome"], t["effect"], t["direction"], t["total"], strict=True)
-    for row_key, outcome, effect, direction, total in keyed:
+    contested = t["n_contested"] if "n_contested" in t else pd.Series(0, index=t.index)
+    subgroups = t["subgroups"] if "subgroups" in t else pd.Series("", index=t.index)
+    keyed = zip(
+        _row_keys(t, keys),
+        t["outcome"],
+        t["effect"],
+        t["direction"],
+        t["total"],
+        contested,
+        subgroups,
+        strict=True,
+    )
+    marked = False
+    for row_key, outcome, effect, direction, total, n_contested, subgroup in keyed:
         i, j = row_index.get(row_key), col_index.get(outcome)
         if i is None or j is None:
             continue
         size_bin, significance = quality.get((*row_key, outcome), ("not_reported", "not_reported"))
         shown["size"].add(size_bin)
         shown["significance"].add(significance)
-        cells[(i, j)] = _effect_cell_with_quality(effect, signs, direction, total, size_bin, significance)
+        marks = (palette.CONTESTED_MARK if n_contested else "") + (palette.SUBGROUP_MARK if subgroup else "")
+        marked = marked or bool(marks)
+        cells[(i, j)] = _effect_cell_with_quality(
+            effect, signs, direction, total, size_bin, significance, marks
+        )
     for i, rating in ratings.items():
         if rating:
             cells[(i, 0)] = rob_cell(rating)
@@ -980,6 +996,7 @@ def effect_direction_heatmap(
     legend += _quality_legend(shown, sorted(set(ratings.values()), key=_ROB_ORDER.index), lang)
     reported = shown["size"] - {"not_reported"} or shown["significance"] - {"not_reported"}
     notes.append(word("note_quality" if reported or ratings else "note_no_quality", lang))
+    notes += _contested_notes(ev, lang) + _subgroup_notes(ev, lang)
     grid = Grid(
         title=_page_title(title, page, lang),
         subtitle=subtitle,
@@ -991,7 +1008,7 @@ def effect_direction_heatmap(
         legend=legend,
         notes=notes,
         source=_findings_source(ev, lang),
-        cell_width=0.38 if "significant" in shown["significance"] else 0.32,  # room for the * mark
+        cell_width=0.38 if marked or "significant" in shown["significance"] else 0.32,  # room for marks
     )
     return draw_grid(grid)
 
@@ -1017,12 +1034,22 @@ def cell_quality(ev: Evidence, keys: list[str]) -> dict[tuple, tuple[str, str]]:
 
 
 def _effect_cell_with_quality(
-    effect: str, signs: dict[str, str], direction: str, total: int, size_bin: str, significance: str
+    effect: str,
+    signs: dict[str, str],
+    direction: str,
+    total: int,
+    size_bin: str,
+    significance: str,
+    marks: str = "",
 ) -> Cell:
-    """An effect cell whose glyph is sized by n, outlined when not significant, starred when significant."""
+    """An effect cell whose glyph is sized by n, outlined when not significant, starred when significant.
+
+    `marks` (the contested and subgroup marks) follow the sign and the significance mark.
+    """
     sign = "" if effect == "conflicting" else signs[direction]
     if significance == "significant":
         sign += palette.SIGNIFICANT_MARK
+    sign += marks
     cell = effect_cell(effect, sign=sign, corner=str(total) if total > 1 else "")
     glyph = cell.glyph
     if significance == "not_significant":
@@ -1086,6 +1113,25 @@ def _quality_legend(shown: dict[str, set[str]], ratings: list[str], lang: str) -
         cell = rob_cell(rating) if rating else NOT_MEASURED
         items.append(LegendItem(cell, word(f"rob_{rating}" if rating else "rob_not_given", lang)))
     return items
+
+
+def _contested_notes(ev: Evidence, lang: str) -> list[str]:
+    """The note explaining the contested mark, naming the findings whose sources disagree (at most 10)."""
+    ids = ev.findings.loc[ev.findings["contested"].astype(bool), "finding_id"].tolist()
+    if not ids:
+        return []
+    shown = ", ".join(ids[:10]) + (f", … (+{len(ids) - 10})" if len(ids) > 10 else "")
+    return [word("note_contested", lang, ids=shown)]
+
+
+def _subgroup_notes(ev: Evidence, lang: str) -> list[str]:
+    """The note explaining the subgroup mark: which findings hold for a subgroup only (at most 10)."""
+    rows = ev.findings[ev.findings["subgroup"] != ""]
+    if rows.empty:
+        return []
+    items = [f"{r.finding_id} ({r.subgroup})" for r in rows.head(10).itertuples()]
+    shown = ", ".join(items) + (f", … (+{len(rows) - 10})" if len(rows) > 10 else "")
+    return [word("note_subgroup", lang, ids=shown)]
 
 
 ARM_ROW_KEYS = ["country", "case", "intervention"]  # what identifies a row of `_arm_index`
@@ -1752,13 +1798,25 @@ def institutional_figure(
         label_headers=(word("country", lang), word("case", lang)),
         label_caps=(1.2, 1.9),
         legend=legend,
-        notes=[word("note_institutional", lang), *_not_drawn_notes(page, "institutional_matrix.csv", lang)],
+        notes=[
+            word("note_institutional", lang),
+            *_inferred_level_notes(matrix, lang),
+            *_not_drawn_notes(page, "institutional_matrix.csv", lang),
+        ],
         source=source_line(ev, lang, files, n_rows),
         cell_width=0.42,
         row_height=0.3,
         footer=footer,
     )
     return draw_grid(grid)
+
+
+def _inferred_level_notes(matrix: pd.DataFrame, lang: str) -> list[str]:
+    """A note counting the statements whose level the coders inferred (institutional.csv, level_basis)."""
+    if "level_basis" not in matrix.columns:
+        return []
+    n = int((matrix["level_basis"] == "inferred").sum())
+    return [word("note_inferred_levels", lang, n=n, total=len(matrix))] if n else []
 
 
 def _assessment_cell(assessments: list[str]) -> Cell:

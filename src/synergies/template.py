@@ -98,7 +98,11 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "comparator": "EXAMPLE Programme A",
             "note": _EXAMPLE_NOTE
             + " Only the direction is reported: leave the numbers empty. This table compares the two arms"
-            " directly, so its comparator is Programme A, overriding the arm's in arms.csv.",
+            " directly, so its comparator is Programme A, overriding the arm's in arms.csv. A second source"
+            " reports no change: direction_alt records the disagreement.",
+            "direction_alt": "no_change",
+            "alt_source_id": "EXAMPLE-2025",
+            "alt_locator": "Summary table",
         },
         {
             "finding_id": "EX-04",
@@ -127,7 +131,9 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "direction": "increase",
             "source_id": "EXAMPLE-2024",
             "locator": "Table 5",
-            "note": _EXAMPLE_NOTE + " An outcome of ambiguous desirability: shown as unclear.",
+            "note": _EXAMPLE_NOTE + " An outcome of ambiguous desirability: shown as unclear. Reported for a"
+            " subgroup only.",
+            "subgroup": "EXAMPLE women aged 18 to 35",
         },
     ],
     "outcomes.csv": [
@@ -213,7 +219,8 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "statement": "A signed agreement set shared targeting criteria for both programmes.",
             "source_id": "EXAMPLE-2024",
             "locator": "Section 4.1",
-            "note": _EXAMPLE_NOTE,
+            "note": _EXAMPLE_NOTE + " The source says 'national': level_basis stated.",
+            "level_basis": "stated",
         },
         {
             "case": _CASE,
@@ -224,7 +231,9 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "statement": "Local staff of the two programmes had no regular contact.",
             "source_id": "EXAMPLE-2024",
             "locator": "Section 4.2",
-            "note": _EXAMPLE_NOTE,
+            "note": _EXAMPLE_NOTE
+            + " The source does not name the level; inferred from its section on field offices.",
+            "level_basis": "inferred",
         },
     ],
     "factors.csv": [
@@ -233,12 +242,14 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "label_en": "Formal agreements",
             "label_es": "Acuerdos formales",
             "description": "Written agreements between institutions, e.g. on targeting criteria.",
+            "aspect": "coordination",
         },
         {
             "factor": "local_informal_coordination",
             "label_en": "Informal local coordination",
             "label_es": "Coordinación local informal",
             "description": "Coordination that local staff and institutions build without a formal mandate.",
+            "aspect": "coordination",
         },
     ],
     "programmes.csv": [
@@ -303,6 +314,46 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "url": "https://example.org/evaluation",
             "year": "2024",
             "note": _EXAMPLE_NOTE + " Not a real source.",
+        },
+        {
+            "source_id": "EXAMPLE-2025",
+            "citation": "EXAMPLE: Roe, R. (2025). A fictitious summary of the same evaluation.",
+            "note": _EXAMPLE_NOTE + " Not a real source.",
+        },
+    ],
+    "claims.csv": [
+        {
+            "claim_id": "EX-C1",
+            "text": "EXAMPLE: Programme A and B together raised household income.",
+            "source_id": "EXAMPLE-2024",
+            "locator": "Abstract, sentence 3",
+            "kind": "effect",
+            "asserts": "beneficial",
+            "arm": "combined",
+            "countries": "Exampleland",
+            "outcomes": "example_household_income",
+            "note": _EXAMPLE_NOTE + " An effect claim: the combined arm's income effect is beneficial.",
+        },
+        {
+            "claim_id": "EX-C2",
+            "text": "EXAMPLE: Adding Programme B to Programme A pays off.",
+            "source_id": "EXAMPLE-2024",
+            "locator": "Conclusions, paragraph 1",
+            "kind": "synergy",
+            "asserts": "combined_better",
+            "cases": "Exampleland/" + _CASE,
+            "note": _EXAMPLE_NOTE + " A synergy claim: the combined arm does better than the single one.",
+        },
+        {
+            "claim_id": "EX-C3",
+            "text": "EXAMPLE: Weak local contact hindered coordination.",
+            "source_id": "EXAMPLE-2024",
+            "locator": "Conclusions, paragraph 2",
+            "kind": "institutional",
+            "asserts": "barrier",
+            "factors": "local_informal_coordination",
+            "level": "local",
+            "note": _EXAMPLE_NOTE + " An institutional claim about one factor at one level.",
         },
     ],
 }

@@ -13,7 +13,35 @@ DIRECTIONS = ("increase", "decrease", "no_change")  # sign of the change in the 
 BETTER = ("higher", "lower", "ambiguous")  # which direction is good for households (codebook)
 EFFECTS = ("beneficial", "adverse", "no_change", "unclear")  # a finding's effect for households
 LEVELS = ("national", "local")  # where an institutional factor operates, in display order
-ASSESSMENTS = ("enabler", "barrier", "mixed")  # whether a factor helped or hindered coordination
+# Whether a factor helped or hindered coordination; `unstated`: the source reports that it affected
+# coordination without saying which way (not `mixed`, which says it did both).
+ASSESSMENTS = ("enabler", "barrier", "mixed", "unstated")
+LEVEL_BASES = ("stated", "inferred")  # whether a row's level is what the source says or the coders' inference
+# What a factor is about: coordination itself (its architecture, level or practice), or a
+# condition that favours or hinders it (politics, incentives, targeting, design).
+FACTOR_ASPECTS = ("coordination", "condition")
+# Claims (claims.csv): what kind of conclusion a claim is, what it asserts in coded terms,
+# and the verdicts of the check (synergies.claims).
+CLAIM_KINDS = ("effect", "synergy", "institutional", "recommendation")
+CLAIM_ASSERTS = (
+    "beneficial",
+    "adverse",
+    "no_change",
+    "evaluated",
+    "combined_better",
+    "combined_not_better",
+    "enabler",
+    "barrier",
+    "matters",
+    "not_sufficient",
+    "necessary_not_sufficient",
+    "not_coded",
+)
+CLAIM_VERDICTS = ("supported", "partly_supported", "contradicted", "not_testable")
+# Separator of the list cells of claims.csv (countries, cases, domains, outcomes, factors),
+# and between country and case in one item of `cases`.
+LIST_SEPARATOR = ";"
+CASE_SEPARATOR = "/"
 SECTORS = ("social_protection", "productive_development")
 # Risk of bias (or critical appraisal) of one evaluation, as the tool named in `rob_tool` rates it.
 # RoB 2's "low / some concerns / high"; ROBINS-I's "low / moderate / serious / critical" map to

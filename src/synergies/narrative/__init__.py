@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from synergies import aggregate, i18n, text, vocabulary
+from synergies import aggregate, claims, contract, i18n, text, vocabulary
 from synergies.load import Evidence
 from synergies.narrative import verify
 from synergies.text import N_, NN_, NNP_, names, numbers, t, tn, tp
@@ -110,6 +110,7 @@ TITLES = _by_lang(
         "magnitudes": N_("Sizes of effects where reported"),
         "caveats": N_("Caveats"),
         "tracing": N_("How to trace a sentence"),
+        "claims": N_("What the brief concludes, and what its evidence shows"),
         "references": N_("References"),
     }
 )
@@ -139,6 +140,7 @@ MISSING_CONSEQUENCES = _by_lang(
             "what each arm receives and what its results are measured against are not coded, so every "
             "comparator is unknown and single and combined arms are paired by their labels only."
         ),
+        "claims.csv": N_("no conclusion of a source is coded, so none is checked against the evidence."),
     }
 )
 
@@ -906,8 +908,10 @@ def _change_items(f: _Facts, rows: pd.DataFrame, lang: str) -> list[str]:
     items = []
     order = {o: i for i, o in enumerate(f.ev.outcomes["outcome"])}
     groups = rows.groupby(["outcome", "direction"], sort=False)["intervention"]
+    disputed = set(rows.loc[rows["contested"].astype(bool), "outcome"]) if "contested" in rows else set()
     for (outcome, direction), interventions in sorted(groups, key=lambda g: (order.get(g[0][0], 0), g[0][1])):
         names = [escape(a) for a in sorted(set(interventions), key=str.casefold)]
+        mark = " " + t(lang, "(its direction is contested by another source)") if outcome in disputed else ""
         if len(names) == 2:
             arms = t(lang, "both {first} and {second}", first=names[0], second=names[1])
         else:
@@ -923,6 +927,7 @@ def _change_items(f: _Facts, rows: pd.DataFrame, lang: str) -> list[str]:
                 value=f.outcome(outcome, lang),
                 arms=arms,
             )
+            + mark
         )
     return items
 
@@ -1743,6 +1748,10 @@ def _country_gap_sentences(f: _Facts) -> list[Sentence]:
 def _role_phrase(assessment: str, level: str, lang: str, article: bool = True) -> str:
     """ "a national enabler" / "facilitador nacional" / "a mixed factor at local level"."""
     lvl = i18n.word(level, lang)
+    if assessment == "unstated":
+        if article:
+            return t(lang, "a factor reported without direction at {level} level", level=lvl)
+        return t(lang, "factor reported without direction at {level} level", level=lvl)
     if assessment == "mixed":
         if article:
             return t(lang, "a mixed factor at {level} level", level=lvl)
@@ -1758,10 +1767,12 @@ def _institutional_comparison_sentences(f: _Facts) -> list[Sentence]:
     if f.ev.institutional is None or f.factors is None or f.factors.empty:
         return []
     sentences = [_recurring_factor_sentence(f, r) for r in f.factors.itertuples() if r.n_cases >= 2]
+    named = {r.factor for r in f.factors.itertuples() if r.n_cases >= 2}
     contrast = _contrast_sentence(f)
     if contrast:
         sentences.append(contrast)
-    single = [r.factor for r in f.factors.itertuples() if r.n_cases == 1]
+        named |= {r.key[2] for r in contrast.refs if r.file == "institutional.csv"}
+    single = [r.factor for r in f.factors.itertuples() if r.n_cases == 1 and r.factor not in named]
     if single:
         sentences.append(_single_case_factors_sentence(f, single))
     return sentences
@@ -1771,7 +1782,7 @@ def _recurring_factor_sentence(f: _Facts, summary: object) -> Sentence:
     """A factor named in two or more cases: where, and whether it helped or hindered each time."""
     inst = f.ev.institutional
     rows = aggregate.sort_display(inst[inst["factor"] == summary.factor], f.ev)
-    rank = {"enabler": 0, "barrier": 1, "mixed": 2, "national": 0, "local": 1}
+    rank = {**{a: i for i, a in enumerate(contract.ASSESSMENTS)}, "national": 0, "local": 1}
     roles = sorted(
         set(zip(rows["assessment"], rows["level"], strict=True)), key=lambda r: (rank[r[0]], rank[r[1]])
     )
@@ -1821,31 +1832,61 @@ def _recurring_factor_sentence(f: _Facts, summary: object) -> Sentence:
 
 
 def _contrast_sentence(f: _Facts) -> Sentence | None:
-    """Cases where national barriers sit beside local enablers: coordination working from below."""
-    rows = f.contrasts
+    """Cases where national barriers sit beside local enablers, saying when the levels are inferred.
+
+    Only with factors.csv's `aspect` can the text say that coordination itself finds support
+    locally where national arrangements hinder it; the factors involved must then be about
+    coordination. Without `aspect` the pattern is stated without that reading.
+    """
+    ev = f.ev
+    aspects = ev.factors is not None and bool((ev.factors["aspect"] != "").any())
+    table = "coordination_contrast_rows" if aspects else "national_barrier_local_enabler_rows"
+    rows = aggregate.national_barrier_local_enabler_rows(ev, "coordination") if aspects else f.contrasts
     if rows is None or rows.empty:
         return None
     cases = rows[["country", "case"]].drop_duplicates()
-    n, c = len(cases), cases["country"].nunique()
+    n, c = len(cases), int(cases["country"].nunique())
+    national = _sorted_institutional(f, rows[rows["level"] == "national"])["factor"].drop_duplicates()
     local = _sorted_institutional(f, rows[rows["level"] == "local"])["factor"].drop_duplicates()
-    counts = [
-        _count(n, "national_barrier_local_enabler_rows", "distinct:country,case"),
-        _count(c, "national_barrier_local_enabler_rows", "distinct:country"),
-    ]
+    inferred = int((rows["level_basis"] == "inferred").sum())
+    counts = [_count(n, table, "distinct:country,case"), _count(c, table, "distinct:country")]
+    if inferred:
+        counts += [_count(inferred, table, level_basis="inferred"), _count(len(rows), table)]
     texts = {}
     for lang in i18n.LANGS:
-        listed = join_list([_case_in_country(r.case, r.country, lang) for r in cases.itertuples()], lang)
-        enablers = join_list([f.factor(k, lang) for k in local], lang)
-        texts[lang] = t(
-            lang,
-            "In {value} in {value2}, barriers at national level sit beside enablers at "
-            "local level ({enablers}): {listed}. In these cases coordination finds support "
-            "locally even where national arrangements hinder it.",
-            value=count_noun(n, "case", lang),
-            value2=count_noun(c, "country", lang),
-            enablers=enablers,
-            listed=listed,
-        )
+        slots = {
+            "cases": count_noun(n, "case", lang),
+            "countries": count_noun(c, "country", lang),
+            "barriers": join_list([f.factor(k, lang) for k in national], lang),
+            "enablers": join_list([f.factor(k, lang) for k in local], lang),
+            "listed": join_list(
+                [_case_in_country(r.case, r.country, lang) for r in cases.itertuples()], lang
+            ),
+        }
+        if aspects:
+            text = t(
+                lang,
+                "In {cases} in {countries}, coordination itself meets barriers at national level "
+                "({barriers}) and enablers at local level ({enablers}): {listed}. In these cases "
+                "coordination finds support locally even where national arrangements hinder it.",
+                **slots,
+            )
+        else:
+            text = t(
+                lang,
+                "In {cases} in {countries}, barriers at national level ({barriers}) sit beside enablers at "
+                "local level ({enablers}): {listed}.",
+                **slots,
+            )
+        if inferred:
+            text += " " + t(
+                lang,
+                "The level of {inferred} of these {total} statements is the coders' inference, not stated "
+                "in the source, so the pattern rests partly on inference.",
+                inferred=number_word(inferred, lang, gender("row", lang)),
+                total=number_word(len(rows), lang, gender("row", lang)),
+            )
+        texts[lang] = text
     return _say(texts["en"], texts["es"], _institutional_refs(rows), counts)
 
 
@@ -1920,6 +1961,7 @@ def _caveats_section(f: _Facts) -> Section:
     if ambiguous:
         sentences.append(ambiguous)
     sentences += _reporting_bias_sentences(f)
+    sentences += [s for s in (_subgroup_sentence(f), _contested_sentence(f)) if s]
     paragraphs = [Paragraph(tuple(sentences))]
     missing = f.ev.missing_optional
     if missing:
@@ -1996,6 +2038,124 @@ def _no_magnitude_sentence(f: _Facts) -> Sentence | None:
     if magnitude.has_measures(f.ev):
         return None
     return _said(lambda lang: magnitude_text.no_estimates(f.ev, lang))
+
+
+def _subgroup_sentence(f: _Facts) -> Sentence | None:
+    """Findings reported for a subgroup only (findings.csv, subgroup): not the arm's average effect."""
+    rows = f.findings[f.findings["subgroup"] != ""]
+    if rows.empty:
+        return None
+    n = len(rows)
+    counts = [_count(n, "findings", subgroup=sorted(set(rows["subgroup"])))]
+    texts = {}
+    for lang in i18n.LANGS:
+        items = [
+            t(
+                lang,
+                "{outcome} under {arm} ({subgroup})",
+                outcome=f.outcome(r.outcome, lang),
+                arm=escape(r.intervention),
+                subgroup=escape(r.subgroup),
+            )
+            for r in rows.itertuples()
+        ]
+        texts[lang] = tn(
+            lang,
+            "{number} finding is reported for a subgroup only, not for its arm's whole sample: {items}.",
+            "{number} findings are reported for a subgroup only, not for their arms' whole samples: {items}.",
+            n,
+            number=capitalise(number_word(n, lang, gender("finding", lang))),
+            items=join_list(items, lang),
+        )
+    return _say(texts["en"], texts["es"], _finding_refs(rows), counts)
+
+
+def _contested_sentence(f: _Facts) -> Sentence | None:
+    """Findings whose direction two sources report differently (direction_alt): shown as contested."""
+    rows = f.findings[f.findings["contested"].astype(bool)]
+    if rows.empty:
+        return None
+    n = len(rows)
+    counts = [_count(n, "findings", contested=True)]
+    texts = {}
+    for lang in i18n.LANGS:
+        items = [
+            t(
+                lang,
+                "{outcome} under {arm} ({source}: {direction}; {alt_source}: {alt_direction})",
+                outcome=f.outcome(r.outcome, lang),
+                arm=escape(r.intervention),
+                source=escape(r.source_id or "?"),
+                direction=i18n.word(r.direction, lang),
+                alt_source=escape(r.alt_source_id),
+                alt_direction=i18n.word(r.direction_alt, lang),
+            )
+            for r in rows.itertuples()
+        ]
+        texts[lang] = tn(
+            lang,
+            "The sources disagree on the direction of {number} finding: {items}. The counts use the first "
+            "source's reading; the finding is marked as contested (†) in the heatmap and in the check of "
+            "the claims.",
+            "The sources disagree on the direction of {number} findings: {items}. The counts use the first "
+            "source's reading; the findings are marked as contested (†) in the heatmap and in the check of "
+            "the claims.",
+            n,
+            number=number_word(n, lang, gender("finding", lang)),
+            items=join_list(items, lang),
+        )
+    return _say(texts["en"], texts["es"], _finding_refs(rows), counts)
+
+
+def _claims_section(f: _Facts) -> Section | None:
+    """Each coded conclusion of the source (claims.csv) with its verdict, reason and rows (`claims`)."""
+    if f.ev.claims is None:
+        return None
+    tables = {lang: claims.check_claims(f.ev, lang) for lang in i18n.LANGS}
+    counts = claims.verdict_counts(tables["en"])
+    intro = {}
+    for lang in i18n.LANGS:
+        parts = join_list(
+            [f"{claims.word_verdict(v, lang)} ({digits(k, lang)})" for v, k in counts.items() if k], lang
+        )
+        intro[lang] = tn(
+            lang,
+            "Each conclusion the source draws is coded in claims.csv as what it asserts, then checked "
+            "against the findings and the institutional analysis above ({n} claim): {parts}. A claim is "
+            "supported only where every part of the evidence it names bears it out.",
+            "Each conclusion the source draws is coded in claims.csv as what it asserts, then checked "
+            "against the findings and the institutional analysis above ({n} claims): {parts}. A claim is "
+            "supported only where every part of the evidence it names bears it out.",
+            len(tables["en"]),
+            parts=parts,
+        )
+    items = []
+    for en, es in zip(tables["en"].itertuples(), tables["es"].itertuples(), strict=True):
+        texts = {}
+        for lang, row in (("en", en), ("es", es)):
+            where = f" ({escape(row.locator)})" if row.locator else ""
+            texts[lang] = (
+                f"**{escape(row.claim_id)}**{where}: {escape(row.text)} "
+                f"*{claims.word_verdict(row.verdict, lang)}*: {escape(row.reason)}"
+            )
+        items.append(_say(texts["en"], texts["es"], _claim_refs(en.rows)))
+    paragraphs = (Paragraph((_say(intro["en"], intro["es"]),)), Paragraph(tuple(items), as_list=True))
+    return Section("claims", TITLES["claims"], paragraphs)
+
+
+def _claim_refs(cell: str) -> list[Ref]:
+    """The rows of a claim's verdict (tables/claims.csv, rows) as citations."""
+    refs = []
+    for item in filter(None, cell.split(claims.ROW_SEPARATOR)):
+        where, sep, factor = item.partition(": ")
+        country, slash, case = where.partition(contract.CASE_SEPARATOR)
+        if sep and slash:
+            refs.append(Ref("institutional.csv", (country, case, factor)))
+        elif slash:
+            refs.append(Ref("cases.csv", (country, case)))
+        else:
+            refs.append(Ref("findings.csv", (item,)))
+    return refs
 
 
 def _per_case_sentence(f: _Facts) -> Sentence | None:
@@ -2248,6 +2408,9 @@ def build(ev: Evidence) -> Narrative:
         magnitudes = _magnitude_section(f)
         if magnitudes:
             sections.append(magnitudes)
+        checked = _claims_section(f)
+        if checked:
+            sections.append(checked)
         sections += [_caveats_section(f), _tracing_section(f)]
         references = _references_section(f)
         if references:

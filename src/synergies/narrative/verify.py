@@ -78,6 +78,9 @@ class Tables:
             "factor_summary": lambda: aggregate.factor_summary(ev),
             "single_vs_combined": lambda: aggregate.single_vs_combined(ev),
             "national_barrier_local_enabler_rows": lambda: aggregate.national_barrier_local_enabler_rows(ev),
+            "coordination_contrast_rows": lambda: aggregate.national_barrier_local_enabler_rows(
+                ev, "coordination"
+            ),
             "missing_optional": lambda: pd.DataFrame({"file": list(ev.missing_optional)}),
             "robustness": lambda: robustness.robustness_grid(ev),
             "pooled_estimates": lambda: _pooled_estimates(ev),
