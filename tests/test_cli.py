@@ -155,3 +155,14 @@ def test_make_validate_on_invalid_data_fails_with_the_report(make: list[str], da
     assert done.returncode != 0
     assert "findings.csv, row 9, column 'direction': found 'up'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_every_contract_file_is_a_table_of_the_evidence() -> None:
+    """validate's summary counts each given file's rows through the Evidence field named like the file."""
+    import dataclasses
+
+    from synergies import contract
+    from synergies.load import Evidence
+
+    fields = {f.name for f in dataclasses.fields(Evidence)}
+    assert {spec.name.removesuffix(".csv") for spec in contract.FILES} <= fields

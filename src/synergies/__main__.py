@@ -19,17 +19,7 @@ def validation_summary(ev: Evidence) -> str:
     lines = [f"{ev.data_dir} follows the data contract."]
     for spec in contract.FILES:
         if spec.name in ev.given:
-            table = {
-                "findings.csv": ev.findings,
-                "outcomes.csv": ev.outcomes,
-                "domains.csv": ev.domains,
-                "cases.csv": ev.cases,
-                "institutional.csv": ev.institutional,
-                "factors.csv": ev.factors,
-                "programmes.csv": ev.programmes,
-                "sources.csv": ev.sources,
-                "arms.csv": ev.arms,
-            }[spec.name]
+            table = getattr(ev, spec.name.removesuffix(".csv"))  # Evidence names its tables by file
             rows = "row" if len(table) == 1 else "rows"
             lines.append(f"  {spec.name:<18} {len(table):>7,} {rows} checked")
     missing = ev.missing_optional
