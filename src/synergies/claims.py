@@ -32,6 +32,7 @@ import pandas as pd
 from synergies import aggregate, contract, i18n, text
 from synergies.load import Evidence, case_items, split_list
 from synergies.text import NP_, grammar, t, tn, tp
+from synergies.text import names as text_names
 
 # The first columns of tables/claims.csv, in this order; the claim's own text and coding follow.
 CLAIM_COLUMNS = ["claim_id", "kind", "verdict", "reason", "rows"]
@@ -437,7 +438,46 @@ def check_synergy(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
         n,
         counts=counts,
     )
+    untested = _untested_scope(scope, comparable, ev, lang)
+    if untested and verdict == "supported":
+        verdict = "partly_supported"  # what was compared agrees, but the claim speaks of more
+    if untested:
+        reason += " " + untested
     return Verdict(verdict, reason, rows)
+
+
+def _untested_scope(scope: Scope, compared: pd.DataFrame, ev: Evidence, lang: str) -> str:
+    """The countries and domains a synergy claim names where no outcome could be compared ("" if none).
+
+    A claim about the combination in several domains or countries is only partly borne out when
+    the comparisons that agree with it come from some of them only.
+    """
+    parts = []
+    countries = sorted(scope.countries - set(compared["country"]), key=str.casefold)
+    if countries:
+        names = [text_names.country(lang, c) for c in countries]
+        parts.append(
+            t(
+                lang,
+                "No outcome could be compared in {names}, which the claim also names.",
+                names=_join(names, lang),
+            )
+        )
+    order = {d: i for i, d in enumerate(ev.domain_order)}
+    domains = sorted(scope.domains - set(compared["domain"]), key=lambda d: (order.get(d, len(order)), d))
+    if domains:
+        label = i18n.labels(ev.domains, "domain", lang)
+        names = [label.get(d, d) for d in domains]
+        parts.append(
+            tn(
+                lang,
+                "No outcome of the domain {names}, which the claim also names, could be compared.",
+                "No outcome of the domains {names}, which the claim also names, could be compared.",
+                len(names),
+                names=_join(names, lang),
+            )
+        )
+    return " ".join(parts)
 
 
 def _finding_ids(table: pd.DataFrame) -> tuple[str, ...]:
