@@ -115,7 +115,7 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
         "stated by the source (institutional.csv, column level_basis)."
     ),
     "note_subgroup": N_(
-        "* Reported for a subgroup only, not for the arm's whole sample: {ids} (findings.csv, column "
+        "‡ Reported for a subgroup only, not for the arm's whole sample: {ids} (findings.csv, column "
         "subgroup)."
     ),
     "note_contested": N_(

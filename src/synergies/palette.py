@@ -45,7 +45,7 @@ ASSESSMENT_TEXT = {"enabler": WHITE, "barrier": WHITE, "mixed": INK, "unstated":
 # Mark of a finding whose direction two sources report differently (findings.csv, direction_alt).
 CONTESTED_MARK = "†"
 # Mark of a result reported for a subgroup only (findings.csv, subgroup).
-SUBGROUP_MARK = "*"
+SUBGROUP_MARK = "‡"  # not "*", which marks significance (SIGNIFICANT_MARK)
 
 NO_EVALUATION_COLOUR = "#F2F2F2"
 
