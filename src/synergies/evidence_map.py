@@ -210,10 +210,9 @@ class _Texts:
 
 
 def _arm_descriptions(evidence: Evidence) -> dict[tuple[str, str, str], tuple[str, str]]:
-    """(country, case, intervention) → (components, comparator) from an arms table, where the data have one.
+    """(country, case, intervention) → (components, comparator) from `arms.csv`, where the data have one.
 
-    Another part of the contract may add an `arms.csv` (what each arm receives and what it is
-    compared with); until then, or without it, this is empty and the page shows no such column.
+    Without `arms.csv` this is empty and the page shows no such column.
     """
     arms = getattr(evidence, "arms", None)
     if not isinstance(arms, pd.DataFrame) or not set(ARM_KEY) <= set(arms.columns):
