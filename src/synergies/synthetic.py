@@ -241,6 +241,10 @@ def write_multi_arm(directory: str | Path) -> Path:
             std_error=se,
             comparator=comparator,
         )
+        if estimate:  # consumption in the trial's currency, assets as a standardised difference
+            raw = outcome == "consumption"
+            row["effect_measure"] = "raw" if raw else "smd"
+            row["note"] = "Unit: Exampleland pesos per household per month." if raw else ""
         rows.append([row.get(name, "") for name in header])
     _write(directory / "findings.csv", header, rows)
     programmes = [
