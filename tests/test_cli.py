@@ -37,7 +37,8 @@ def test_valid_data_exit_0_with_a_summary() -> None:
     assert done.stderr == ""
     out = done.stdout
     assert out.startswith(f"{DATA_DIR} follows the data contract.")
-    for name, rows in {"findings.csv": 25, "cases.csv": 4, "institutional.csv": 13, "arms.csv": 5, "claims.csv": 16}.items():
+    shipped = {"findings.csv": 25, "cases.csv": 4, "institutional.csv": 13, "arms.csv": 5, "claims.csv": 16}
+    for name, rows in shipped.items():
         assert any(line.split() == [name, str(rows), "rows", "checked"] for line in out.splitlines()), out
     assert "25 findings from 2 countries, 4 cases, 5 arms" in out
     assert "Derived effects: 21 beneficial, 1 adverse, 0 no change, 3 unclear." in out

@@ -89,6 +89,11 @@ def test_optional_columns_are_picked_up_when_present(tmp_path: Path) -> None:
     findings["p_value"] = ["0.0004", "0.125", ""] * (len(findings) // 3) + [""] * (len(findings) % 3)
     findings["estimate"] = ["0.25", "-1.5", ""] * (len(findings) // 3) + [""] * (len(findings) % 3)
     findings["subgroup"] = ["women", "", ""] * (len(findings) // 3) + [""] * (len(findings) % 3)
+    given = findings["estimate"] != ""  # an estimate names its measure and agrees with the direction
+    findings["effect_measure"] = given.map({True: "smd", False: ""})
+    findings.loc[given, "direction"] = findings.loc[given, "estimate"].map(
+        lambda e: "decrease" if e.startswith("-") else "increase"
+    )
     findings.to_csv(directory / "findings.csv", index=False)
     ev = load_evidence(directory)
     data = evidence_map.map_data(ev, "es")
