@@ -389,8 +389,8 @@ def test_minimal_directory_gives_both_languages_and_names_what_is_missing(
     paths = narrative.write(ev, tmp_path / "out")
     assert [p.name for p in paths] == ["country_comparison.en.md", "country_comparison.es.md"]
     en, es = (p.read_text(encoding="utf-8") for p in paths)
-    assert "Seven optional files of the data contract were not given" in en
-    assert "No se entregaron siete archivos opcionales del contrato de datos" in es
+    assert "Eight optional files of the data contract were not given" in en
+    assert "No se entregaron ocho archivos opcionales del contrato de datos" in es
     for name in OPTIONAL_FILES:
         assert f"`{name}`" in en and f"`{name}`" in es
     assert "## References" not in en and "## Referencias" not in es

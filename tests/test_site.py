@@ -192,3 +192,17 @@ def test_index_lists_the_evidence_map_once_it_is_written(tmp_path: Path, evidenc
     index = (html_dir / "index.html").read_text(encoding="utf-8")
     entry = evidence_map.index_entry("es")
     assert f'<a href="{entry["href"]}">{html.escape(entry["title"])}</a>' in index
+
+
+def test_missing_values_show_as_empty_cells(evidence: Evidence) -> None:
+    """NA in a boolean or key column (e.g. the robustness grid of minimal data) is an empty cell."""
+    frame = pd.DataFrame(
+        {
+            "runnable": pd.array([True, pd.NA], dtype="boolean"),
+            "comparison": ["same", None],
+            "domain": [pd.NA, ""],
+        }
+    )
+    shown = tables.for_people(frame, evidence, "es").frame
+    assert shown.iloc[1].tolist() == ["", "", ""]
+    assert shown.iloc[0, 0] == "sí" and shown.iloc[0, 1] == "igual"

@@ -322,6 +322,13 @@ class PeopleTable:
         )
 
 
+def _blank(value: object) -> bool:
+    """Whether a cell holds nothing: None, NA/NaN (of any dtype) or an empty string."""
+    if value is None or (isinstance(value, str) and value == ""):
+        return True
+    return not isinstance(value, str) and bool(pd.isna(value))
+
+
 def for_people(frame: pd.DataFrame | None, ev: Evidence, lang: str, caption: str = "") -> PeopleTable:
     """`frame` as a reader sees it in `lang`; the frame itself (and its CSV) is left as it is.
 
@@ -346,17 +353,20 @@ def for_people(frame: pd.DataFrame | None, ev: Evidence, lang: str, caption: str
         if column == "outcome":
             out = [outcomes.get(v, v) for v in values]
         elif column == "domain":
-            out = [domains.get(v, v) if v else "" for v in values]
+            out = ["" if _blank(v) else domains.get(v, v) for v in values]
         elif column == "factor":
             out = [factors.get(v, v) for v in values]
         elif column == "country":
             out = [_country_name(v, lang) for v in values]
         elif column in WORD_COLUMNS:
-            out = [i18n.word(v, lang) if v else "" for v in values]
+            out = ["" if _blank(v) else i18n.word(v, lang) for v in values]
         elif column in KEY_COLUMNS:
-            out = [site_text(KEY_WORDS.get(v, str(v).replace("_", " ")), lang) if v else "" for v in values]
+            out = [
+                "" if _blank(v) else site_text(KEY_WORDS.get(v, str(v).replace("_", " ")), lang)
+                for v in values
+            ]
         elif pd.api.types.is_bool_dtype(values):
-            out = [yes_no(bool(v), lang) for v in values]
+            out = ["" if _blank(v) else yes_no(bool(v), lang) for v in values]
         elif column in YEAR_COLUMNS:
             out = ["" if pd.isna(v) or v == "" else str(int(float(v))) for v in values]
         elif column in P_VALUE_COLUMNS:
