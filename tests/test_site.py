@@ -201,8 +201,9 @@ def test_missing_values_show_as_empty_cells(evidence: Evidence) -> None:
             "runnable": pd.array([True, pd.NA], dtype="boolean"),
             "comparison": ["same", None],
             "domain": [pd.NA, ""],
+            "n_beneficial": pd.array([2, pd.NA], dtype="Int64"),
         }
     )
     shown = tables.for_people(frame, evidence, "es").frame
-    assert shown.iloc[1].tolist() == ["", "", ""]
+    assert shown.iloc[1].tolist() == ["", "", "", ""]
     assert shown.iloc[0, 0] == "sí" and shown.iloc[0, 1] == "igual"

@@ -251,7 +251,7 @@ def number(value: object, lang: str, kind: str = "decimal") -> str:
     """
     from synergies.text import numbers
 
-    if value is None or value == "" or pd.isna(value):
+    if _blank(value):
         return ""
     if kind == "integer":
         return numbers.integer(lang, int(value))
