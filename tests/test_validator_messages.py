@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from synergies import config
@@ -75,7 +76,9 @@ def test_a_lookalike_key_is_explained_by_code_point(data_copy: Path) -> None:
 def test_a_row_one_value_short_gets_one_message_with_the_counts(data_copy: Path) -> None:
     edit_line(data_copy / "findings.csv", 5, ",increase,", ",")
     text = report(data_copy)
-    assert "findings.csv, row 5: expected 15 values, one per column of the header, but row 5 has 14" in text
+    columns = (config.DATA_DIR / "findings.csv").read_text(encoding="utf-8").splitlines()[0].count(",") + 1
+    expected = f"findings.csv, row 5: expected {columns} values, one per column of the header, but row 5 has"
+    assert f"{expected} {columns - 1}" in text
     assert "row 5, column" not in text  # no cascade of misplaced cells
     assert "1 problem found. Fix it and run `make validate` again." in text
 
@@ -94,9 +97,11 @@ def test_a_broken_quote_hides_neither_other_files_nor_earlier_rows(data_copy: Pa
 def test_misspelt_columns_and_example_rows_are_warned_about(data_copy: Path) -> None:
     edit_line(data_copy / "outcomes.csv", 1, ",note", ",Notes")
     edit_line(data_copy / "sources.csv", 1, "note", "comments")
-    template_row = (config.ROOT / "templates" / "findings.csv").read_text(encoding="utf-8").split("\n")[1]
-    with (data_copy / "findings.csv").open("a", encoding="utf-8") as handle:
-        handle.write(template_row + "\n")
+    header = (data_copy / "findings.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    template = pd.read_csv(config.ROOT / "templates" / "findings.csv", dtype=str, keep_default_na=False)
+    row = template.reindex(columns=header, fill_value="").head(1)  # the template row, in the data's columns
+    with (data_copy / "findings.csv").open("a", encoding="utf-8", newline="") as handle:
+        row.to_csv(handle, header=False, index=False, lineterminator="\n")
     shutil.copyfile(
         config.ROOT / "templates" / "outcomes.csv", data_copy / "extra.csv"
     )  # not a contract file
@@ -125,11 +130,13 @@ def test_binary_garbage_is_called_binary_not_latin_1(data_copy: Path) -> None:
 def test_the_summary_says_row_and_rows(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(config.ROOT / "templates", data, ignore=shutil.ignore_patterns("*.md", "*.xlsx"))
+    claims = (data / "claims.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (data / "claims.csv").write_text("".join(claims[:2]), encoding="utf-8")  # a file of one row
     done = subprocess.run(
         [PYTHON, "-m", "synergies", "validate", "data"], cwd=tmp_path, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
-    assert re.search(r"sources\.csv +1 row checked", done.stdout), done.stdout
+    assert re.search(r"claims\.csv +1 row checked", done.stdout), done.stdout
     assert re.search(r"findings\.csv +5 rows checked", done.stdout), done.stdout
     assert f"{data} follows the data contract." in done.stdout  # resolved from the current directory
 
@@ -155,11 +162,16 @@ def test_an_unreadable_data_directory_is_a_located_problem(
 # --- make ----------------------------------------------------------------------------------------------
 
 
-def make_dry_run(*arguments: str) -> list[str]:
-    """The shell words of the last command `make -n` would run."""
-    done = subprocess.run(["make", "-n", *arguments], cwd=config.ROOT, capture_output=True, text=True)
+def make_dry_run(target: str, *arguments: str) -> list[str]:
+    """The shell words of the command `make -n TARGET` would run for the target itself.
+
+    The set-up recipe may come first when .venv is older than the lock file, so the command is
+    found by what it runs, not by its place.
+    """
+    done = subprocess.run(["make", "-n", target, *arguments], cwd=config.ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    return shlex.split(done.stdout.strip().splitlines()[-1])
+    marker = {"run": "run_pipeline.py", "validate": "synergies validate", "lab": "jupyter lab"}[target]
+    return shlex.split(next(line for line in done.stdout.splitlines() if marker in line))
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
