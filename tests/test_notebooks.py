@@ -27,7 +27,14 @@ EXPECTED = {
     "02-plot-effect-directions": ("es", {"effect_directions", "arms"}),
     "03-summarise-domains": (
         "en",
-        {"effects_by_domain", "case_domain_verdicts", "sign_tests", "sign_tests_by_case", "country_domain"},
+        {
+            "effects_by_domain",
+            "case_domain_verdicts",
+            "sign_tests",
+            "sign_tests_by_case",
+            "country_domain",
+            "robustness",
+        },
     ),
     "04-estimate-magnitudes": (
         "es",

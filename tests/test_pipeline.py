@@ -221,6 +221,9 @@ def test_text_from_data_is_escaped_and_names_cannot_escape_the_output_dir(
     for name in ("findings.csv", "cases.csv", "institutional.csv"):
         replace(name, "PPP", "../../escaped/PPP")
     replace("findings.csv", ",Haku Wiñay + Soft Skills,", ",..\\..\\HW / SS,")
+    replace("arms.csv", "Colombia,PPP,PPP,", "Colombia,../../escaped/PPP,../../escaped/PPP,")
+    replace("arms.csv", ",Haku Wiñay + Soft Skills,", ",..\\..\\HW / SS,")
+    (data_copy / "claims.csv").unlink()  # its Country/Case lists cannot hold a case named with '/'
     out = tmp_path / "run" / "out"
     out.parent.mkdir()
     before = {p for p in tmp_path.rglob("*") if out not in p.parents and p != out}
