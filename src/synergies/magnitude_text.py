@@ -13,6 +13,7 @@ import math
 import pandas as pd
 
 from synergies import magnitude
+from synergies.cells import is_blank
 from synergies.i18n import labels
 from synergies.load import Evidence
 from synergies.narrative import compact_ids, escape, join_list
@@ -43,7 +44,7 @@ def measure_unit(measure: str, lang: str) -> str:
 
 def fmt_number(x: float, lang: str, places: int = PLACES) -> str:
     """A decimal by the project's one number rule (`text.numbers`); "–" when missing; never "-0.00"."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
+    if is_blank(x):
         return "–"
     text = numbers.decimal(lang, float(x), places)
     return text.lstrip("-") if text.lstrip("-").strip("0.,") == "" else text

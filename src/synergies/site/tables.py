@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from synergies import i18n
+from synergies.cells import is_blank
 from synergies.site.names import SCREENFUL_ROWS
 from synergies.site.translate import site_text
 
@@ -251,7 +252,7 @@ def number(value: object, lang: str, kind: str = "decimal") -> str:
     """
     from synergies.text import numbers
 
-    if _blank(value):
+    if is_blank(value):
         return ""
     if kind == "integer":
         return numbers.integer(lang, int(value))
@@ -322,13 +323,6 @@ class PeopleTable:
         )
 
 
-def _blank(value: object) -> bool:
-    """Whether a cell holds nothing: None, NA/NaN (of any dtype) or an empty string."""
-    if value is None or (isinstance(value, str) and value == ""):
-        return True
-    return not isinstance(value, str) and bool(pd.isna(value))
-
-
 def for_people(frame: pd.DataFrame | None, ev: Evidence, lang: str, caption: str = "") -> PeopleTable:
     """`frame` as a reader sees it in `lang`; the frame itself (and its CSV) is left as it is.
 
@@ -353,22 +347,22 @@ def for_people(frame: pd.DataFrame | None, ev: Evidence, lang: str, caption: str
         if column == "outcome":
             out = [outcomes.get(v, v) for v in values]
         elif column == "domain":
-            out = ["" if _blank(v) else domains.get(v, v) for v in values]
+            out = ["" if is_blank(v) else domains.get(v, v) for v in values]
         elif column == "factor":
             out = [factors.get(v, v) for v in values]
         elif column == "country":
             out = [_country_name(v, lang) for v in values]
         elif column in WORD_COLUMNS:
-            out = ["" if _blank(v) else i18n.word(v, lang) for v in values]
+            out = ["" if is_blank(v) else i18n.word(v, lang) for v in values]
         elif column in KEY_COLUMNS:
             out = [
-                "" if _blank(v) else site_text(KEY_WORDS.get(v, str(v).replace("_", " ")), lang)
+                "" if is_blank(v) else site_text(KEY_WORDS.get(v, str(v).replace("_", " ")), lang)
                 for v in values
             ]
         elif pd.api.types.is_bool_dtype(values):
-            out = ["" if _blank(v) else yes_no(bool(v), lang) for v in values]
+            out = ["" if is_blank(v) else yes_no(bool(v), lang) for v in values]
         elif column in YEAR_COLUMNS:
-            out = ["" if pd.isna(v) or v == "" else str(int(float(v))) for v in values]
+            out = ["" if is_blank(v) else str(int(float(v))) for v in values]
         elif column in P_VALUE_COLUMNS:
             out = [number(v, lang, "p_value") for v in values]
         elif column in PROPORTION_COLUMNS:
@@ -378,7 +372,7 @@ def for_people(frame: pd.DataFrame | None, ev: Evidence, lang: str, caption: str
         elif pd.api.types.is_float_dtype(values):
             out = [number(v, lang, "decimal") for v in values]
         else:
-            out = ["" if v is None or pd.isna(v) else str(v) for v in values]
+            out = ["" if is_blank(v) else str(v) for v in values]
         if (
             column not in YEAR_COLUMNS
             and pd.api.types.is_numeric_dtype(values)
