@@ -186,13 +186,14 @@ def pooled_sentence(ev: Evidence, row, lang: str, cited: bool = True) -> str:
         if excludes
         else gettext(lang, "its interval includes no effect")
     )
+    # The domain's label leads before a colon: any label reads right there, a clause-like one too.
     text = t(
         lang,
-        "The pooled estimate on {domain} ({measure}, aligned so that positive is good for households) "
-        "is {value} ({interval}) across {k} evaluations; {verdict}, and {heterogeneity}",
+        "{domain}: the pooled estimate ({measure}, aligned so that positive is good for households) "
+        "is {estimate} ({interval}) across {k} evaluations; {verdict}, and {heterogeneity}",
         domain=escape(domain),
         measure=measure_label(row.effect_measure, lang),
-        value=value,
+        estimate=value,
         interval=interval(row.ci_low, row.ci_high, lang),
         k=int(row.k),
         verdict=verdict,
