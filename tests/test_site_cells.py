@@ -85,3 +85,52 @@ def test_a_table_without_rows_says_so_under_its_header(evidence: Evidence) -> No
     frame = pd.DataFrame({"domain": pd.Series([], dtype=object), "k": pd.Series([], dtype=int)})
     page = tables.for_people(frame, evidence, "es").html()
     assert "<th" in page and 'colspan="2"' in page and "Sin filas" in page
+
+
+# --------------------------------------------------------------------------- extracting notebook cells
+
+
+def test_new_notebook_cells_are_extracted_into_the_site_catalogue(tmp_path, monkeypatch) -> None:
+    import shutil
+
+    import nbformat
+    from babel.messages.pofile import read_po
+
+    from synergies.site import translate
+
+    po = tmp_path / "es" / "LC_MESSAGES" / "site.po"
+    po.parent.mkdir(parents=True)
+    shutil.copy(translate.catalogue_path("es"), po)
+    before = po.read_bytes()
+    monkeypatch.setattr(translate, "catalogue_path", lambda lang: po)
+    translate._messages.cache_clear()
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    cell = 'A **new** cell with "quotes", a `slot` and\n\ntwo paragraphs, long enough to wrap ' * 3
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# Describe the data"), nbformat.v4.new_markdown_cell(cell)]
+    )
+    nbformat.write(nb, notebooks / "01-describe-data.ipynb")
+    try:
+        texts = translate.notebook_texts(notebooks)
+        assert translate.add_missing(texts, "es") == [cell.strip()]  # the heading is translated already
+        assert po.read_bytes().startswith(before)  # existing entries untouched
+        with po.open("rb") as handle:
+            entry = read_po(handle).get(cell.strip())
+        assert (
+            entry is not None and entry.string == "" and ("01-describe-data.ipynb", None) in entry.locations
+        )
+        assert cell.strip() in translate.untranslated("es")
+        assert translate.add_missing(texts, "es") == []  # a second run adds nothing
+    finally:
+        translate._messages.cache_clear()
+
+
+def test_the_shipped_site_catalogue_has_every_cell_and_no_gap() -> None:
+    from synergies import config
+    from synergies.site import translate
+
+    texts = translate.notebook_texts(config.NOTEBOOKS_DIR)
+    keys = set(translate._messages("es"))
+    assert texts and all(text in keys for _, text in texts)
+    assert translate.untranslated("es") == []

@@ -118,7 +118,13 @@ class Scope:
 
 
 def _case_label(country: str, case: str) -> str:
+    """A case as a row id (Country/Case): as coded, since citations and `rows` name it so."""
     return f"{country}{contract.CASE_SEPARATOR}{case}"
+
+
+def _case_name(country: str, case: str, lang: str) -> str:
+    """A case as a reader reads it: 'PROINPRO + PDPs (México)', the country named in `lang`."""
+    return f"{case} ({text_names.country(lang, country)})"
 
 
 def _inst_label(row: object) -> str:
@@ -144,7 +150,7 @@ def _ids(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def _arm_name(row: object, lang: str) -> str:
-    return f"{row.intervention} ({row.country})"  # type: ignore[attr-defined]
+    return f"{row.intervention} ({text_names.country(lang, row.country)})"  # type: ignore[attr-defined]
 
 
 def _effect_units(findings: pd.DataFrame, effect_column: str) -> pd.DataFrame:
@@ -337,7 +343,7 @@ def check_evaluated(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict
         total=len(cases),
         kc=int(with_results["country"].nunique()),
         nc=int(n_countries),
-        gaps=_join(gap_ids, lang),
+        gaps=_join([_case_name(r.country, r.case, lang) for r in without.itertuples()], lang),
     )
     return Verdict(verdict, reason, rows)
 
@@ -605,7 +611,7 @@ def check_matters(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
             ["country", "case"]
         ].drop_duplicates()
         units = [
-            (_case_label(r.country, r.case), (rows["country"] == r.country) & (rows["case"] == r.case))
+            (_case_name(r.country, r.case, lang), (rows["country"] == r.country) & (rows["case"] == r.case))
             for r in analysed.itertuples()
         ]
     if rows.empty or not units:
@@ -668,7 +674,7 @@ def check_not_sufficient(claim: pd.Series, ev: Evidence, lang: str = "en") -> Ve
     for c in cases.itertuples():
         of_case = (inst["country"] == c.country) & (inst["case"] == c.case)
         barriers = inst[of_case & (inst["assessment"] == "barrier")]
-        (hindered if not barriers.empty else unhindered).append(_case_label(c.country, c.case))
+        (hindered if not barriers.empty else unhindered).append(_case_name(c.country, c.case, lang))
         ids += [_inst_label(r) for r in barriers.itertuples()]
     n = len(cases)
     if not unhindered:
