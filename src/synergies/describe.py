@@ -48,6 +48,12 @@ def _entries(items: Sequence[str], lang: str) -> str:
     return "; ".join(shown)
 
 
+def _comparison_counts(counts: pd.Series) -> dict[str, int]:
+    """The slots better, same, worse and cannot of a combination sentence, from `comparison` counts."""
+    keys = {"better": "combined_better", "same": "same", "worse": "combined_worse", "cannot": "cannot_tell"}
+    return {slot: int(counts.get(key, 0)) for slot, key in keys.items()}
+
+
 def _case_names(frame: pd.DataFrame, lang: str, markdown: bool = True) -> str:
     """'Case (Country)' for each row of a frame with country and case columns."""
     items = [f"{r.case} ({country_name(lang, r.country)})" for r in frame.itertuples(index=False)]
@@ -470,10 +476,7 @@ def combination(
                 "the same on {same} and worse on {worse}; on {cannot} the data cannot tell (an effect is "
                 "missing, unclear or conflicting).",
                 len(outcomes),
-                better=int(counts.get("combined_better", 0)),
-                same=int(counts.get("same", 0)),
-                worse=int(counts.get("combined_worse", 0)),
-                cannot=int(counts.get("cannot_tell", 0)),
+                **_comparison_counts(counts),
             )
         )
         if direct:
@@ -783,10 +786,7 @@ def alt_combination(outcomes: pd.DataFrame, page: Page, lang: str) -> str:
         "contrast, each with its effect and sign of change. Adding programmes: better {better}, same {same}, "
         "worse {worse}, cannot tell {cannot}.",
         len(shown),
-        better=int(counts.get("combined_better", 0)),
-        same=int(counts.get("same", 0)),
-        worse=int(counts.get("combined_worse", 0)),
-        cannot=int(counts.get("cannot_tell", 0)),
+        **_comparison_counts(counts),
     ) + _page_part(page, lang)
 
 
