@@ -170,9 +170,9 @@ def gaps(ev: Evidence, lang: str) -> str:
         sentences.append(
             tn(
                 lang,
-                "**Evidence gaps.** {cases} has no impact findings: {names}. It appears in the "
+                "**Evidence gaps.** {cases} has no reported impact results: {names}. It appears in the "
                 "figures as an explicit gap row, not as missing rows.",
-                "**Evidence gaps.** {cases} have no impact findings: {names}. They appear in "
+                "**Evidence gaps.** {cases} have no reported impact results: {names}. They appear in "
                 "the figures as explicit gap rows, not as missing rows.",
                 len(cases),
                 cases=_count(len(cases), "case", lang),
@@ -186,13 +186,13 @@ def gaps(ev: Evidence, lang: str) -> str:
         by_country = [
             escape(country_name(lang, country))
             + ": "
-            + _names([domain_label[d] for d in group["domain"]], lang)
+            + _names([f"*{escape(domain_label[d])}*" for d in group["domain"]], lang, markdown=False)
             for country, group in domains.groupby("country", sort=False)
         ]
         sentences.append(
             t(
                 lang,
-                "Domains with no finding in a country that has findings — {items}.",
+                "Domains without reported findings in a country that has findings — {items}.",
                 items="; ".join(by_country),
             )
         )

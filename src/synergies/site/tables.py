@@ -282,6 +282,11 @@ COMPARATOR_COLUMNS = frozenset(
 # the other source's direction ...), besides WORD_COLUMNS.
 WORD_SUFFIXES = ("_effect", "_verdict", "_direction")
 WORD_ALSO = frozenset({"effect_alt", "direction_alt", "sector", "added_sectors"})
+# Columns of names and labels, given room so that a long label does not wrap word by word.
+LABEL_COLUMNS = frozenset(
+    {"country", "case", "intervention", "domain", "outcome", "factor", "scenario", "base_arm", "extended_arm"}
+    | {"single_arm", "combined_arm"}
+)
 NO_ROWS = "No rows"  # a table without rows says so under its header (the DataTables word, translated once)
 # Columns holding free text: wrapped, never cut, given room to breathe.
 TEXT_COLUMNS = frozenset({"note", "statement", "locator", "design", "citation", "description"})
@@ -366,11 +371,16 @@ class PeopleTable:
     caption: str = ""
     number_columns: tuple[str, ...] = ()
     empty_text: str = ""  # what a table without rows says under its header, in the reader's language
+    label_columns: tuple[
+        str, ...
+    ] = ()  # names and labels (cases, domains ...): kept from wrapping word by word
 
     def _class(self, column: str) -> str:
         """The cell class of a column: wrapped text, right-aligned number, or none."""
         if column in self.text_columns:
             return "text"
+        if column in self.label_columns:
+            return "label"
         return "num" if column in self.number_columns else ""
 
     def _repr_html_(self) -> str:
@@ -484,4 +494,7 @@ def for_people(frame: pd.DataFrame | None, ev: Evidence, lang: str, caption: str
             number_columns.append(label)
         shown[label] = out
     empty = site_text(NO_ROWS, lang)
-    return PeopleTable(pd.DataFrame(shown), tuple(text_columns), caption, tuple(number_columns), empty)
+    labelled = tuple(column_label(c, lang) for c in frame.columns if c in LABEL_COLUMNS)
+    return PeopleTable(
+        pd.DataFrame(shown), tuple(text_columns), caption, tuple(number_columns), empty, labelled
+    )
