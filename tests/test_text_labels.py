@@ -128,3 +128,23 @@ def test_labels_are_never_case_changed(labelled: Evidence, lang: str) -> None:
             changed = {form.lower(), form[0].lower() + form[1:]} - {form}
             for variant in changed:
                 assert variant not in everything, f"{form!r} appears case-changed as {variant!r}"
+
+
+def test_spanish_sentences_around_any_label_are_spanish(labelled: Evidence) -> None:
+    from test_text_leaks import ENGLISH  # the suite's word list of English that Spanish never uses
+
+    # Data-borne text stays as coded: labels, case and arm names, the coders' notes on claims.
+    data = [*_labels(labelled, "es"), *labelled.cases["case"], *labelled.findings["intervention"]]
+    data += [str(note) for note in labelled.claims["note"] if note]
+    forms = sorted({form for value in data for form in (str(value), escape(value))}, key=len, reverse=True)
+    leaks = []
+    for text in _texts(labelled, "es"):
+        plain = text
+        for form in forms:  # longest first, so no value is cut by a shorter one
+            plain = plain.replace(form, " ")
+        # citations, `code`, file names and column names (risk_of_bias) are the data's own words
+        plain = re.sub(r"\[[^\]]*\]|`[^`]*`|\b[\w.-]+\.csv\b|\b[a-z]+(?:_[a-z]+)+\b", " ", plain)
+        words = set(re.findall(r"[a-z]+", plain.casefold())) & ENGLISH
+        if words:
+            leaks.append(f"{sorted(words)} in {text[:120]!r}")
+    assert not leaks, leaks
