@@ -148,3 +148,13 @@ def test_spanish_sentences_around_any_label_are_spanish(labelled: Evidence) -> N
         if words:
             leaks.append(f"{sorted(words)} in {text[:120]!r}")
     assert not leaks, leaks
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_p_value_range_reads_as_numbers(evidence: Evidence, lang: str) -> None:
+    grid = robustness.robustness_grid(evidence)
+    text = describe.robustness_summary(robustness.domain_robustness(grid), grid, evidence, lang)
+    ranges = re.findall(r"(?:from|de) (\S+) (?:to|a) (\S+)", text)
+    assert ranges and all(not low.startswith("=") and not high.startswith("=") for low, high in ranges), (
+        ranges
+    )

@@ -892,8 +892,8 @@ def robustness_summary(summary: pd.DataFrame, grid: pd.DataFrame, ev: Evidence, 
             text += t(
                 lang,
                 "; the sign-test p ranges from {low} to {high}",
-                low=numbers.p_value(lang, float(r.p_min)).removeprefix("p "),
-                high=numbers.p_value(lang, float(r.p_max)).removeprefix("p "),
+                low=numbers.p_value(lang, float(r.p_min)).removeprefix("p = ").removeprefix("p "),
+                high=numbers.p_value(lang, float(r.p_max)).removeprefix("p = ").removeprefix("p "),
             )
         if r.significant_only_verdict:
             text += t(
