@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from synergies import config, runner
+from synergies.run import common
 
 PROGRESS = re.compile(r"^\s+(\S+\.ipynb)\s+(.+?)\s*$", re.MULTILINE)
 
@@ -114,7 +115,7 @@ def first_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def _use_package_copy(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
     """Kernels import, and the runner fingerprints, the project's copy of the package."""
     monkeypatch.setenv("PYTHONPATH", str(root / "src"))
-    monkeypatch.setattr(runner, "PACKAGE_DIR", root / "src" / "synergies")
+    monkeypatch.setattr(common, "PACKAGE_DIR", root / "src" / "synergies")
     monkeypatch.delitem(sys.modules, "synergies.load", raising=False)  # validation as the kernels see it
 
 
