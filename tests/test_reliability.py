@@ -312,9 +312,7 @@ def test_an_unreadable_data_directory_and_permission_errors_get_plain_messages(
 ) -> None:
     data = project / "data"
     real_access = os.access
-    monkeypatch.setattr(
-        os, "access", lambda path, mode: Path(path) != data and real_access(path, mode)
-    )
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != data and real_access(path, mode))
     code, _, err = run(project, capfd)
     assert code == 1
     assert f"The data directory {data} cannot be read" in err and "chmod u+rx" in err
@@ -334,9 +332,7 @@ def test_an_output_directory_whose_parent_is_read_only_is_refused_before_running
     project: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real_access = os.access
-    monkeypatch.setattr(
-        os, "access", lambda path, mode: Path(path) != project and real_access(path, mode)
-    )
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != project and real_access(path, mode))
     code, out, err = run(project, capfd, "--force")
     assert code == 1
     assert "not writable for you" in err and "chmod u+w" in err
