@@ -232,7 +232,15 @@ def test_first_run_publishes_the_layout_the_manifest_and_clean_notebooks(
     manifest = json.loads(manifest_text)
     assert manifest_text == json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     entry = manifest["notebooks"]["02-echo-lang.ipynb"]
-    assert set(entry["inputs"]) == {"notebook", "package", "parameters", "parameter_values", "data"}
+    assert set(entry["inputs"]) == {
+        "notebook",
+        "package",
+        "parameters",
+        "parameter_values",
+        "data",
+        "data_scope",
+    }
+    assert entry["inputs"]["data_scope"] == "all"  # no kernel record (stand-in data): the declared inputs
     assert list(entry["inputs"]["data"]) == ["b.csv"]
     assert entry["inputs"]["parameter_values"]["lang"] == "en"
     assert sorted(entry["outputs"]) == [

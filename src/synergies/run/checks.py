@@ -201,8 +201,11 @@ def _not_a_readable_file(path: Path) -> str | None:
     return None
 
 
-def _validate_data(data_dir: Path) -> None:
-    """Check the data against the contract before anything runs; the report names every problem."""
+def _validate_data(data_dir: Path) -> Any:
+    """Check the data against the contract before anything runs; the report names every problem.
+
+    Returns what `load_evidence` returned: the kernels and the site are handed it, not re-reading.
+    """
     import importlib
 
     load = importlib.import_module("synergies.load")  # sys.modules first: tests stand one in
@@ -214,3 +217,4 @@ def _validate_data(data_dir: Path) -> None:
     if warning_lines is not None:
         for line in warning_lines(getattr(evidence, "warnings", [])):
             _tell(line)
+    return evidence

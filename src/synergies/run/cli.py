@@ -34,7 +34,14 @@ from synergies.run.common import (
     _working_directory,
 )
 from synergies.run.discovery import Notebook, _check_parameters, _discover, _select
-from synergies.run.execute import _Context, _execute_all, _import_heavy_modules, _Kernels, _Progress
+from synergies.run.execute import (
+    _cache_evidence,
+    _Context,
+    _execute_all,
+    _import_heavy_modules,
+    _Kernels,
+    _Progress,
+)
 from synergies.run.plan import _plan, _read_manifest
 from synergies.run.publish import _assemble, _staging
 from synergies.site.names import INDEX
@@ -222,15 +229,16 @@ def _run_locked(options: Options, notebooks: list[Notebook], selected: list[Note
     if plan.nothing_to_do:
         _tell_where(options, notebooks)
         return 0
-    _validate_data(options.data_dir)
+    evidence = _validate_data(options.data_dir)
     _import_heavy_modules()
     with _quiet_logging():
         _check_parameters(plan.to_run)
         with _working_directory(config.ROOT), _staging(options) as staging:
-            context = _Context(options=options, staging=staging, kernels=_Kernels())
+            cache = _cache_evidence(evidence, staging)
+            context = _Context(options=options, staging=staging, kernels=_Kernels(), evidence_cache=cache)
             _execute_all(plan.to_run, context, progress)
             common._step("executed")
-            _assemble(plan, staging, options)
+            _assemble(plan, staging, options, evidence)
             common._step("assembled")
             with _signals_deferred() as received:
                 staging.publish()

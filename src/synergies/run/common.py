@@ -37,7 +37,7 @@ DEFAULT_JOBS = 2
 MANIFEST_NAME = ".run-manifest.json"
 
 
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2  # 2: data fingerprinted from what each kernel read, not declared
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/synergies, whose source is fingerprinted

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from synergies import config
+from synergies.run import kernel_evidence
 from synergies.run.common import (
     KERNEL_NAME,
     OUTPUT_LAYOUT,
@@ -28,6 +29,7 @@ from synergies.run.common import (
     _tell,
 )
 from synergies.run.discovery import Notebook
+from synergies.run.plan import EVIDENCE_RECORD
 from synergies.run.publish import _Staging
 from synergies.run.render import _normalise, _write_results
 
@@ -47,6 +49,9 @@ UNUSED_AT_IMPORT = ("rfc3987_syntax",)
 
 # IPython extension loaded in every kernel: makes the kernel's exit fast (see synergies.kernel_exit).
 KERNEL_EXTENSION = "synergies.kernel_exit"
+# All extensions every kernel loads: the fast exit, and the run's validated data (kernel_evidence).
+KERNEL_EXTENSIONS = (KERNEL_EXTENSION, "synergies.run.kernel_evidence")
+EVIDENCE_CACHE = "evidence.pickle"  # in the staging work area, removed with it
 
 
 # Seconds a kernel gets to exit after its results are in; after half of it, it is sent SIGTERM.
@@ -91,7 +96,12 @@ def _kill_kernel(manager: Any) -> None:
             process.kill()
 
 
-def _kernel_manager_class(stderr: Any, kernels: _Kernels, connection_dir: Path | None = None) -> type:
+def _kernel_manager_class(
+    stderr: Any,
+    kernels: _Kernels,
+    connection_dir: Path | None = None,
+    environment: dict[str, str] | None = None,
+) -> type:
     """A kernel manager that encrypts the kernel's sockets, keeps its stderr off the terminal, exits fast.
 
     ipykernel >= 7 warns on stderr "Kernel is running over TCP without encryption" unless the
@@ -116,9 +126,15 @@ def _kernel_manager_class(stderr: Any, kernels: _Kernels, connection_dir: Path |
 
         async def start_kernel(self, **kwargs: Any) -> None:
             kwargs.setdefault("cwd", str(config.ROOT))
-            kwargs["extra_arguments"] = [*kwargs.get("extra_arguments", []), f"--ext={KERNEL_EXTENSION}"]
+            extensions = [f"--ext={name}" for name in KERNEL_EXTENSIONS]
+            kwargs["extra_arguments"] = [*kwargs.get("extra_arguments", []), *extensions]
             kwargs["stderr"] = stderr
-            kwargs["env"] = {**KERNEL_ENVIRONMENT, **os.environ, **kwargs.get("env", {})}
+            kwargs["env"] = {
+                **KERNEL_ENVIRONMENT,
+                **os.environ,
+                **kwargs.get("env", {}),
+                **(environment or {}),
+            }
             if connection_dir is not None and not self.connection_file:
                 connection_dir.mkdir(parents=True, exist_ok=True)
                 handle, name = tempfile.mkstemp(prefix="kernel-", suffix=".json", dir=connection_dir)
@@ -159,6 +175,37 @@ class _Context:
     options: Options
     staging: _Staging
     kernels: _Kernels
+    evidence_cache: Path | None = None  # the run's validated data, pickled (see kernel_evidence)
+
+
+def _cache_evidence(evidence: Any, staging: _Staging) -> Path | None:
+    """Pickle the validated data into staging for the kernels; None when they are not an Evidence.
+
+    Each kernel unpickles its own copy (a notebook may change its tables) in a few hundredths of
+    a second, where reading and checking the CSV files again took over a second at 10^5 findings.
+    """
+    import importlib
+    import pickle
+
+    load = importlib.import_module("synergies.load")  # sys.modules first: tests stand one in
+    if not isinstance(evidence, getattr(load, "Evidence", ())):
+        return None
+    staging.work.mkdir(parents=True, exist_ok=True)
+    path = staging.work / EVIDENCE_CACHE
+    with path.open("wb") as handle:
+        pickle.dump(evidence, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def _evidence_environment(context: _Context, area: Path) -> dict[str, str]:
+    """The variables that make a kernel serve the cached data and record what it reads."""
+    if context.evidence_cache is None:
+        return {}
+    return {
+        kernel_evidence.CACHE_VARIABLE: str(context.evidence_cache),
+        kernel_evidence.DATA_VARIABLE: str(context.options.data_dir.resolve()),
+        kernel_evidence.RECORD_VARIABLE: str(area / EVIDENCE_RECORD),
+    }
 
 
 def _area(context: _Context, notebook: Notebook) -> tuple[Path, Path, Path]:
@@ -191,7 +238,8 @@ def _execute(notebook: Notebook, context: _Context) -> _Outcome:
     stderr_log = area / "kernel-stderr.log"
     with stderr_log.open("wb") as stderr:
         try:
-            executed = _papermill(notebook, parameters, tracker, stderr, context)
+            environment = _evidence_environment(context, area)
+            executed = _papermill(notebook, parameters, tracker, stderr, context, environment)
         except Exception as error:  # reported to the user as one message, not a traceback
             message = _describe_failure(notebook, error, tracker, context.options, stderr_log)
             return _Outcome(notebook, failure=message)
@@ -221,6 +269,7 @@ def _papermill(
     tracker: _CellTracker,
     stderr: Any,
     context: _Context,
+    environment: dict[str, str] | None = None,
 ) -> Any:
     """Call papermill's Python API with the runner's fixed settings; return the executed notebook."""
     import papermill
@@ -238,7 +287,9 @@ def _papermill(
         # passed through to nbclient.NotebookClient:
         record_timing=False,
         coalesce_streams=True,  # same stream outputs however the kernel chunked them
-        kernel_manager_class=_kernel_manager_class(stderr, context.kernels, context.staging.work / "kernels"),
+        kernel_manager_class=_kernel_manager_class(
+            stderr, context.kernels, context.staging.work / "kernels", environment
+        ),
         on_cell_execute=tracker,
     )
 

@@ -32,7 +32,7 @@ from synergies.run.common import (
     _signals_deferred,
 )
 from synergies.run.discovery import Notebook
-from synergies.run.plan import _manifest_text, _Plan
+from synergies.run.plan import EVIDENCE_RECORD, _fingerprint, _manifest_text, _Plan, _read_scope
 
 
 def _directory_mode(target: Path) -> int:
@@ -186,8 +186,11 @@ def _staging(options: Options) -> Iterator[_Staging]:
         _raise_deferred(received)
 
 
-def _assemble(plan: _Plan, staging: _Staging, options: Options) -> None:
-    """Build the complete new tree in staging: fresh results, reused files, manifest."""
+def _assemble(plan: _Plan, staging: _Staging, options: Options, evidence: Any = None) -> None:
+    """Build the complete new tree in staging: fresh results, reused files, site, manifest.
+
+    A fresh notebook's data fingerprint covers the files behind what its kernel recorded reading.
+    """
     owners: dict[Path, str] = {}
     entries: dict[str, dict[str, Any]] = {}
     for notebook in plan.notebooks:
@@ -196,8 +199,10 @@ def _assemble(plan: _Plan, staging: _Staging, options: Options) -> None:
             _copy_reused(notebook, entry, staging, options, owners)
             entries[notebook.name] = entry
         elif notebook in plan.to_run:
+            scope = _read_scope(staging.work / notebook.stem / EVIDENCE_RECORD)
+            fingerprint = _fingerprint(notebook, options, plan.hasher, scope)
             entry = _move_fresh(notebook, staging, owners)
-            entries[notebook.name] = {"inputs": plan.fingerprints[notebook.name], **entry}
+            entries[notebook.name] = {"inputs": fingerprint, **entry}
     shutil.rmtree(staging.work)
     for sub in OUTPUT_LAYOUT:
         (staging.output / sub).mkdir(exist_ok=True)
@@ -205,16 +210,18 @@ def _assemble(plan: _Plan, staging: _Staging, options: Options) -> None:
         for name in PLACEHOLDERS:
             if (target / name).is_file():
                 shutil.copyfile(target / name, place / name)
-    _build_site(staging, options)
-    (staging.output / MANIFEST_NAME).write_text(_manifest_text(entries), encoding="utf-8")
+    _build_site(staging, options, evidence)
+    (staging.output / MANIFEST_NAME).write_text(_manifest_text(entries, plan.data), encoding="utf-8")
 
 
-def _build_site(staging: _Staging, options: Options) -> None:
-    """Write the site's index, narrative and findings pages (synergies.site.pages) into the new tree."""
+def _build_site(staging: _Staging, options: Options, evidence: Any) -> None:
+    """Write the site's index, narrative and findings pages (synergies.site.pages) into the new tree.
+
+    `evidence` is the run's validated data (`checks._validate_data`), not read a second time.
+    """
     import importlib
 
     load = importlib.import_module("synergies.load")  # the module in sys.modules (tests use a stand-in)
-    evidence = load.load_evidence(options.data_dir)
     if not isinstance(evidence, getattr(load, "Evidence", ())):
         return  # notebooks run on data that are not a contract directory: chapter pages only
     from synergies.site import pages
