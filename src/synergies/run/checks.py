@@ -20,7 +20,7 @@ from synergies.run.common import (
     _tell,
 )
 from synergies.run.discovery import Notebook
-from synergies.run.plan import _data_files, _entry_files
+from synergies.run.plan import _contract_files, _data_files, _entry_files
 from synergies.site.names import is_site_page
 
 
@@ -166,7 +166,7 @@ def _check_inputs(notebooks: list[Notebook], options: Options) -> None:
             f"Give yourself access (chmod u+rx '{_display(data_dir)}') or copy the data elsewhere."
         )
     problems = []
-    names = sorted({name for nb in notebooks for name in _data_files(nb, options)})
+    names = sorted({name for nb in notebooks for name in _data_files(nb, options)} | set(_contract_files()))
     for path in [nb.path for nb in notebooks] + [data_dir / name for name in names]:
         problem = _not_a_readable_file(path)
         if problem:
