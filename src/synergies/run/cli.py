@@ -235,6 +235,8 @@ def _run_locked(options: Options, notebooks: list[Notebook], selected: list[Note
         _check_parameters(plan.to_run)
         with _working_directory(config.ROOT), _staging(options) as staging:
             cache = _cache_evidence(evidence, staging)
+            if cache is not None:
+                evidence = cache  # the tables are released while the kernels run; the site reads the pickle
             context = _Context(options=options, staging=staging, kernels=_Kernels(), evidence_cache=cache)
             _execute_all(plan.to_run, context, progress)
             common._step("executed")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import pickle
 import shutil
 import stat
 import tempfile
@@ -190,7 +191,12 @@ def _assemble(plan: _Plan, staging: _Staging, options: Options, evidence: Any = 
     """Build the complete new tree in staging: fresh results, reused files, site, manifest.
 
     A fresh notebook's data fingerprint covers the files behind what its kernel recorded reading.
+    `evidence` is the validated data, or the path of their pickle in the work area (read back
+    here, before the work area goes), so that the runner does not hold them while kernels run.
     """
+    if isinstance(evidence, Path):
+        with evidence.open("rb") as handle:
+            evidence = pickle.load(handle)
     owners: dict[Path, str] = {}
     entries: dict[str, dict[str, Any]] = {}
     for notebook in plan.notebooks:
