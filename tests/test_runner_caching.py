@@ -8,13 +8,17 @@ the map from Evidence attributes to data files, the record a kernel writes, and 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import pickle
 from pathlib import Path
 
 import pytest
 
-from synergies import config, contract, load
+from synergies import config, contract
 from synergies.run import kernel_evidence, plan
+
+# The module as sys.modules holds it now (other tests re-import it), which the extension patches.
+load = importlib.import_module("synergies.load")
 
 
 def test_every_evidence_attribute_has_its_data_files() -> None:
@@ -45,6 +49,12 @@ def test_a_kernel_record_becomes_the_data_files_read(tmp_path: Path, record: str
 
 def test_a_notebook_that_never_loaded_the_data_depends_on_every_file(tmp_path: Path) -> None:
     assert plan._read_scope(tmp_path / "absent.txt") is None
+
+
+@pytest.fixture(autouse=True)
+def _current_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Use the synergies.load module that sys.modules holds when the test runs."""
+    monkeypatch.setitem(globals(), "load", importlib.import_module("synergies.load"))
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ changes: `load_evidence` reads and checks the files as always.
 
 from __future__ import annotations
 
+import importlib
 import os
 import pickle
 from pathlib import Path
@@ -61,7 +62,7 @@ def _recorded_class(base: type, recorder: _Recorder) -> type:
 
 def install(cache: Path, data_dir: Path, record: Path) -> None:
     """Replace `synergies.load.load_evidence` by one that serves `cache` for `data_dir` and records reads."""
-    from synergies import load
+    load = importlib.import_module("synergies.load")  # the module notebooks will import from
 
     original = load.load_evidence
     recorder = _Recorder(record)
