@@ -17,6 +17,8 @@ import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 
+from synergies.vocabulary import TABLE_NAME_ATTR
+
 PNG_DPI = 200
 SVG_HASH_SALT = "synergies"
 MAX_NAME_CHARS = 80
@@ -87,11 +89,16 @@ def save_figure(fig: Figure, figures_dir: str | Path, name: str, alt_text: str) 
 
 
 def write_table(frame: pd.DataFrame, output_dir: str | Path, name: str) -> Path:
-    """Write `frame` to <output_dir>/tables/NAME.csv as UTF-8 with LF line endings and no index."""
+    """Write `frame` to <output_dir>/tables/NAME.csv as UTF-8 with LF line endings and no index.
+
+    The file's name is recorded in `frame.attrs` (vocabulary.TABLE_NAME_ATTR), so that a
+    table shown in part (site.tables.for_people) names the CSV holding all its rows.
+    """
     directory = Path(output_dir) / TABLES_SUBDIR
     directory.mkdir(parents=True, exist_ok=True)
     path = _inside(directory, name, ".csv")
     frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    frame.attrs[TABLE_NAME_ATTR] = path.stem
     return path
 
 

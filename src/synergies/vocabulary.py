@@ -81,3 +81,7 @@ LANGS = ("en", "es")  # output languages; each but English has a catalogue in te
 # The parameters every notebook declares in its `parameters` cell, in this order: the runner
 # passes them, tests/test_notebook_hygiene.py requires them, README.md documents them.
 PARAMETER_NAMES = ("data_dir", "output_dir", "figures_dir", "lang")
+
+# The key of pandas.DataFrame.attrs under which outputs.write_table records the name of the CSV a
+# frame was written to; site.tables reads it to name that CSV under a table shown in part.
+TABLE_NAME_ATTR = "synergies_table"

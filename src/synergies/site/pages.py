@@ -92,7 +92,7 @@ def _render_page(lang: str, title: str, body: str, nav: str, scripts: str = "", 
 
 def _row_table(frame: Any, ev: Evidence, lang: str, ids: list[str], caption: str) -> str:
     """A people's table whose rows carry the anchors citations link to."""
-    table = for_people(frame, ev, lang, caption=caption)
+    table = for_people(frame, ev, lang, caption=caption, max_rows=None)
     return table.html(row_ids=ids)
 
 

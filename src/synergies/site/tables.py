@@ -6,7 +6,9 @@ keys replaced by their labels (outcomes, domains, factors from the data's own la
 effects, verdicts and arms from `synergies.i18n`), booleans as yes / no, numbers by the
 language's rule, no index column, long text wrapped. A table longer than a screenful is marked
 `synergies-datatable`, which the report pages turn into a sortable, searchable table (itables'
-DataTables bundle, inlined: no network needed).
+DataTables bundle, inlined: no network needed). A table longer than `SHOWN_ROWS` shows its
+first rows and a sentence saying how many there are and which CSV under `tables/` holds them all,
+so that a page stays readable and cheap to render however large the data (issue 11).
 """
 
 from __future__ import annotations
@@ -287,6 +289,8 @@ LABEL_COLUMNS = frozenset(
     {"country", "case", "intervention", "domain", "outcome", "factor", "scenario", "base_arm", "extended_arm"}
     | {"single_arm", "combined_arm"}
 )
+# At most this many rows of a table are shown in a notebook or page; the CSV keeps them all.
+SHOWN_ROWS = 200
 NO_ROWS = "No rows"  # a table without rows says so under its header (the DataTables word, translated once)
 # Columns holding free text: wrapped, never cut, given room to breathe.
 TEXT_COLUMNS = frozenset({"note", "statement", "locator", "design", "citation", "description"})
@@ -374,6 +378,8 @@ class PeopleTable:
     label_columns: tuple[
         str, ...
     ] = ()  # names and labels (cases, domains ...): kept from wrapping word by word
+    shown_note: str = ""  # "Showing 200 of N rows; ..." when the frame was cut to SHOWN_ROWS
+    table_file: str = ""  # the CSV holding every row (tables/NAME.csv), linked from the note
 
     def _class(self, column: str) -> str:
         """The cell class of a column: wrapped text, right-aligned number, or none."""
@@ -419,17 +425,80 @@ class PeopleTable:
         return (
             f'<div class="synergies-table-wrap"><table class="{classes}"{ident}>{caption}'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+            f"{self._note_html()}"
         )
 
+    def _note_html(self) -> str:
+        """The sentence under a cut table, its CSV's path a link relative to html/ and notebooks/."""
+        if not self.shown_note:
+            return ""
+        if not self.table_file:
+            return f'<p class="synergies-table-note">{html.escape(self.shown_note)}</p>'
+        link = f'<a href="../{html.escape(self.table_file)}">{html.escape(self.table_file)}</a>'
+        before, _, after = self.shown_note.partition(self.table_file)
+        return f'<p class="synergies-table-note">{html.escape(before)}{link}{html.escape(after)}</p>'
 
-def for_people(frame: pd.DataFrame | None, ev: Evidence, lang: str, caption: str = "") -> PeopleTable:
+
+def shown_note(total: int, shown: int, table_file: str, lang: str) -> str:
+    """The sentence under a table cut to its first `shown` rows: how many there are, where all are.
+
+    `table_file` is the CSV's path under the output directory (tables/NAME.csv), or "" when the
+    frame was not written by outputs.write_table. Search and sorting work on the shown rows only.
+    """
+    from synergies import text
+
+    if table_file:
+        return text.tn(
+            lang,
+            "Showing the first {shown} of {total} row; the full table is {table} "
+            "(search and sorting here cover the rows shown).",
+            "Showing the first {shown} of {total} rows; the full table is {table} "
+            "(search and sorting here cover the rows shown).",
+            total,
+            shown=shown,
+            total=total,
+            table=table_file,
+        )
+    return text.tn(
+        lang,
+        "Showing the first {shown} of {total} row (search and sorting here cover the rows shown).",
+        "Showing the first {shown} of {total} rows (search and sorting here cover the rows shown).",
+        total,
+        shown=shown,
+        total=total,
+    )
+
+
+def table_file(frame: pd.DataFrame) -> str:
+    """The CSV outputs.write_table wrote `frame` to (tables/NAME.csv), or "" if it wrote none."""
+    from synergies.outputs import TABLES_SUBDIR
+    from synergies.vocabulary import TABLE_NAME_ATTR
+
+    name = frame.attrs.get(TABLE_NAME_ATTR, "")
+    return f"{TABLES_SUBDIR}/{name}.csv" if name else ""
+
+
+def for_people(
+    frame: pd.DataFrame | None,
+    ev: Evidence,
+    lang: str,
+    caption: str = "",
+    max_rows: int | None = SHOWN_ROWS,
+) -> PeopleTable:
     """`frame` as a reader sees it in `lang`; the frame itself (and its CSV) is left as it is.
 
-    An absent table (None, e.g. without institutional.csv) shows as nothing.
+    An absent table (None, e.g. without institutional.csv) shows as nothing. A frame longer than
+    `max_rows` shows its first `max_rows` rows (in its own order) and a sentence naming its CSV;
+    `max_rows=None` shows every row (the findings pages, whose rows citations link to).
     """
     i18n.check_lang(lang)
     if frame is None:
         return PeopleTable(pd.DataFrame(), (), caption)
+    note, csv = "", ""
+    if max_rows is not None and len(frame) > max_rows:
+        csv = table_file(frame)
+        note = shown_note(len(frame), max_rows, csv, lang)
+        frame = frame.head(max_rows)
     outcomes = i18n.labels(ev.outcomes, "outcome", lang)
     domains = i18n.labels(ev.domains, "domain", lang)
     factors = i18n.labels(ev.factors, "factor", lang) if ev.factors is not None else {}
@@ -496,5 +565,5 @@ def for_people(frame: pd.DataFrame | None, ev: Evidence, lang: str, caption: str
     empty = site_text(NO_ROWS, lang)
     labelled = tuple(column_label(c, lang) for c in frame.columns if c in LABEL_COLUMNS)
     return PeopleTable(
-        pd.DataFrame(shown), tuple(text_columns), caption, tuple(number_columns), empty, labelled
+        pd.DataFrame(shown), tuple(text_columns), caption, tuple(number_columns), empty, labelled, note, csv
     )
