@@ -84,12 +84,69 @@ HTML_ATTRIBUTES = {
     "a": ["href", "title", "rel"],
     "img": ["src", "alt", "width", "height"],
     "td": ["colspan", "rowspan", "align"],
-    "th": ["colspan", "rowspan", "align"],
+    "th": ["colspan", "rowspan", "align", "scope"],
     "col": ["span"],
 }
 
 
 SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+PROTOCOLS = ("http", "https", "mailto", "data")
+
+# The already-clean check: HTML made only of allowed tags with allowed, double-quoted attributes
+# and text without markup characters (what synergies.site.tables and Markdown of escaped text
+# produce). Anything else (a comment, an unknown tag or attribute, a bare "<", "&" or ">", an
+# unquoted value, a script: URL) is not recognised and goes through bleach, so the check can only
+# save time, never let markup through that bleach would have removed.
+_ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});"
+_TOKEN = re.compile(r"<[^<>]*>|[^<>]+")
+_TEXT = re.compile(rf"(?:[^&<>]|{_ENTITY})*")
+_TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)((?:\s+[a-z][a-z-]*=\"[^\"<>]*\")*)\s*(/?)>")
+_ATTRIBUTE = re.compile(r'\s+([a-z][a-z-]*)="([^"<>]*)"')
+_VALUE = re.compile(rf"(?:[^&\"<>]|{_ENTITY})*")
+_URL_ATTRIBUTES = frozenset({"href", "src"})
+
+
+def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    """Whether bleach (as _clean_html calls it) would keep `name="value"` on `tag` unchanged."""
+    if name not in HTML_ATTRIBUTES["*"] and name not in HTML_ATTRIBUTES.get(tag, ()):
+        return False
+    if not _VALUE.fullmatch(value):
+        return False
+    if name in _URL_ATTRIBUTES:
+        # no entity, space or control character a browser would decode or drop ("java&#9;script:")
+        if "&" in value or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in value):
+            return False
+        scheme, colon, _ = value.partition(":")
+        return not colon or any(c in scheme for c in "/?#") or scheme.lower() in PROTOCOLS
+    return True
+
+
+def _already_clean(html: str) -> bool:
+    """Whether `html` holds nothing bleach would strip or escape: then it need not be cleaned.
+
+    Linear in the length of `html` (one tokenising pass), against bleach's seconds per hundred
+    kilobytes on a large table. Conservative: False for anything outside a strict grammar.
+    """
+    position = 0
+    for token in _TOKEN.finditer(html):
+        if token.start() != position:
+            return False
+        position = token.end()
+        text = token.group()
+        if text[0] != "<":
+            if not _TEXT.fullmatch(text):
+                return False
+            continue
+        tag = _TAG.fullmatch(text)
+        if tag is None or tag.group(2) not in HTML_TAGS:
+            return False
+        closing, name, attributes, self_closing = tag.groups()
+        if closing and (attributes or self_closing):
+            return False
+        for attribute in _ATTRIBUTE.finditer(attributes):
+            if not _allowed_attribute(name, attribute.group(1), attribute.group(2)):
+                return False
+    return position == len(html)
 
 
 def _clean_html(html: str) -> str:
@@ -97,18 +154,67 @@ def _clean_html(html: str) -> str:
 
     nbconvert's own `clean_html` escapes headings, paragraphs and table headers, which spoils
     the report; this keeps the tags a report needs and drops scripts, styles and handlers.
+    HTML that is already clean (`_already_clean`: our own tables, Markdown of escaped text) is
+    returned as it is, since bleach is slow on large inputs and would not change it.
     """
+    html = str(html)
+    if _already_clean(html):
+        return html
     import bleach
 
-    html = SCRIPT_OR_STYLE.sub("", str(html))
+    html = SCRIPT_OR_STYLE.sub("", html)
     return bleach.clean(
         html,
         tags=HTML_TAGS,
         attributes=HTML_ATTRIBUTES,
-        protocols=["http", "https", "mailto", "data"],
+        protocols=list(PROTOCOLS),
         strip=True,
         strip_comments=True,
     )
+
+
+NO_ALT = "No description has been provided for this image"  # nbconvert's words for an image without alt
+_IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)")
+_FOCUSABLE_DIV = re.compile(
+    r'<div class="((?:[^"]*\s)?(?:jp-OutputArea-output|jp-Cell-inputWrapper)(?:\s[^"]*)?)"'
+)
+
+
+def _report_exporter_class() -> type:
+    """nbconvert's HTMLExporter without its closing BeautifulSoup pass over the whole page.
+
+    That pass (adding missing alt text and tabindex="0" on inputs and outputs) re-parses every
+    tag of the page, about a minute for a large table; `_finish_page` does the same two things
+    with two regular expressions over the rendered text.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class ReportExporter(HTMLExporter):
+        """HTMLExporter whose page is finished by `_finish_page` rather than BeautifulSoup."""
+
+        def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> tuple[str, Any]:
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            highlight = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            resources = self._init_resources(resources)
+            data_type = WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            )
+            self.register_filter("highlight_code", highlight)
+            self.register_filter("filter_data_type", data_type)
+            html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            return _finish_page(html), resources
+
+    return ReportExporter
+
+
+def _finish_page(html: str) -> str:
+    """Alt text on every image that has none, and inputs and outputs reachable by keyboard."""
+    html = _IMG_WITHOUT_ALT.sub(f'<img alt="{NO_ALT}"', html)
+    return _FOCUSABLE_DIV.sub(r'<div class="\1" tabindex="0"', html)
 
 
 def _render_html(nb: Any, stem: str, lang: str = "en", notebooks_dir: Path = config.NOTEBOOKS_DIR) -> str:
@@ -116,13 +222,11 @@ def _render_html(nb: Any, stem: str, lang: str = "en", notebooks_dir: Path = con
 
     The page is a chapter of the report site, wholly in `lang` (synergies.site.pages.chapter_page).
     """
-    from nbconvert import HTMLExporter
-
     from synergies.site.chapters import chapter_page
 
     nb, title, page_globals = chapter_page(nb, stem, lang, notebooks_dir)
 
-    exporter = HTMLExporter(
+    exporter = _report_exporter_class()(
         template_name=HTML_TEMPLATE.name,
         extra_template_basedirs=[str(HTML_TEMPLATE.parent)],
         exclude_input=True,
