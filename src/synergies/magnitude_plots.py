@@ -24,6 +24,7 @@ from synergies.i18n import check_lang, labels
 from synergies.load import Evidence
 from synergies.magnitude_text import fmt_number, fmt_p_tick, interval, measure_label, measure_unit
 from synergies.text import numbers, t, tn
+from synergies.text.names import country as country_name
 
 ROW_H = 0.22  # inches per forest row
 PLOT_W = 3.6  # width of the estimate axis, inches
@@ -114,13 +115,20 @@ def forest_pages(
             blocks: list[list[ForestRow]] = []
             case_table = cases[(cases["domain"] == domain) & (cases["effect_measure"] == measure)]
             for (country, case), group in rows_here.groupby(["country", "case"], sort=False):
-                block = [ForestRow("case", f"{country} / {case}")]
+                shown = t(lang, "{country} / {case}", country=country_name(lang, country), case=case)
+                block = [ForestRow("case", shown)]
                 for r in group.itertuples(index=False):
                     arm = plots.arm_label(r.intervention, r.arm, lang)
                     block.append(
                         ForestRow(
                             "finding",
-                            f"{r.finding_id} · {arm} · {outcome_label.get(r.outcome, r.outcome)}",
+                            t(
+                                lang,
+                                "{finding} · {arm} · {outcome}",
+                                finding=r.finding_id,
+                                arm=arm,
+                                outcome=outcome_label.get(r.outcome, r.outcome),
+                            ),
                             r.aligned_estimate,
                             r.ci_low,
                             r.ci_high,
@@ -251,7 +259,7 @@ def forest_plot(ev: Evidence, page: ForestPage, lang: str) -> Figure:
         "{measure}, sign-aligned with the codebook: right of the line is good for households (the sign "
         "of outcomes where lower is better is reversed). Intervals at {confidence}.",
         confidence=numbers.percent(lang, 95),
-        measure=measure_label(page.measure, lang).capitalize(),
+        measure=_sentence_start(measure_label(page.measure, lang)),
     )
     key = t(
         lang,
@@ -382,11 +390,21 @@ def alt_forest(ev: Evidence, page: ForestPage, lang: str) -> str:
     if pooled:
         p = pooled[0]
         low, high = (_shown(page.measure, v) for v in (p.low, p.high))
-        text += (
-            f" {p.label}: {fmt_number(_shown(page.measure, p.estimate), lang)} ({interval(low, high, lang)})."
+        estimate = fmt_number(_shown(page.measure, p.estimate), lang)
+        text += " " + t(
+            lang,
+            "{label}: {estimate} ({interval}).",
+            label=p.label,
+            estimate=estimate,
+            interval=interval(low, high, lang),
         )
     note = _not_drawn_note(page, lang)
     return f"{text} {note}".strip()
+
+
+def _sentence_start(phrase: str) -> str:
+    """`phrase` with its first letter capitalised and the rest as written (never lower-cased)."""
+    return phrase[:1].upper() + phrase[1:]
 
 
 # --------------------------------------------------------------------------- albatross plot

@@ -27,6 +27,7 @@ from synergies.plots.canvas import (
     GLYPH_SCALE,
     GLYPH_SPACING,
     NOT_MEASURED,
+    NOT_REPORTED,
     SWATCH_H,
     SWATCH_W,
     Canvas,
@@ -44,11 +45,14 @@ from synergies.plots.domains import country_domain_figure, country_domain_pages,
 from synergies.plots.grid import Column, Grid, Row, _group_width, draw_grid
 from synergies.plots.heatmap import (
     GLYPH_SIZES,
+    CellMarks,
     _row_ratings,
+    cell_marks,
     cell_quality,
     effect_direction_heatmap,
     heatmap_columns,
     heatmap_pages,
+    marked_cell,
     rob_cell,
 )
 from synergies.plots.institutional import (
@@ -142,6 +146,7 @@ __all__ = [
     "MAX_ROWS_PER_PAGE",
     "MIN_WIDTH",
     "NOT_MEASURED",
+    "NOT_REPORTED",
     "NO_COMPARISON_REASONS",
     "PAIR_KEYS",
     "ROBUSTNESS_GLYPHS",
@@ -156,6 +161,7 @@ __all__ = [
     "TITLE_SIZE",
     "Canvas",
     "Cell",
+    "CellMarks",
     "Column",
     "Grid",
     "LegendItem",
@@ -173,6 +179,7 @@ __all__ = [
     "arm_pages",
     "arm_pairs",
     "arms_with_findings",
+    "cell_marks",
     "cell_quality",
     "combination_figure",
     "combination_pages",
@@ -195,6 +202,7 @@ __all__ = [
     "institutional_figure",
     "institutional_pages",
     "line_height",
+    "marked_cell",
     "no_comparison_notes",
     "pooled_by_country",
     "rob_cell",
@@ -212,3 +220,8 @@ __all__ = [
     "verdict_matrix",
     "wrap",
 ]
+
+# The registry comes last: it names the figures above.
+from synergies.plots.registry import FIGURES, FigureSpec, figure, figure_pages, save_figures
+
+__all__ += ["FIGURES", "FigureSpec", "figure", "figure_pages", "save_figures"]

@@ -74,7 +74,7 @@ class Canvas:
 
 @dataclass(frozen=True)
 class Cell:
-    """What one grid cell shows: a fill (None = not measured: outline only) and glyph text on it."""
+    """What one grid cell shows: a fill (None = no reported result: outline only) and glyph text on it."""
 
     fill: str | None = None
     glyph: str = ""
@@ -87,7 +87,9 @@ class Cell:
     glyph_size: float = 0.0  # points; 0 = GLYPH_SIZE (the effect-direction heatmap sizes glyphs by n)
 
 
-NOT_MEASURED = Cell()
+# An empty cell: the source reported no result there (which is not to say it was not measured).
+NOT_REPORTED = Cell()
+NOT_MEASURED = NOT_REPORTED  # the former name, kept for code that imports it
 
 
 def effect_cell(effect: str, sign: str = "", corner: str = "", note: str = "") -> Cell:
@@ -230,21 +232,21 @@ def _draw_legend(canvas: Canvas, layout, x: float, top: float) -> float:
 
 
 def effect_legend(lang: str, effects: Sequence[str], gap_text: str = "") -> list[LegendItem]:
-    """Legend entries for effects (glyph and colour), not-measured cells and, if given, the gap row."""
+    """Legend entries for effects (glyph, colour), empty cells (not reported) and the gap row if given."""
     samples = {"beneficial": "+", "adverse": "−", "no_change": "0", "unclear": "+", "conflicting": ""}
     items = [LegendItem(effect_cell(e, sign=samples[e]), word(f"legend_{e}", lang)) for e in effects]
-    items.append(LegendItem(NOT_MEASURED, word("legend_not_measured", lang)))
+    items.append(LegendItem(NOT_REPORTED, word("legend_not_measured", lang)))
     if gap_text:
-        items.append(LegendItem(NOT_MEASURED, gap_text, gap=True))
+        items.append(LegendItem(NOT_REPORTED, gap_text, gap=True))
     return items
 
 
 def effect_legend_plain(lang: str, effects: Sequence[str], gap_text: str = "") -> list[LegendItem]:
     """Effect legend without signs, for figures whose cells carry no sign of change."""
     items = [LegendItem(effect_cell(e), word(f"legend_{e}", lang)) for e in effects]
-    items.append(LegendItem(NOT_MEASURED, word("legend_not_measured", lang)))
+    items.append(LegendItem(NOT_REPORTED, word("legend_not_measured", lang)))
     if gap_text:
-        items.append(LegendItem(NOT_MEASURED, gap_text, gap=True))
+        items.append(LegendItem(NOT_REPORTED, gap_text, gap=True))
     return items
 
 

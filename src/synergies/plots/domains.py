@@ -44,7 +44,7 @@ def verdict_matrix(ev: Evidence, table: pd.DataFrame, lang: str = "en", page: Pa
     for key, t in zip(_row_keys(table, keys), table.itertuples(index=False), strict=True):
         i = row_index.get(key)
         if i is not None:
-            cells[(i, col_index[t.domain])] = effect_cell(t.verdict, note=effect_counts_text(t))
+            cells[(i, col_index[t.domain])] = effect_cell(t.verdict, note=effect_counts_text(t, lang))
     grid = Grid(
         title=_page_title(title, page, lang),
         subtitle=subtitle,
@@ -88,7 +88,7 @@ def country_domain_figure(
             for e in vocabulary.EFFECTS
             if getattr(t, e)
         )
-        cell = Cell(segments=segments, note=effect_counts_text(t), outline=False)
+        cell = Cell(segments=segments, note=effect_counts_text(t, lang), outline=False)
         cells[(countries.index(t.country), col_index[t.domain])] = cell
     domain_label = labels(ev.domains, "domain", lang)
     grid = Grid(

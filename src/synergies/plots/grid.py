@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from synergies import palette
 from synergies.plots.canvas import (
-    NOT_MEASURED,
+    NOT_REPORTED,
     Canvas,
     Cell,
     LegendItem,
@@ -319,7 +319,7 @@ def _draw_body(canvas: Canvas, grid: Grid, lay: _GridLayout, top: float) -> None
             canvas.text(lay.grid_left + 0.1, y + h / 2, row.gap, LABEL_SIZE, ha="left", fontstyle="italic")
             continue
         for j in range(len(grid.columns)):
-            cell = grid.cells.get((i, j), NOT_MEASURED)
+            cell = grid.cells.get((i, j), NOT_REPORTED)
             _draw_cell(canvas, cell, lay.col_x[j], y, lay.col_w[j], h)
 
 

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 from matplotlib.figure import Figure
 
 from synergies import aggregate, palette, robustness
+from synergies import text as tl
 from synergies.i18n import labels, word
 from synergies.load import Evidence
 from synergies.outputs import safe_name
-from synergies.plots.canvas import NOT_MEASURED, Cell, LegendItem, effect_cell, effect_legend
+from synergies.plots.canvas import NOT_REPORTED, Cell, LegendItem, effect_cell, effect_legend
 from synergies.plots.grid import Column, Grid, Row, draw_grid
 from synergies.plots.paging import (
     Page,
     _country_label,
     _pack,
+    _page_countries,
     _page_title,
     country_rows,
     pooled_by_country,
@@ -24,6 +26,7 @@ from synergies.plots.paging import (
 )
 from synergies.plots.rows import _findings_source, _grid_rows, _pooled_note, _row_keys
 from synergies.plots.style import GLYPH_SIZE, MAX_COLUMNS_PER_PAGE, MAX_ROWS_PER_PAGE
+from synergies.text import numbers
 
 
 def heatmap_columns(ev: Evidence) -> list[tuple[str, str]]:
@@ -62,7 +65,10 @@ def heatmap_pages(
             label = _country_label(table, rows) if count > 1 else ""
             name = f"{stem}-{number:02d}-{safe_name(label)}" if count > 1 else stem
             chosen = tuple(columns[i] for i in cols)
-            pages.append(Page(number, count, name, label, tuple(rows), chosen, level=level))
+            countries = _page_countries(table, rows) if count > 1 else ()
+            pages.append(
+                Page(number, count, name, label, tuple(rows), chosen, level=level, countries=countries)
+            )
     return pages
 
 
@@ -84,7 +90,6 @@ def effect_direction_heatmap(
         Column(domain_label[d], outcome_label[o] if o else word("no_domain_outcome", lang))
         for d, o in page.columns
     ]
-    signs = {**palette.SIGN_GLYPHS, "mixed": "±"}
     notes = [word("note_sign", lang)]
     rows, row_index, headers, caps, keys = _grid_rows(ev, page, lang)
     t = cells_table
@@ -122,11 +127,11 @@ def effect_direction_heatmap(
         size_bin, significance = quality.get((*row_key, outcome), ("not_reported", "not_reported"))
         shown["size"].add(size_bin)
         shown["significance"].add(significance)
-        marks = (palette.CONTESTED_MARK if n_contested else "") + (palette.SUBGROUP_MARK if subgroup else "")
-        marked = marked or bool(marks)
-        cells[(i, j)] = _effect_cell_with_quality(
-            effect, signs, direction, total, size_bin, significance, marks
+        marks = cell_marks(
+            effect, direction, int(total), size_bin, significance, bool(n_contested), bool(subgroup)
         )
+        marked = marked or marks.contested or marks.subgroup
+        cells[(i, j)] = marked_cell(marks, lang)
     for i, rating in ratings.items():
         if rating:
             cells[(i, 0)] = rob_cell(rating)
@@ -153,6 +158,7 @@ def effect_direction_heatmap(
 
 # Glyph sizes in points by sample-size class (Boon & Thomson 2021: > 300, 50-300, < 50); a cell whose
 # findings give no n keeps the standard size, between small and medium, explained in the legend.
+SIGNS = {**palette.SIGN_GLYPHS, "mixed": "±"}  # raw sign of change beside the glyph
 GLYPH_SIZES = {"large": 12.5, "medium": 10.0, "small": 5.5, "not_reported": GLYPH_SIZE}
 _ROB_ORDER = ["low", "some_concerns", "high", "unknown", ""]
 
@@ -171,28 +177,71 @@ def cell_quality(ev: Evidence, keys: list[str]) -> dict[tuple, tuple[str, str]]:
     return quality
 
 
-def _effect_cell_with_quality(
-    effect: str,
-    signs: dict[str, str],
-    direction: str,
-    total: int,
-    size_bin: str,
-    significance: str,
-    marks: str = "",
-) -> Cell:
-    """An effect cell whose glyph is sized by n, outlined when not significant, starred when significant.
+@dataclass(frozen=True)
+class CellMarks:
+    """Everything one heatmap cell shows, decided from its data before anything is drawn.
 
-    `marks` (the contested and subgroup marks) follow the sign and the significance mark.
+    `glyph` is the effect's glyph, hollow when the source reports the result not significant;
+    `sign` the raw sign of change; `significant` adds the significance mark after it, then the
+    contested (†) and subgroup (‡) marks; `size_bin` sizes the glyph (`GLYPH_SIZES`); `count` is
+    the number of findings in the cell (shown in its corner when more than one).
     """
-    sign = "" if effect == "conflicting" else signs[direction]
-    if significance == "significant":
-        sign += palette.SIGNIFICANT_MARK
-    sign += marks
-    cell = effect_cell(effect, sign=sign, corner=str(total) if total > 1 else "")
-    glyph = cell.glyph
+
+    effect: str
+    glyph: str
+    sign: str
+    significant: bool
+    contested: bool
+    subgroup: bool
+    size_bin: str
+    count: int
+
+    @property
+    def suffix(self) -> str:
+        """The marks drawn after the sign, in reading order: significance, contested, subgroup."""
+        return (
+            (palette.SIGNIFICANT_MARK if self.significant else "")
+            + (palette.CONTESTED_MARK if self.contested else "")
+            + (palette.SUBGROUP_MARK if self.subgroup else "")
+        )
+
+
+def cell_marks(
+    effect: str,
+    direction: str,
+    count: int,
+    size_bin: str = "not_reported",
+    significance: str = "not_reported",
+    contested: bool = False,
+    subgroup: bool = False,
+) -> CellMarks:
+    """The marks of one heatmap cell: glyph (hollow when not significant), sign, marks, size, count.
+
+    A conflicting cell pools findings of opposite directions, so it carries no sign of change.
+    Significance is shown, never counted: `significance` is `robustness.significance_state` of
+    the cell's findings and `size_bin` `robustness.sample_size_bin` of their largest n.
+    """
+    glyph = palette.EFFECT_GLYPHS[effect]
     if significance == "not_significant":
         glyph = "".join(palette.OUTLINE_GLYPHS.get(c, c) for c in glyph)
-    return replace(cell, glyph=glyph, glyph_size=GLYPH_SIZES[size_bin])
+    sign = "" if effect == "conflicting" or not direction else SIGNS[direction]
+    return CellMarks(
+        effect=effect,
+        glyph=glyph,
+        sign=sign,
+        significant=significance == "significant",
+        contested=contested,
+        subgroup=subgroup,
+        size_bin=size_bin,
+        count=count,
+    )
+
+
+def marked_cell(marks: CellMarks, lang: str) -> Cell:
+    """The drawable cell of `cell_marks`: the effect's fill, the glyph sized by n, sign and marks, count."""
+    corner = numbers.integer(lang, marks.count) if marks.count > 1 else ""
+    cell = effect_cell(marks.effect, sign=marks.sign + marks.suffix, corner=corner)
+    return replace(cell, glyph=marks.glyph, glyph_size=GLYPH_SIZES[marks.size_bin])
 
 
 def rob_cell(rating: str) -> Cell:
@@ -248,7 +297,7 @@ def _quality_legend(shown: dict[str, set[str]], ratings: list[str], lang: str) -
         sample = replace(effect_cell("beneficial"), glyph=palette.OUTLINE_GLYPHS["▲"])
         items.append(LegendItem(sample, word("legend_not_significant", lang)))
     for rating in ratings:
-        cell = rob_cell(rating) if rating else NOT_MEASURED
+        cell = rob_cell(rating) if rating else NOT_REPORTED
         items.append(LegendItem(cell, word(f"rob_{rating}" if rating else "rob_not_given", lang)))
     return items
 
@@ -258,8 +307,7 @@ def _contested_notes(ev: Evidence, lang: str) -> list[str]:
     ids = ev.findings.loc[ev.findings["contested"].astype(bool), "finding_id"].tolist()
     if not ids:
         return []
-    shown = ", ".join(ids[:10]) + (f", … (+{len(ids) - 10})" if len(ids) > 10 else "")
-    return [word("note_contested", lang, ids=shown)]
+    return [word("note_contested", lang, ids=_first_ten(ids, lang))]
 
 
 def _subgroup_notes(ev: Evidence, lang: str) -> list[str]:
@@ -267,6 +315,14 @@ def _subgroup_notes(ev: Evidence, lang: str) -> list[str]:
     rows = ev.findings[ev.findings["subgroup"] != ""]
     if rows.empty:
         return []
-    items = [f"{r.finding_id} ({r.subgroup})" for r in rows.head(10).itertuples()]
-    shown = ", ".join(items) + (f", … (+{len(rows) - 10})" if len(rows) > 10 else "")
-    return [word("note_subgroup", lang, ids=shown)]
+    items = [
+        tl.t(lang, "{finding} ({subgroup})", finding=r.finding_id, subgroup=r.subgroup)
+        for r in rows.itertuples()
+    ]
+    return [word("note_subgroup", lang, ids=_first_ten(items, lang))]
+
+
+def _first_ten(items: list[str], lang: str) -> str:
+    """At most ten items joined by commas, then how many more there are: 'F1, F2, … (+3)'."""
+    shown = ", ".join(items[:10])
+    return tl.t(lang, "{items}, … (+{more})", items=shown, more=len(items) - 10) if len(items) > 10 else shown

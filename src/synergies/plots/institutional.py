@@ -6,12 +6,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from synergies import aggregate, palette, vocabulary
+from synergies import text as tl
 from synergies.i18n import labels, word
 from synergies.load import Evidence
-from synergies.plots.canvas import NOT_MEASURED, Cell, LegendItem
+from synergies.plots.canvas import NOT_REPORTED, Cell, LegendItem
 from synergies.plots.grid import Column, Grid, Row, draw_grid
 from synergies.plots.paging import Page, _page_title, table_pages
 from synergies.plots.rows import _not_drawn_notes, source_line
+from synergies.text import numbers
 from synergies.text.names import country as country_name
 
 
@@ -59,7 +61,7 @@ def institutional_figure(
     cases = all_cases.iloc[list(page.rows)]
     factor_label = labels(ev.factors, "factor", lang) if ev.factors is not None else {}
     columns_keys = institutional_columns(ev, matrix)
-    columns = [Column(word(level, lang).capitalize(), factor_label.get(f, f)) for level, f in columns_keys]
+    columns = [Column(level_header(level, lang), factor_label.get(f, f)) for level, f in columns_keys]
     col_index = {key: j for j, key in enumerate(columns_keys)}
     gap = word("no_institutional_analysis", lang)
     rows = [
@@ -72,14 +74,16 @@ def institutional_figure(
     for (country, case, level, factor), assessments in grouped:
         if (country, case) in row_index:
             cells[(row_index[(country, case)], col_index[(level, factor)])] = _assessment_cell(
-                list(assessments)
+                list(assessments), lang
             )
     n_cases = (
         matrix.drop_duplicates(["country", "case", "level", "factor"]).groupby(["level", "factor"]).size()
     )
-    footer = (word("cases_n", lang), tuple(str(int(n_cases[key])) for key in columns_keys))
-    legend = [LegendItem(_assessment_cell([a]), word(f"legend_{a}", lang)) for a in vocabulary.ASSESSMENTS]
-    legend += [LegendItem(NOT_MEASURED, word("not_reported", lang)), LegendItem(NOT_MEASURED, gap, gap=True)]
+    footer = (word("cases_n", lang), tuple(numbers.integer(lang, int(n_cases[key])) for key in columns_keys))
+    legend = [
+        LegendItem(_assessment_cell([a], lang), word(f"legend_{a}", lang)) for a in vocabulary.ASSESSMENTS
+    ]
+    legend += [LegendItem(NOT_REPORTED, word("not_reported", lang)), LegendItem(NOT_REPORTED, gap, gap=True)]
     n_rows = word("rows_n", lang, n=len(matrix))
     files = "institutional.csv" + (", factors.csv" if ev.factors is not None else "")
     grid = Grid(
@@ -112,10 +116,23 @@ def _inferred_level_notes(matrix: pd.DataFrame, lang: str) -> list[str]:
     return [word("note_inferred_levels", lang, n=n, total=len(matrix))] if n else []
 
 
-def _assessment_cell(assessments: list[str]) -> Cell:
+# The column-band header of each level of vocabulary.LEVELS: a heading, so capitalised in the catalogue
+# rather than by Python (str.capitalize would also lower-case the rest of a translation).
+LEVEL_CONTEXT = "level header"  # written out in each NP_ below: pybabel reads literals only
+LEVEL_HEADERS = {"national": tl.NP_("level header", "National"), "local": tl.NP_("level header", "Local")}
+
+
+def level_header(level: str, lang: str) -> str:
+    """The header of a level's band of factor columns, e.g. 'National' / 'Nacional'."""
+    if level in LEVEL_HEADERS:
+        return tl.pgettext(lang, LEVEL_CONTEXT, LEVEL_HEADERS[level])
+    return word(level, lang)
+
+
+def _assessment_cell(assessments: list[str], lang: str = "en") -> Cell:
     """One case × factor cell: the shared assessment, or grey with every glyph when statements differ."""
     distinct = list(dict.fromkeys(sorted(assessments, key=vocabulary.ASSESSMENTS.index)))
-    corner = str(len(assessments)) if len(assessments) > 1 else ""
+    corner = numbers.integer(lang, len(assessments)) if len(assessments) > 1 else ""
     if len(distinct) == 1:
         a = distinct[0]
         return Cell(

@@ -9,18 +9,36 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from synergies import aggregate
+from synergies import text as tl
 from synergies.i18n import word
 from synergies.load import Evidence
 from synergies.outputs import safe_name
 from synergies.plots.grid import _runs
 from synergies.plots.style import MAX_ARMS, MAX_PAGES, MAX_ROWS_PER_PAGE
+from synergies.text.names import country as country_name
+
+
+def page_label(page: Page, lang: str) -> str:
+    """The countries a page shows, as the reader's language names them: 'Colombia' or 'Mexico – Peru'.
+
+    `page.label` keeps the data's own names, for file names that do not change with the language.
+    """
+    if not page.countries:
+        return page.label
+    first, last = (country_name(lang, c) for c in (page.countries[0], page.countries[-1]))
+    return first if len(page.countries) == 1 else tl.t(lang, "{first} – {last}", first=first, last=last)
 
 
 def _page_title(title: str, page: Page | None, lang: str) -> str:
+    """A figure title with, on a figure of several pages, 'page 2 of 3' and the countries shown."""
     if page is None or page.count == 1:
         return title
     suffix = word("page_of", lang, page=page.number, pages=page.count)
-    return f"{title} — {suffix}: {page.label}" if page.label else f"{title} — {suffix}"
+    if not page.label:
+        return tl.t(lang, "{title} — {page}", title=title, page=suffix)
+    return tl.t(
+        lang, "{title} — {page}: {countries}", title=title, page=suffix, countries=page_label(page, lang)
+    )
 
 
 @dataclass(frozen=True)
@@ -36,6 +54,7 @@ class Page:
     omitted: int = 0  # table rows left out of every page (see the figure's note)
     level: str = "arm"  # "country" when a figure with one row per arm pools its arms by country
     not_drawn: int = 0  # rows beyond MAX_PAGES pages: in the figure's table, not drawn
+    countries: tuple[str, ...] = ()  # the first and last country of `label`, as the data name them
 
 
 def _pack(groups: list[list[int]], limit: int) -> list[list[int]]:
@@ -84,9 +103,15 @@ def row_sets(
     return _pack(groups, limit)
 
 
-def _country_label(table: pd.DataFrame, rows: Sequence[int]) -> str:
+def _page_countries(table: pd.DataFrame, rows: Sequence[int]) -> tuple[str, ...]:
+    """The first and the last country of a page's rows (one when the page shows one country)."""
     countries = list(dict.fromkeys(table["country"].iloc[list(rows)])) if len(rows) else [""]
-    return countries[0] if len(countries) == 1 else f"{countries[0]} – {countries[-1]}"
+    return (countries[0],) if len(countries) == 1 else (countries[0], countries[-1])
+
+
+def _country_label(table: pd.DataFrame, rows: Sequence[int]) -> str:
+    """The data's own names of a page's countries, for its file name: 'Colombia' or 'Mexico – Peru'."""
+    return " – ".join(_page_countries(table, rows))
 
 
 def table_pages(
@@ -109,9 +134,18 @@ def table_pages(
     for number, rows in enumerate(sets, start=1):
         label = _country_label(table, rows) if many else ""
         name = f"{stem}-{number:02d}-{safe_name(label)}" if many else stem
+        countries = _page_countries(table, rows) if many else ()
         pages.append(
             Page(
-                number, len(sets), name, label, tuple(rows), omitted=omitted, level=level, not_drawn=not_drawn
+                number,
+                len(sets),
+                name,
+                label,
+                tuple(rows),
+                omitted=omitted,
+                level=level,
+                not_drawn=not_drawn,
+                countries=countries,
             )
         )
     return pages

@@ -11,7 +11,7 @@ from synergies import aggregate, palette, robustness
 from synergies.i18n import labels, word
 from synergies.load import Evidence
 from synergies.plots.canvas import _header_block
-from synergies.plots.measure import _ellipsize, line_height, text_width, wrap
+from synergies.plots.measure import line_height, text_width, wrap
 from synergies.plots.style import (
     FONT,
     LABEL_SIZE,
@@ -56,16 +56,18 @@ def robustness_figure(ev: Evidence, grid: pd.DataFrame, lang: str = "en") -> Fig
     x_labels = ["\n".join(wrap(domain_label[d], cell_w - 0.08, SMALL_SIZE, max_lines=4)) for d in domains]
     y_labels = [robustness.scenario_label(ev, k, lang) for k in keys]
     label_w = min(3.2, max((text_width(y, LABEL_SIZE) for y in y_labels), default=1.0) + 0.15)
-    y_labels = [
-        _ellipsize(y, label_w - 0.1, LABEL_SIZE, False) if text_width(y, LABEL_SIZE) > label_w - 0.1 else y
-        for y in y_labels
-    ]
+    # A long scenario label (a data-defined alternative polarity names its outcomes) wraps between
+    # words, never cut; every row grows to the tallest label, as seaborn draws rows of one height.
+    wrapped = [wrap(y, label_w - 0.1, LABEL_SIZE, max_lines=4) for y in y_labels]
+    y_labels = ["\n".join(lines) for lines in wrapped]
+    most = max((len(lines) for lines in wrapped), default=1)
+    cell_h = max(cell_h, most * line_height(LABEL_SIZE) + 0.08)
     header_h = max((len(x.split("\n")) for x in x_labels), default=1) * line_height(SMALL_SIZE) + 0.15
     width = max(MIN_WIDTH, label_w + cell_w * len(domains) + 2 * MARGIN)
     title_lines, sub_lines, title_h = _header_block(
         width, word("title_robustness", lang), word("subtitle_robustness", lang)
     )
-    note = word("note_robustness", lang).format(threshold=f"{aggregate.VERDICT_THRESHOLD:.0%}")
+    note = word("note_robustness", lang, threshold=numbers.percent(lang, aggregate.VERDICT_THRESHOLD * 100))
     note_lines = wrap(note, width - 2 * MARGIN, LABEL_SIZE, max_lines=12)
     present = [v for v in verdicts if v in set(grid["verdict"])]
     legend_h, body_h = 0.4, cell_h * len(keys)

@@ -5,17 +5,19 @@ from __future__ import annotations
 import pandas as pd
 
 from synergies import aggregate, palette, vocabulary
+from synergies import text as tl
 from synergies.i18n import word
 from synergies.load import Evidence
 from synergies.plots.grid import Row
 from synergies.plots.paging import Page, _arm_index, arms_with_findings, country_rows
 from synergies.plots.style import MAX_PAGES
+from synergies.text import numbers
 from synergies.text.names import country as country_name
 
 
 def source_line(ev: Evidence, lang: str, files: str, count: str) -> str:
     """'Source: <data dir>, <files> (<count>).' — the provenance line under every figure."""
-    return f"{word('source', lang)}: {ev.data_dir.name}, {files} ({count})."
+    return tl.t(lang, "Source: {data}, {files} ({count}).", data=ev.data_dir.name, files=files, count=count)
 
 
 def _findings_source(ev: Evidence, lang: str) -> str:
@@ -24,7 +26,7 @@ def _findings_source(ev: Evidence, lang: str) -> str:
 
 def arm_label(intervention: str, arm: str, lang: str) -> str:
     """Row label of an arm: its name and, in brackets, whether it is single or combined."""
-    return f"{intervention} ({word(arm, lang)})"
+    return tl.t(lang, "{arm} ({kind})", arm=intervention, kind=word(arm, lang))
 
 
 def gap_text(ev: Evidence, country: str, case: str, lang: str) -> str:
@@ -81,10 +83,10 @@ def _not_drawn_notes(page: Page, table_file: str, lang: str) -> list[str]:
     return [word("note_not_drawn", lang, n=page.not_drawn, pages=MAX_PAGES, table=f"tables/{table_file}")]
 
 
-def effect_counts_text(row) -> str:
-    """Compact non-zero effect counts with glyphs, e.g. '2▲ 1?'."""
-    effects = vocabulary.EFFECTS
-    return " ".join(f"{getattr(row, e)}{palette.EFFECT_GLYPHS[e]}" for e in effects if getattr(row, e))
+def effect_counts_text(row, lang: str = "en") -> str:
+    """Compact non-zero effect counts with glyphs, e.g. '2▲ 1?' (counts by the language's digit rule)."""
+    counts = ((int(getattr(row, e)), palette.EFFECT_GLYPHS[e]) for e in vocabulary.EFFECTS)
+    return " ".join(numbers.integer(lang, n) + glyph for n, glyph in counts if n)
 
 
 def _country_gap(ev: Evidence, country: str, lang: str) -> str:

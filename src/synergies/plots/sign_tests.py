@@ -10,6 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from synergies import palette
+from synergies import text as tl
 from synergies.i18n import labels, word
 from synergies.load import Evidence
 from synergies.plots.canvas import (
@@ -150,7 +151,7 @@ def _vote_text(t, lang: str = "en") -> str:
     """Votes of one domain row of a sign-test table: 'n = 2: ▲ 2  ▼ 0  ◄► 1  p = 0.500'."""
     n = functools.partial(numbers.integer, lang)
     parts = [
-        f"n = {n(t.n_beneficial + t.n_adverse)}:",
+        tl.t(lang, "n = {n}:", n=int(t.n_beneficial + t.n_adverse)),
         f"▲ {n(t.n_beneficial)}",
         f"▼ {n(t.n_adverse)}",
         f"◄► {n(t.n_conflicting)}",

@@ -16,6 +16,7 @@ from synergies.plots.grid import Column, Grid, Row, draw_grid
 from synergies.plots.paging import Page, _page_title, table_pages
 from synergies.plots.rows import _findings_source, _not_drawn_notes, arm_label
 from synergies.plots.style import MAX_ROWS_PER_PAGE
+from synergies.text import numbers
 from synergies.text.names import country as country_name
 
 
@@ -43,7 +44,7 @@ def single_combined_pages(
 def single_combined_figure(
     ev: Evidence, table: pd.DataFrame, lang: str = "en", page: Page | None = None
 ) -> Figure:
-    """Outcome by outcome, the single and the combined arm of each case side by side; empty = not measured.
+    """Outcome by outcome, the single and the combined arm of each case side by side; empty = not reported.
 
     `table` is `aggregate.single_vs_combined(ev)`; `page` one of `single_combined_pages(table)`.
     """
@@ -53,7 +54,13 @@ def single_combined_figure(
     rows, cells = [], {}
     shown = table.iloc[list(page.rows)]
     for i, t in enumerate(shown.itertuples(index=False)):
-        pair = f"{t.country} · {t.case}\n{_pair_label(t, lang)}"
+        pair = tl.t(
+            lang,
+            "{country} · {case}\n{pair}",
+            country=country_name(lang, t.country),
+            case=t.case,
+            pair=_pair_label(t, lang),
+        )
         rows.append(Row((pair, domain_label[t.domain]), outcome_label[t.outcome]))
         directions = (getattr(t, "single_direction", ""), getattr(t, "combined_direction", ""))
         for j, (effect, direction) in enumerate(
@@ -168,7 +175,8 @@ def no_comparison_notes(ev: Evidence, table: pd.DataFrame, lang: str) -> list[st
 
 def _pair_label(t, lang: str) -> str:
     """'FEST (single) / FEST + UNIDOS (combined)' for a row naming a single and a combined arm."""
-    return f"{arm_label(t.single_arm, 'single', lang)} / {arm_label(t.combined_arm, 'combined', lang)}"
+    single, combined = arm_label(t.single_arm, "single", lang), arm_label(t.combined_arm, "combined", lang)
+    return tl.t(lang, "{single} / {combined}", single=single, combined=combined)
 
 
 def combination_pages(outcomes: pd.DataFrame, limit: int = MAX_ROWS_PER_PAGE) -> list[Page]:
@@ -295,9 +303,11 @@ def single_combined_domain_figure(
                 ((m.single_verdict, m.single_outcomes), (m.combined_verdict, m.combined_outcomes))
             ):
                 if n:
-                    cells[(i, 3 * k + j)] = effect_cell(verdict, corner=str(n))
+                    cells[(i, 3 * k + j)] = effect_cell(verdict, corner=numbers.integer(lang, int(n)))
             if m.single_outcomes and m.combined_outcomes:
-                cells[(i, 3 * k + 2)] = Cell(glyph=str(m.shared_outcomes), outline=False)
+                cells[(i, 3 * k + 2)] = Cell(
+                    glyph=numbers.integer(lang, int(m.shared_outcomes)), outline=False
+                )
     grid = Grid(
         title=_page_title(word("title_single_combined_domains", lang), page, lang),
         subtitle=word("subtitle_single_combined_domains", lang),
