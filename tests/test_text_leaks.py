@@ -27,10 +27,7 @@ from synergies.text import catalogue, names
 PACKAGE = Path(narrative.__file__).parents[1]
 BUILDERS = ("narrative/__init__.py", "describe.py", "i18n.py")
 # Figure modules: every title, label, legend, note, page label and count they draw.
-FIGURES = (
-    *sorted(str(p.relative_to(PACKAGE)) for p in (PACKAGE / "plots").glob("*.py")),
-    "magnitude_plots.py",
-)
+FIGURES = tuple(sorted(str(p.relative_to(PACKAGE)) for p in (PACKAGE / "plots").glob("*.py")))
 # Strings with words that matplotlib reads and never draws.
 TECHNICAL = {"DejaVu Sans", "upper left"}
 LOOKUPS = {"t", "tn", "tp", "N_", "NP_", "NN_", "NNP_", "gettext", "ngettext", "pgettext", "npgettext"}
@@ -104,7 +101,7 @@ WORDED = re.compile(r"[A-Za-z:;,.()—–…+=]")  # letters, or punctuation who
 NOT_DRAWN = {
     "measure.py": {"str(text)"},  # wrap() accepts any label value
     "sign_tests.py": {"str(table['unit'].iloc[0])"},  # a key: 'arm' or 'case'
-    "magnitude_plots.py": {
+    "magnitude.py": {
         "f'{d:g}'",  # counts the decimals a contour label needs
         "phrase[:1].upper()",  # `_sentence_start`: the first letter only, the rest as written
     },

@@ -15,7 +15,9 @@ Where things live (each figure module holds its pages, its cells and its drawing
 - `grid`: rows and columns grouped by labels, measured and drawn; `paging`: pages of a table;
 - `rows`: arm rows, gap rows, the source line and notes shared by the figures of arms;
 - one module per figure: `heatmap`, `domains` (verdict matrix, country × domain),
-  `sign_tests`, `single_combined` (with the combination figure), `institutional`, `robustness`.
+  `sign_tests`, `single_combined` (with the combination figure), `institutional`, `robustness`,
+  `magnitude` (forest and albatross plots);
+- `registry`: the figures by name, each with its pages, drawing, alt text and file name.
 
 Every name below is re-exported so `from synergies import plots; plots.effect_direction_heatmap(...)`
 keeps working.
@@ -221,7 +223,25 @@ __all__ = [
     "wrap",
 ]
 
-# The registry comes last: it names the figures above.
+# The magnitude figures and the registry come last: they build on the modules above.
+from synergies.plots.magnitude import (
+    ForestPage,
+    ForestRow,
+    albatross_figure,
+    alt_albatross,
+    alt_forest,
+    forest_pages,
+    forest_plot,
+)
 from synergies.plots.registry import FIGURES, FigureSpec, figure, figure_pages, save_figures
 
+__all__ += [
+    "ForestPage",
+    "ForestRow",
+    "albatross_figure",
+    "alt_albatross",
+    "alt_forest",
+    "forest_pages",
+    "forest_plot",
+]
 __all__ += ["FIGURES", "FigureSpec", "figure", "figure_pages", "save_figures"]

@@ -145,7 +145,7 @@ FIGURES: dict[str, FigureSpec] = {
 def figure(name: str) -> FigureSpec:
     """The registry entry `name`; an unknown name is an error that lists the known ones."""
     if name not in FIGURES:
-        raise KeyError(f"no figure named {name!r}; the figures are: {', '.join(FIGURES)}")
+        raise KeyError(name, tuple(FIGURES))  # the unknown name, then every known one
     return FIGURES[name]
 
 
