@@ -76,3 +76,31 @@ def test_a_long_scenario_label_wraps_in_the_robustness_figure_instead_of_being_c
     drawn = next(t for t in ticks if label.split()[0] in t)
     assert "…" not in drawn and "\n" in drawn  # wrapped, not cut
     assert " ".join(drawn.split()) == wanted
+
+
+# Phrases that say an arm measured (or did not measure) an outcome; "measured against a comparator"
+# is another matter and allowed.
+NOT_MEASURED_WORDS = {
+    "en": ("not measured", "did not measure", "arm measured", "arms measured", "measured by", "measured in"),
+    "es": ("no midió", "midió", "midieron", "medido por", "medidos por", "no medido"),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_figures_say_reported_where_a_result_is_reported_never_measured(evidence, lang):
+    """An empty cell means the source reported no result, which is not that nothing was measured."""
+    from test_plots_registry import _data
+
+    coded = [str(v) for frame in (evidence.cases, evidence.findings) for v in frame.to_numpy().ravel()]
+    coded_text = "\n".join(v for v in coded if len(v) > 20)  # e.g. a case's design, as its source says
+
+    def package_text(line: str) -> bool:
+        return bool(line.strip()) and line.strip() not in coded_text
+
+    for name, data in _data(evidence).items():
+        spec = plots.figure(name)
+        for page in spec.pages(evidence, data):
+            lines = [t.get_text() for t in spec.draw(evidence, data, lang, page).findobj(Text)]
+            shown = " ".join(line for line in lines if package_text(line))
+            hits = [w for w in NOT_MEASURED_WORDS[lang] if w in shown.lower()]
+            assert not hits, f"{name} ({lang}) says {hits}: {shown[:300]}"

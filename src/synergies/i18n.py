@@ -78,24 +78,27 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
         "Bars stack the findings by effect for households; the counts are printed below each bar."
     ),
     "title_single_combined": N_("Single and combined arms of the same case, outcome by outcome"),
-    "subtitle_single_combined": N_("Rows: every outcome either arm measured, grouped by case and domain."),
+    "subtitle_single_combined": N_(
+        "Rows: every outcome with a reported result for either arm, grouped by case and domain."
+    ),
     "title_institutional": N_("Institutional enablers of and barriers to coordination, by case"),
     "subtitle_institutional": N_("Columns: factors, grouped by the level at which they operate."),
     "title_single_combined_domains": N_("Single and combined arms of the same case, domain by domain"),
     "subtitle_single_combined_domains": N_(
-        "For each domain: each arm's verdict, and how many outcomes both arms measured."
+        "For each domain: each arm's verdict, and for how many outcomes both arms have a reported result."
     ),
     "note_single_combined_domains": N_(
-        "The number in a cell's corner counts the outcomes the arm measured in the domain. Where "
-        "both arms measured a domain, the third column counts the outcomes they have in common; "
+        "The number in a cell's corner counts the outcomes with a reported result for the arm in "
+        "the domain. Where both arms have results in a domain, the third column counts the outcomes "
+        "they have in common; "
         "0 means the arms met in the domain on different outcomes, so their verdicts are not a "
         "like-for-like comparison."
     ),
     "note_omitted_outcomes": NN_(
-        "To keep the figure readable it shows only outcomes both arms measured; {n} outcome "
-        "measured by one arm only is listed in tables/single_vs_combined.csv.",
-        "To keep the figure readable it shows only outcomes both arms measured; {n} outcomes "
-        "measured by one arm only are listed in tables/single_vs_combined.csv.",
+        "To keep the figure readable it shows only outcomes with a reported result for both arms; "
+        "{n} outcome reported for one arm only is listed in tables/single_vs_combined.csv.",
+        "To keep the figure readable it shows only outcomes with a reported result for both arms; "
+        "{n} outcomes reported for one arm only are listed in tables/single_vs_combined.csv.",
     ),
     "outcomes_in_common": N_("Outcomes in common"),
     "arms": N_("Arms compared"),
@@ -149,7 +152,8 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
         "means no finding in that domain."
     ),
     "note_single_combined": N_(
-        "An empty cell means that arm did not measure the outcome, so the two arms cannot be compared on it."
+        "An empty cell means no result was reported for that arm and outcome, so the two arms cannot be "
+        "compared on it."
     ),
     "note_institutional": N_(
         "+ enabler, − barrier, ± mixed, ? reported without saying whether it helped or hindered; a "
