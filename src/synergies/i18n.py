@@ -160,7 +160,7 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
         "number in a cell's corner counts several statements. The bottom row counts the cases in "
         "which each factor was reported."
     ),
-    "proportion_beneficial": N_("Proportion beneficial (Wilson 95 % CI)"),
+    "proportion_beneficial": N_("Proportion beneficial (Wilson {level} CI)"),
     "units": N_("Units"),
     "no_votes": N_("no unit with a clear direction"),
     "single_arm": N_("Single arm"),
@@ -196,7 +196,7 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
         "size for n not reported and no significance mark."
     ),
     "legend_share": N_("share of voting units beneficial"),
-    "legend_interval": N_("Wilson 95 % CI"),
+    "legend_interval": N_("Wilson {level} CI"),
     "legend_votes": N_("votes: ▲ beneficial, ▼ adverse; ◄► conflicting (does not vote)"),
     "legend_votes_no_change": N_("◆ no change (does not vote)"),
     "legend_votes_unclear": N_("? unclear (does not vote)"),
@@ -211,9 +211,9 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
         "warns against, shown for comparison only. Scenarios marked – could not run on these data; "
         "tables/robustness.csv says why."
     ),
-    "scenario_baseline": N_("Baseline (arms, 70 %)"),
-    "scenario_threshold_60": N_("Threshold 60 %"),
-    "scenario_threshold_80": N_("Threshold 80 %"),
+    "scenario_baseline": N_("Baseline (arms, {threshold})"),
+    "scenario_threshold_60": N_("Threshold {threshold}"),
+    "scenario_threshold_80": N_("Threshold {threshold}"),
     "scenario_unit_case": N_("Each evaluation votes once"),
     "scenario_unit_finding": N_("Each finding votes"),
     "scenario_unclear_in_denominator": N_("Unclear findings in the denominator"),

@@ -31,6 +31,7 @@ import pandas as pd
 from synergies import aggregate
 from synergies.i18n import labels, word
 from synergies.load import Evidence, derive_effect
+from synergies.text import numbers
 
 ROBUSTNESS_COLUMNS = [
     "domain",
@@ -59,6 +60,7 @@ LARGE_SAMPLE = 300  # and their largest: more than 300
 SAMPLE_SIZE_BINS = ("large", "medium", "small", "not_reported")
 SIGNIFICANCE_LEVEL = 0.05  # used only when a finding gives a p-value but no `significant` flag
 HIGH_RISK = "high"
+THRESHOLD_GROUPS = ("baseline", "threshold")  # scenarios whose label names their verdict threshold
 
 
 @dataclass(frozen=True)
@@ -397,4 +399,9 @@ def scenario_label(ev: Evidence, scenario: str, lang: str) -> str:
         )
     if scenario == "exclude_small_samples":
         return word("scenario_exclude_small_samples", lang, n=SMALL_SAMPLE)
+    threshold = next(
+        (s.threshold for s in BASE_SCENARIOS if s.key == scenario and s.group in THRESHOLD_GROUPS), None
+    )
+    if threshold is not None:  # the threshold as the language writes a percentage (70% / 70 %)
+        return word(f"scenario_{scenario}", lang, threshold=numbers.percent(lang, round(threshold * 100)))
     return word(f"scenario_{scenario}", lang)

@@ -121,7 +121,7 @@ def sign_test_figure(ev: Evidence, table: pd.DataFrame, lang: str = "en") -> Fig
     canvas.text(
         to_x(0.5),
         y + 0.1 + 1.5 * line_height(LABEL_SIZE),
-        word("proportion_beneficial", lang),
+        word("proportion_beneficial", lang, level=numbers.percent(lang, 95)),
         LABEL_SIZE,
         ha="center",
     )
@@ -138,7 +138,10 @@ def sign_test_legend(table: pd.DataFrame, lang: str) -> list[LegendItem]:
     bare = Cell(outline=False)
     items = [
         LegendItem(replace(bare, glyph="●", colour=palette.BLUE), word("legend_share", lang)),
-        LegendItem(replace(bare, glyph="├─┤", colour=palette.INK), word("legend_interval", lang)),
+        LegendItem(
+            replace(bare, glyph="├─┤", colour=palette.INK),
+            word("legend_interval", lang, level=numbers.percent(lang, 95)),
+        ),
         LegendItem(bare, word("legend_votes", lang)),
     ]
     for effect in ("no_change", "unclear"):
