@@ -117,7 +117,7 @@ NO_COMPARISON_REASONS = {
     "only_single_arms": tl.N_("only single arms"),
     "only_combined_arms": tl.N_("only combined arms"),
     "no_nested_pair": tl.N_("no arm adds programmes to another"),
-    "no_findings": tl.N_("no impact findings"),
+    "no_findings": tl.N_("no reported impact results"),
 }
 
 
