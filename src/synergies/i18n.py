@@ -169,7 +169,7 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "findings_n": NN_("{n} finding", "{n} findings"),
     "rows_n": NN_("{n} row", "{n} rows"),
     "no_domain_outcome": N_("no outcome measured"),
-    # study quality, sample size, significance (heatmap after Boon & Thomson 2021) and robustness
+    # study quality, sample size, significance (heatmap after Hilton Boon & Thomson 2021) and robustness
     "risk_of_bias": N_("Risk of bias"),
     "design": N_("Design"),
     "rob_low": N_("low risk of bias"),

@@ -77,7 +77,7 @@ def effect_direction_heatmap(
 ) -> Figure:
     """Arms × outcomes: each cell shows the effect for households (glyph, colour) and the raw sign of change.
 
-    Following Boon & Thomson's 2021 revision of the effect direction plot, the glyph's size shows
+    Following Hilton Boon & Thomson's 2021 revision of the effect direction plot, the glyph's size shows
     the sample size (`GLYPH_SIZES`), its fill the significance where the source gives it (shown,
     never counted), and each arm row carries its evaluation's design and a risk-of-bias marker
     (symbol and colour) when `cases.csv` gives them. `cells_table` is
@@ -156,7 +156,7 @@ def effect_direction_heatmap(
     return draw_grid(grid)
 
 
-# Glyph sizes in points by sample-size class (Boon & Thomson 2021: > 300, 50-300, < 50); a cell whose
+# Glyph sizes in points by sample-size class (Hilton Boon & Thomson 2021: > 300, 50-300, < 50); a cell whose
 # findings give no n keeps the standard size, between small and medium, explained in the legend.
 SIGNS = {**palette.SIGN_GLYPHS, "mixed": "±"}  # raw sign of change beside the glyph
 GLYPH_SIZES = {"large": 12.5, "medium": 10.0, "small": 5.5, "not_reported": GLYPH_SIZE}
