@@ -26,6 +26,10 @@ from synergies.text import catalogue, names
 
 PACKAGE = Path(narrative.__file__).parents[1]
 BUILDERS = ("narrative/__init__.py", "describe.py", "i18n.py")
+# Figure modules: every title, label, legend, note, page label and count they draw.
+FIGURES = tuple(sorted(str(p.relative_to(PACKAGE)) for p in (PACKAGE / "plots").glob("*.py")))
+# Strings with words that matplotlib reads and never draws.
+TECHNICAL = {"DejaVu Sans", "upper left"}
 LOOKUPS = {"t", "tn", "tp", "N_", "NP_", "NN_", "NNP_", "gettext", "ngettext", "pgettext", "npgettext"}
 HAS_WORDS = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}")
 
@@ -51,7 +55,7 @@ def _catalogue_keys() -> set[str]:
     return keys
 
 
-@pytest.mark.parametrize("module", BUILDERS)
+@pytest.mark.parametrize("module", BUILDERS + FIGURES)
 def test_sentence_builders_write_no_phrase_outside_the_catalogue(module: str) -> None:
     tree = ast.parse((PACKAGE / module).read_text(encoding="utf-8"))
     allowed: set[int] = set()
@@ -72,11 +76,12 @@ def test_sentence_builders_write_no_phrase_outside_the_catalogue(module: str) ->
         and id(node) not in allowed
         and HAS_WORDS.search(node.value)
         and node.value not in keys
+        and node.value not in TECHNICAL
     ]
     assert not leaks, "phrases written outside the catalogue (use synergies.text):\n" + "\n".join(leaks)
 
 
-@pytest.mark.parametrize("module", BUILDERS)
+@pytest.mark.parametrize("module", BUILDERS + FIGURES)
 def test_no_lookup_hides_inside_an_f_string(module: str) -> None:
     """pybabel cannot read calls inside f-strings, so a phrase there never reaches the catalogue."""
     tree = ast.parse((PACKAGE / module).read_text(encoding="utf-8"))
@@ -88,6 +93,74 @@ def test_no_lookup_hides_inside_an_f_string(module: str) -> None:
         if isinstance(sub, ast.Call) and getattr(sub.func, "id", getattr(sub.func, "attr", "")) in LOOKUPS
     ]
     assert not hidden, f"move these lookups out of their f-strings: {hidden}"
+
+
+FILE_STEM = re.compile(r"^[\w/.-]*$")  # the literal text of a key, column, path or file-name stem
+WORDED = re.compile(r"[A-Za-z:;,.()—–…+=]")  # letters, or punctuation whose use differs by language
+# Expressions a figure module may keep: not drawn text, or text that is the data's own.
+NOT_DRAWN = {
+    "measure.py": {"str(text)"},  # wrap() accepts any label value
+    "sign_tests.py": {"str(table['unit'].iloc[0])"},  # a key: 'arm' or 'case'
+    "magnitude.py": {
+        "f'{d:g}'",  # counts the decimals a contour label needs
+        "phrase[:1].upper()",  # `_sentence_start`: the first letter only, the rest as written
+    },
+}
+
+
+def _assembly(module: str) -> list[str]:
+    """Figure text put together in Python instead of a catalogue template, or numbers and labels
+    written without `synergies.text`: an f-string with words or punctuation ('n = {n}:',
+    '{title} — {page}'), a format spec ('{x:.0%}'), `str(number)`, or a change of case
+    (`.capitalize()` lower-cases every letter after the first: 'Recovered from the drought in Sofala'
+    would lose its capital S)."""
+    tree = ast.parse((PACKAGE / module).read_text(encoding="utf-8"))
+    allowed = NOT_DRAWN.get(Path(module).name, set())
+    spec_nodes = {
+        id(v.format_spec) for v in ast.walk(tree) if isinstance(v, ast.FormattedValue) and v.format_spec
+    }
+    found = []
+    for node in ast.walk(tree):
+        source = ast.unparse(node) if isinstance(node, ast.JoinedStr | ast.Call) else ""
+        if id(node) in spec_nodes or source in allowed:
+            continue
+        if isinstance(node, ast.JoinedStr):
+            literal = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+            specs = [v for v in node.values if isinstance(v, ast.FormattedValue) and v.format_spec]
+            stem = FILE_STEM.match(literal)  # a key, path or file name: never drawn
+            worded = bool(WORDED.search(literal))  # glyphs and spaces alone say the same in any language
+            if (worded and not stem) or (specs and "-" not in literal):  # 'forest-{n:02d}-…' is a stem
+                found.append(f"{module}:{node.lineno}: {source}")
+        elif isinstance(node, ast.Call):
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if name in {"capitalize", "title", "upper", "lower", "swapcase", "str"} or (
+                name == "format" and isinstance(node.func, ast.Attribute)
+            ):
+                found.append(f"{module}:{node.lineno}: {source}")
+    return found
+
+
+@pytest.mark.parametrize("module", FIGURES)
+def test_figure_text_is_never_assembled_or_case_changed_in_python(module: str) -> None:
+    found = _assembly(module)
+    assert not found, "figure text built outside synergies.text (t/tn, numbers, names):\n" + "\n".join(found)
+
+
+def test_the_figure_scan_catches_what_it_is_meant_to(tmp_path: Path) -> None:
+    """The scan is no stub: each kind of leak in a throwaway module is reported."""
+    bad = tmp_path / "plots_bad.py"
+    bad.write_text(
+        "def f(title, page, label, n, share):\n"
+        "    a = f'{title} — page {page}'\n"
+        "    b = label.capitalize()\n"
+        "    c = str(n)\n"
+        "    d = f'{share:.0%}'\n"
+        "    e = f'forest-{n:02d}-{title}'\n"
+        "    return a, b, c, d, e\n",
+        encoding="utf-8",
+    )
+    found = _assembly(str(bad))
+    assert [line.split(":")[1] for line in found] == ["2", "3", "4", "5"], found
 
 
 def _data_strings(ev: Evidence) -> list[str]:

@@ -18,7 +18,7 @@ from synergies import text as tl
 from synergies.i18n import labels, word
 from synergies.load import Evidence
 from synergies.narrative import digits, escape, join_list, noun
-from synergies.plots import MAX_ARMS, MAX_PAGES, Page, arm_pairs, country_rows
+from synergies.plots import MAX_ARMS, MAX_PAGES, Page, arm_pairs, country_rows, page_label
 from synergies.text import numbers, t, tn
 from synergies.text.grammar import count_digits
 from synergies.text.names import country as country_name
@@ -573,7 +573,7 @@ def _page_part(page: Page | None, lang: str) -> str:
             " Page {number} of {count} ({label}).",
             number=page.number,
             count=page.count,
-            label=page.label,
+            label=page_label(page, lang),
         )
     if page is not None and page.not_drawn:
         text += tn(

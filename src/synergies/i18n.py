@@ -78,24 +78,27 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
         "Bars stack the findings by effect for households; the counts are printed below each bar."
     ),
     "title_single_combined": N_("Single and combined arms of the same case, outcome by outcome"),
-    "subtitle_single_combined": N_("Rows: every outcome either arm measured, grouped by case and domain."),
+    "subtitle_single_combined": N_(
+        "Rows: every outcome with a reported result for either arm, grouped by case and domain."
+    ),
     "title_institutional": N_("Institutional enablers of and barriers to coordination, by case"),
     "subtitle_institutional": N_("Columns: factors, grouped by the level at which they operate."),
     "title_single_combined_domains": N_("Single and combined arms of the same case, domain by domain"),
     "subtitle_single_combined_domains": N_(
-        "For each domain: each arm's verdict, and how many outcomes both arms measured."
+        "For each domain: each arm's verdict, and for how many outcomes both arms have a reported result."
     ),
     "note_single_combined_domains": N_(
-        "The number in a cell's corner counts the outcomes the arm measured in the domain. Where "
-        "both arms measured a domain, the third column counts the outcomes they have in common; "
+        "The number in a cell's corner counts the outcomes with a reported result for the arm in "
+        "the domain. Where both arms have results in a domain, the third column counts the outcomes "
+        "they have in common; "
         "0 means the arms met in the domain on different outcomes, so their verdicts are not a "
         "like-for-like comparison."
     ),
     "note_omitted_outcomes": NN_(
-        "To keep the figure readable it shows only outcomes both arms measured; {n} outcome "
-        "measured by one arm only is listed in tables/single_vs_combined.csv.",
-        "To keep the figure readable it shows only outcomes both arms measured; {n} outcomes "
-        "measured by one arm only are listed in tables/single_vs_combined.csv.",
+        "To keep the figure readable it shows only outcomes with a reported result for both arms; "
+        "{n} outcome reported for one arm only is listed in tables/single_vs_combined.csv.",
+        "To keep the figure readable it shows only outcomes with a reported result for both arms; "
+        "{n} outcomes reported for one arm only are listed in tables/single_vs_combined.csv.",
     ),
     "outcomes_in_common": N_("Outcomes in common"),
     "arms": N_("Arms compared"),
@@ -149,14 +152,15 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
         "means no finding in that domain."
     ),
     "note_single_combined": N_(
-        "An empty cell means that arm did not measure the outcome, so the two arms cannot be compared on it."
+        "An empty cell means no result was reported for that arm and outcome, so the two arms cannot be "
+        "compared on it."
     ),
     "note_institutional": N_(
         "+ enabler, − barrier, ± mixed, ? reported without saying whether it helped or hindered; a "
         "number in a cell's corner counts several statements. The bottom row counts the cases in "
         "which each factor was reported."
     ),
-    "proportion_beneficial": N_("Proportion beneficial (Wilson 95 % CI)"),
+    "proportion_beneficial": N_("Proportion beneficial (Wilson {level} CI)"),
     "units": N_("Units"),
     "no_votes": N_("no unit with a clear direction"),
     "single_arm": N_("Single arm"),
@@ -165,7 +169,7 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "findings_n": NN_("{n} finding", "{n} findings"),
     "rows_n": NN_("{n} row", "{n} rows"),
     "no_domain_outcome": N_("no outcome measured"),
-    # study quality, sample size, significance (heatmap after Boon & Thomson 2021) and robustness
+    # study quality, sample size, significance (heatmap after Hilton Boon & Thomson 2021) and robustness
     "risk_of_bias": N_("Risk of bias"),
     "design": N_("Design"),
     "rob_low": N_("low risk of bias"),
@@ -192,7 +196,7 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
         "size for n not reported and no significance mark."
     ),
     "legend_share": N_("share of voting units beneficial"),
-    "legend_interval": N_("Wilson 95 % CI"),
+    "legend_interval": N_("Wilson {level} CI"),
     "legend_votes": N_("votes: ▲ beneficial, ▼ adverse; ◄► conflicting (does not vote)"),
     "legend_votes_no_change": N_("◆ no change (does not vote)"),
     "legend_votes_unclear": N_("? unclear (does not vote)"),
@@ -207,9 +211,9 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
         "warns against, shown for comparison only. Scenarios marked – could not run on these data; "
         "tables/robustness.csv says why."
     ),
-    "scenario_baseline": N_("Baseline (arms, 70 %)"),
-    "scenario_threshold_60": N_("Threshold 60 %"),
-    "scenario_threshold_80": N_("Threshold 80 %"),
+    "scenario_baseline": N_("Baseline (arms, {threshold})"),
+    "scenario_threshold_60": N_("Threshold {threshold}"),
+    "scenario_threshold_80": N_("Threshold {threshold}"),
     "scenario_unit_case": N_("Each evaluation votes once"),
     "scenario_unit_finding": N_("Each finding votes"),
     "scenario_unclear_in_denominator": N_("Unclear findings in the denominator"),

@@ -31,6 +31,7 @@ import pandas as pd
 from synergies import aggregate
 from synergies.i18n import labels, word
 from synergies.load import Evidence, derive_effect
+from synergies.text import numbers
 
 ROBUSTNESS_COLUMNS = [
     "domain",
@@ -54,11 +55,12 @@ ROBUSTNESS_COLUMNS = [
     "same_as_baseline",
 ]
 DOMAIN_VERDICTS = ("beneficial", "adverse", "no_change", "conflicting", "unclear", "no_units", "not_run")
-SMALL_SAMPLE = 50  # Boon & Thomson's smallest sample-size bin: fewer than 50
+SMALL_SAMPLE = 50  # Hilton Boon & Thomson's smallest sample-size bin: fewer than 50
 LARGE_SAMPLE = 300  # and their largest: more than 300
 SAMPLE_SIZE_BINS = ("large", "medium", "small", "not_reported")
 SIGNIFICANCE_LEVEL = 0.05  # used only when a finding gives a p-value but no `significant` flag
 HIGH_RISK = "high"
+THRESHOLD_GROUPS = ("baseline", "threshold")  # scenarios whose label names their verdict threshold
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,7 @@ def significant(findings: pd.DataFrame) -> pd.Series:
 
 
 def sample_size_bin(n: float | None) -> str:
-    """Boon & Thomson's sample-size class of `n`: large (> 300), medium (50-300), small (< 50), or
+    """Hilton Boon & Thomson's sample-size class of `n`: large (> 300), medium (50-300), small (< 50), or
     not_reported when n is missing."""
     if n is None or pd.isna(n):
         return "not_reported"
@@ -397,7 +399,7 @@ def sources_without_nulls(ev: Evidence) -> pd.DataFrame:
     """Sources whose findings contain no null result: every one reports a change (none is no_change).
 
     A source that lists only changes likely reports selected results, and a direction count
-    built on it inherits that selection (Cochrane Handbook 12.2.2.1); Boon & Thomson advise
+    built on it inherits that selection (Cochrane Handbook 12.2.2.1); Hilton Boon & Thomson advise
     against the sign test when publication bias is suspected. Findings without `source_id`
     are grouped under "". Columns: source_id, n_findings, n_no_change (always 0 here).
     """
@@ -424,4 +426,9 @@ def scenario_label(ev: Evidence, scenario: str, lang: str) -> str:
         )
     if scenario == "exclude_small_samples":
         return word("scenario_exclude_small_samples", lang, n=SMALL_SAMPLE)
+    threshold = next(
+        (s.threshold for s in BASE_SCENARIOS if s.key == scenario and s.group in THRESHOLD_GROUPS), None
+    )
+    if threshold is not None:  # the threshold as the language writes a percentage (70% / 70 %)
+        return word(f"scenario_{scenario}", lang, threshold=numbers.percent(lang, round(threshold * 100)))
     return word(f"scenario_{scenario}", lang)
