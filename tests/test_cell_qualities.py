@@ -46,6 +46,13 @@ def test_synthetic_data(tmp_path, options: dict) -> None:
     _check(ev.findings)
 
 
+def test_the_heatmap_reads_the_vectorised_quality(evidence: Evidence) -> None:
+    from synergies import plots
+
+    for keys in KEY_SETS:
+        assert plots.cell_quality(evidence, keys) == _per_group(evidence.findings, keys)
+
+
 def test_every_state_and_class_is_reached() -> None:
     findings = pd.DataFrame(
         {

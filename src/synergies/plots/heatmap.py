@@ -167,14 +167,10 @@ def cell_quality(ev: Evidence, keys: list[str]) -> dict[tuple, tuple[str, str]]:
     """Per heatmap cell (row key + outcome): the sample-size class of its largest n and its significance.
 
     Keys are a page's row keys (`_grid_rows`), so pooled country rows take the largest n of the
-    country's findings on that outcome.
+    country's findings on that outcome. One groupby over all findings (robustness.cell_qualities),
+    not one pandas group per cell: a page at 10^5 findings has some 20,000 cells.
     """
-    f = ev.findings
-    quality = {}
-    for key, group in f.groupby([*keys, "outcome"], sort=False):
-        n = group["n"].max() if group["n"].notna().any() else None
-        quality[key] = (robustness.sample_size_bin(n), robustness.significance_state(group))
-    return quality
+    return robustness.cell_qualities(ev.findings, keys)
 
 
 @dataclass(frozen=True)
