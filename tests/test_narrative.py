@@ -272,7 +272,9 @@ def test_shipped_counts_against_the_raw_files(shipped) -> None:
     assert "Mexico has no reported impact results" in comparison and "evidence gap" in comparison
     caveats = section_text(built, "caveats", "en")
     assert f"All {len(raw)} findings cite a single source, RS-BRIEF" in caveats
-    assert "mild food insecurity" in caveats and "dedication to work in secondary activities" in caveats
+    outcomes = read(DATA_DIR / "outcomes.csv").set_index("outcome")["label_en"]
+    for key in ("mild_food_insecurity", "secondary_activity_work"):
+        assert f"*{outcomes[key]}*" in caveats  # the label verbatim, never lower-cased
 
 
 # --------------------------------------------------------------------------- the text follows the data
@@ -293,7 +295,10 @@ def test_flipping_a_direction_changes_the_claims(data_copy: Path, shipped) -> No
     built = narrative.build(ev)
     colombia = section_text(built, "Colombia", "en")
     assert "point to adverse effects in *Income, poverty and local economic development*" in colombia
-    assert "Two findings are adverse" in colombia and "an increase in poverty under PPP" in colombia
+    assert (
+        "Two findings are adverse" in colombia
+        and "an increase in the outcome *Poverty* under PPP" in colombia
+    )
     assert "One finding is adverse" in before["en"] and "One finding is adverse" not in colombia
     es = section_text(built, "Colombia", "es")
     assert "apuntan a efectos adversos en *Ingresos, pobreza y desarrollo económico local*" in es

@@ -33,7 +33,6 @@ from synergies.text.grammar import (  # noqa: F401 (re-exported: the narrative's
     digits,
     gender,
     join_list,
-    lower_first,
     noun,
     number_word,
     pick,
@@ -482,8 +481,24 @@ class _Facts:
         return f"*{escape(self.labels[lang]['domain'].get(key, key))}*"
 
     def outcome(self, key: str, lang: str) -> str:
-        """An outcome's label for running text, escaped."""
-        return escape(lower_first(self.labels[lang]["outcome"].get(key, key)))
+        """An outcome's label, escaped and in italics, never case-changed.
+
+        A label may be a noun phrase ("Food crop products") or a clause ("Recovered from the
+        2016/17 drought", "A household member has a job"), and may start with an acronym: every
+        template names it as a name ("the outcome *...*", or after a colon), so any label reads
+        right in every language.
+        """
+        return f"*{escape(self.labels[lang]['outcome'].get(key, key))}*"
+
+    def outcomes(self, keys: Sequence[str], lang: str) -> str:
+        """ "the outcome *A*" / "the outcomes *A* and *B*": labels named as outcomes, for running text."""
+        return tn(
+            lang,
+            "the outcome {outcomes}",
+            "the outcomes {outcomes}",
+            len(keys),
+            outcomes=join_list([self.outcome(k, lang) for k in keys], lang),
+        )
 
     def factor(self, key: str, lang: str) -> str:
         """An institutional factor's label, escaped and in italics."""
@@ -572,11 +587,11 @@ def _overview(f: _Facts) -> Section:
         place = f"{count_noun(len(countries), 'country', lang)}: {names}"
         for_lang[lang] = t(
             lang,
-            "The data hold {value} on {value2} in {value3}, from {value4} in {place}.",
-            value=count_noun(n, "finding", lang),
-            value2=count_noun(n_outcomes, "outcome", lang),
-            value3=count_noun(n_domains, "domain", lang),
-            value4=count_noun(n_cases, "evaluated_case", lang),
+            "The data hold {findings} on {outcomes} in {domains}, from {cases} in {place}.",
+            findings=count_noun(n, "finding", lang),
+            outcomes=count_noun(n_outcomes, "outcome", lang),
+            domains=count_noun(n_domains, "domain", lang),
+            cases=count_noun(n_cases, "evaluated_case", lang),
             place=place,
         )
     sentences.append(_say(for_lang["en"], for_lang["es"], _finding_refs(findings), counts))
@@ -624,8 +639,8 @@ def _method_sentence() -> Sentence:
             "Effects are counted by direction, not by size or statistical significance: a "
             "change is beneficial or adverse according to the desirable direction the "
             "codebook gives its outcome, and a group of findings points to an effect when "
-            "at least {value} of those with a direction agree.",
-            value=_percent(share, lang),
+            "at least {share} of those with a direction agree.",
+            share=_percent(share, lang),
         )
         for lang in i18n.LANGS
     }
@@ -684,7 +699,7 @@ def _case_phrase(f: _Facts, country: str, case: str, lang: str) -> tuple[str, li
         joined = join_list(items, lang)
         return (t(lang, "{name}, which brings together {joined}", name=name, joined=joined)), refs
     if len(items) == 1:
-        return (t(lang, "{name}, built on {value}", name=name, value=items[0])), refs
+        return (t(lang, "{name}, built on {programme}", name=name, programme=items[0])), refs
     return name, refs
 
 
@@ -832,7 +847,7 @@ def _domain_verdict_sentences(f: _Facts, country: str) -> list[Sentence]:
         texts = {}
         for lang in i18n.LANGS:
             if len(domains) == k and k > 1:
-                where = t(lang, "all {value} domains", value=number_word(k, lang))
+                where = t(lang, "all {number} domains", number=number_word(k, lang))
             else:
                 where = join_list([f.domain(d, lang) for d in domains], lang)
             one = len(rows) == 1
@@ -922,9 +937,9 @@ def _change_items(f: _Facts, rows: pd.DataFrame, lang: str) -> list[str]:
         items.append(
             t(
                 lang,
-                "{change} in {value} under {arms}",
+                "{change} in the outcome {outcome} under {arms}",
                 change=change,
-                value=f.outcome(outcome, lang),
+                outcome=f.outcome(outcome, lang),
                 arms=arms,
             )
             + mark
@@ -1153,7 +1168,7 @@ def _outcome_list(f: _Facts, outcomes: list[str], lang: str) -> str:
     """Outcome labels as a list, or their number when the list would be too long to read."""
     if len(outcomes) > MAX_LISTED:
         return count_noun(len(outcomes), "outcome", lang)
-    return join_list([f.outcome(o, lang) for o in outcomes], lang)
+    return f.outcomes(outcomes, lang)
 
 
 def _not_comparable_sentence(
@@ -1170,14 +1185,14 @@ def _not_comparable_sentence(
     said = {
         lang: t(
             lang,
-            "The evaluation of {value} covers a single arm, {s}, and a combined arm, {c}, "
+            "The evaluation of {case} covers a single arm, {s}, and a combined arm, {c}, "
             "but measures them on different outcomes, so they cannot be compared outcome "
-            "by outcome: {s} was measured on {value2}; {c} on {value3}.",
-            value=escape(case),
+            "by outcome: {s} was measured on {single_outcomes}; {c} on {combined_outcomes}.",
+            case=escape(case),
             s=s,
             c=c,
-            value2=_outcome_list(f, single_outcomes, lang),
-            value3=_outcome_list(f, combined_outcomes, lang),
+            single_outcomes=_outcome_list(f, single_outcomes, lang),
+            combined_outcomes=_outcome_list(f, combined_outcomes, lang),
         )
         for lang in i18n.LANGS
     }
@@ -1215,9 +1230,9 @@ def _domain_overlap_sentence(f: _Facts, country: str, case: str, single: str, co
                         d,
                         t(
                             lang,
-                            "the single arm {value} and the combined arm {value2}",
-                            value=VERDICT_VERBS[a][lang][0],
-                            value2=VERDICT_VERBS[b][lang][0],
+                            "the single arm {single_verdict} and the combined arm {combined_verdict}",
+                            single_verdict=VERDICT_VERBS[a][lang][0],
+                            combined_verdict=VERDICT_VERBS[b][lang][0],
                         ),
                     )
                 )
@@ -1225,8 +1240,8 @@ def _domain_overlap_sentence(f: _Facts, country: str, case: str, single: str, co
             d, clause = clauses[0]
             texts[lang] = t(
                 lang,
-                "At domain level they overlap only in {value}, where {clause}.",
-                value=f.domain(d, lang),
+                "At domain level they overlap only in {domain}, where {clause}.",
+                domain=f.domain(d, lang),
                 clause=clause,
             )
         else:
@@ -1236,8 +1251,8 @@ def _domain_overlap_sentence(f: _Facts, country: str, case: str, single: str, co
             )
             texts[lang] = t(
                 lang,
-                "At domain level they overlap in {value}: {listed}.",
-                value=count_noun(len(shared), "domain", lang),
+                "At domain level they overlap in {domains}: {listed}.",
+                domains=count_noun(len(shared), "domain", lang),
                 listed=listed,
             )
     where = {"country": country, "case": case, "single_arm": single, "combined_arm": combined}
@@ -1282,22 +1297,22 @@ def _comparable_sentence(
         s, cb = escape(single), escape(combined)
         text = t(
             lang,
-            "In {value}, the single arm {s} and the combined arm {cb} were both measured "
-            "on {value2}: {items}.",
-            value=escape(case),
+            "In {case}, the single arm {s} and the combined arm {cb} were both measured "
+            "on {outcomes}: {items}.",
+            case=escape(case),
             s=s,
             cb=cb,
-            value2=count_noun(c, "outcome", lang),
+            outcomes=count_noun(c, "outcome", lang),
             items=join_list(parts, lang),
         )
         if other:
             text += (
                 tn(
                     lang,
-                    " The other {value} has no counterpart in the other arm.",
-                    " The other {value} have no counterpart in the other arm.",
+                    " The other {outcomes} has no counterpart in the other arm.",
+                    " The other {outcomes} have no counterpart in the other arm.",
                     other,
-                    value=count_noun(other, "outcome", lang),
+                    outcomes=count_noun(other, "outcome", lang),
                 )
                 if other > 1
                 else t(lang, " The remaining outcome has no counterpart in the other arm.")
@@ -1444,9 +1459,9 @@ def _recurrence_sentences(f: _Facts) -> list[Sentence]:
         said = {
             lang: t(
                 lang,
-                "Adverse effects predominate in {value} in cases from {value2}: {items}.",
-                value=f.domain(domain, lang),
-                value2=count_noun(n, "country", lang),
+                "Adverse effects predominate in {domain} in cases from {countries}: {items}.",
+                domain=f.domain(domain, lang),
+                countries=count_noun(n, "country", lang),
                 items=join_list([country_name(c, lang) for c in countries], lang),
             )
             for lang in i18n.LANGS
@@ -1482,8 +1497,8 @@ def _recurs_sentence(f: _Facts, countries: tuple[str, ...], domains: list[str]) 
         where = f"{count_noun(k, 'domain', lang)}: {listed}" if k > 1 else listed
         texts[lang] = t(
             lang,
-            "Beneficial effects recur in {value} ({names}) in {where}.",
-            value=count_noun(n, "country", lang),
+            "Beneficial effects recur in {countries} ({names}) in {where}.",
+            countries=count_noun(n, "country", lang),
             names=names,
             where=where,
         )
@@ -1537,11 +1552,11 @@ def _sign_test_intro() -> Sentence:
         lang: t(
             lang,
             "A sign test per domain counts the intervention arms whose findings point the "
-            "same way (at least {value} of those with a direction agreeing) and asks "
+            "same way (at least {share} of those with a direction agreeing) and asks "
             "whether beneficial arms outnumber adverse ones by more than chance would; "
             "arms with conflicting findings, no change or only outcomes of ambiguous "
             "desirability are reported but do not count.",
-            value=_percent(share, lang),
+            share=_percent(share, lang),
         )
         for lang in i18n.LANGS
     }
@@ -1559,7 +1574,7 @@ def _unit_counts(row: pd.Series, lang: str, unit_noun: str) -> tuple[str, list[C
         first = f"{count_noun(n_ben, unit_noun, lang)} {adjective}"
         counts.append(_count(n_ben, table, "value:n_beneficial", **where))
     else:
-        first = t(lang, "no {value} beneficial", value=noun(1, unit_noun, lang))
+        first = t(lang, "no {unit} beneficial", unit=noun(1, unit_noun, lang))
     parts = [first]
     for column, effect in (
         ("n_adverse", "adverse"),
@@ -1599,8 +1614,8 @@ def _sign_test_items(f: _Facts) -> list[Sentence]:
             else:
                 text = t(
                     lang,
-                    "{value}: {described}; no arm points the same way clearly, so there is no test.",
-                    value=f.domain(domain, lang),
+                    "{domain}: {described}; no arm points the same way clearly, so there is no test.",
+                    domain=f.domain(domain, lang),
                     described=described,
                 )
             if voting and int(row["n_evaluations"]) < voting:
@@ -1626,7 +1641,7 @@ def _case_level_text(f: _Facts, domain: str, case_row: pd.Series, lang: str) -> 
         where = {"domain": domain, "country": country, "case": case, "verdict": ["beneficial", "adverse"]}
         counts.append(_count(int(n), "effects_by_domain", "distinct:intervention", **where))
         arms = count_noun(int(n), "arm", lang)
-        pieces.append(t(lang, "{arms} of {value}", arms=arms, value=_case_in_country(case, country, lang)))
+        pieces.append(t(lang, "{arms} of {case}", arms=arms, case=_case_in_country(case, country, lang)))
     described, found = _unit_counts(case_row, lang, "case")
     counts += found
     k = int(sum(repeated))
@@ -1667,10 +1682,10 @@ def _power_sentence(f: _Facts) -> Sentence | None:
         return _said(
             lambda lang: t(
                 lang,
-                "Every domain tested has more than {value} arms pointing the same way, so the "
+                "Every domain tested has more than {number} arms pointing the same way, so the "
                 "test could detect a consistent direction; it still says nothing about the "
                 "size of the effects.",
-                value=number_word(limit, lang),
+                number=number_word(limit, lang),
             ),
             counts=[counts[0]],
         )
@@ -1684,12 +1699,12 @@ def _power_sentence(f: _Facts) -> Sentence | None:
         )
         texts[lang] = t(
             lang,
-            "With {value} or fewer arms pointing the same way, a sign test cannot reach p "
+            "With {number} or fewer arms pointing the same way, a sign test cannot reach p "
             "< {alpha} even when all of them agree. That is the case in {where}, so these "
             "tests have almost no power: a p-value above {alpha} does not show that the "
             "programmes have no effect, and the counts describe the evidence rather than "
             "prove an effect.",
-            value=number_word(limit, lang),
+            number=number_word(limit, lang),
             alpha=numbers.decimal(lang, ALPHA, 2),
             where=where,
         )
@@ -1795,9 +1810,9 @@ def _recurring_factor_sentence(f: _Facts, summary: object) -> Sentence:
     for lang in i18n.LANGS:
         where = t(
             lang,
-            "{value} in {value2}",
-            value=count_noun(n_cases, "case", lang),
-            value2=count_noun(n_countries, "country", lang),
+            "{cases} in {countries}",
+            cases=count_noun(n_cases, "case", lang),
+            countries=count_noun(n_countries, "country", lang),
         )
         name = f.factor(summary.factor, lang)
         if len(roles) == 1:
@@ -1983,7 +1998,7 @@ def _caveats_section(f: _Facts) -> Section:
         items = tuple(
             _said(
                 lambda lang, name=name: t(
-                    lang, "`{name}`: {value}", name=name, value=MISSING_CONSEQUENCES[name][lang]
+                    lang, "`{name}`: {consequence}", name=name, consequence=MISSING_CONSEQUENCES[name][lang]
                 )
             )
             for name in missing
@@ -2052,7 +2067,7 @@ def _subgroup_sentence(f: _Facts) -> Sentence | None:
         items = [
             t(
                 lang,
-                "{outcome} under {arm} ({subgroup})",
+                "the outcome {outcome} under {arm} ({subgroup})",
                 outcome=f.outcome(r.outcome, lang),
                 arm=escape(r.intervention),
                 subgroup=escape(r.subgroup),
@@ -2082,7 +2097,7 @@ def _contested_sentence(f: _Facts) -> Sentence | None:
         items = [
             t(
                 lang,
-                "{outcome} under {arm} ({source}: {direction}; {alt_source}: {alt_direction})",
+                "the outcome {outcome} under {arm} ({source}: {direction}; {alt_source}: {alt_direction})",
                 outcome=f.outcome(r.outcome, lang),
                 arm=escape(r.intervention),
                 source=escape(r.source_id or "?"),
@@ -2171,9 +2186,9 @@ def _per_case_sentence(f: _Facts) -> Sentence | None:
         return _said(
             lambda lang: t(
                 lang,
-                "All findings come from the evaluation of a single case, {value}, so they are "
+                "All findings come from the evaluation of a single case, {case}, so they are "
                 "not independent of one another.",
-                value=where[lang],
+                case=where[lang],
             ),
             refs,
         )
@@ -2198,9 +2213,9 @@ def _per_case_sentence(f: _Facts) -> Sentence | None:
             lang: t(
                 lang,
                 "Findings are not independent, because each case's findings come from the "
-                "evaluation of that case: {value}. A case with many findings weighs more in "
+                "evaluation of that case: {per_case}. A case with many findings weighs more in "
                 "counts by finding than in counts by case.",
-                value=texts[lang],
+                per_case=texts[lang],
             )
             for lang in i18n.LANGS
         }
@@ -2275,7 +2290,10 @@ def _source_sentence(f: _Facts) -> Sentence | None:
         )
         k = len(order)
         text = t(
-            lang, "The findings cite {value}: {listed}.", value=count_noun(k, "source", lang), listed=listed
+            lang,
+            "The findings cite {sources}: {listed}.",
+            sources=count_noun(k, "source", lang),
+            listed=listed,
         )
         if unnamed:
             lacking = capitalise(count_noun(unnamed, "finding", lang))
@@ -2303,13 +2321,13 @@ def _ambiguous_sentence(f: _Facts) -> Sentence | None:
         listed = join_list([f.outcome(o, lang) for o in outcomes], lang)
         texts[lang] = tn(
             lang,
-            "{value} has a desirable direction the codebook marks as ambiguous, so changes "
+            "{outcomes} has a desirable direction the codebook marks as ambiguous, so changes "
             "in it are reported as unclear rather than beneficial or adverse: {listed}.",
-            "{value} have a desirable direction the codebook marks as ambiguous, so "
+            "{outcomes} have a desirable direction the codebook marks as ambiguous, so "
             "changes in them are reported as unclear rather than beneficial or adverse: "
             "{listed}.",
             k,
-            value=capitalise(count_noun(k, "outcome", lang)),
+            outcomes=capitalise(count_noun(k, "outcome", lang)),
             listed=listed,
         )
     return _say(texts["en"], texts["es"], _finding_refs(rows), [count])
