@@ -4,6 +4,8 @@ from the tables, edits to the data change the text, data text is escaped, wordin
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import pkgutil
 import re
 from pathlib import Path
 
@@ -223,11 +225,14 @@ def test_a_wrong_count_fails_the_build_naming_its_sentence(shipped, monkeypatch)
         verify.check(broken, ev)
     # and build() raises too when a sentence builder states a wrong number
     original = narrative._count
-    monkeypatch.setattr(
-        narrative,
-        "_count",
-        lambda value, *a, **k: original(value + 1 if a and a[0] == "findings" else value, *a, **k),
-    )
+
+    def wrong(value, *a, **k):
+        return original(value + 1 if a and a[0] == "findings" else value, *a, **k)
+
+    for info in pkgutil.iter_modules(narrative.__path__):  # every sentence builder's own `_count`
+        module = importlib.import_module(f"synergies.narrative.{info.name}")
+        if getattr(module, "_count", None) is original:
+            monkeypatch.setattr(module, "_count", wrong)
     with pytest.raises(verify.CountMismatch, match="narrative sentences state numbers"):
         narrative.build(ev)
 
