@@ -388,7 +388,7 @@ def _country_gap_sentences(f: _Facts) -> list[Sentence]:
         if f.evaluated_cases(country) or not gaps:
             continue
         inst = f.ev.institutional
-        rows = inst[inst["country"] == country] if inst is not None else None
+        rows = f.part("institutional", country=country) if inst is not None else None
         has_institutional = rows is not None and not rows.empty
         refs = [_case_ref(country, c) for c in gaps]
         if has_institutional:

@@ -21,13 +21,8 @@ from synergies.text.grammar import (
 def _arm_comparison_sentences(f: _Facts, country: str) -> list[Sentence]:
     """Per evaluated case: the single-versus-combined comparison, or why there is none."""
     sentences: list[Sentence] = []
-    comparison = f.comparison
     for case in f.evaluated_cases(country):
-        pairs = (
-            comparison[(comparison["country"] == country) & (comparison["case"] == case)]
-            if not comparison.empty
-            else comparison
-        )
+        pairs = f.part("comparison", country=country, case=case)
         if pairs.empty:
             sentences.append(_one_kind_of_arm_sentence(f, country, case))
             continue
@@ -157,7 +152,7 @@ def _arm_pair_sentences(
     refs = [Ref("findings.csv", (i,)) for i in ids]
     if comparable.empty:
         return [
-            _not_comparable_sentence(f, case, single, combined, rows, refs),
+            _not_comparable_sentence(f, country, case, single, combined, rows, refs),
             _domain_overlap_sentence(f, country, case, single, combined),
         ]
     return [_comparable_sentence(f, country, case, single, combined, rows, refs)]
@@ -171,7 +166,7 @@ def _outcome_list(f: _Facts, outcomes: list[str], lang: str) -> str:
 
 
 def _not_comparable_sentence(
-    f: _Facts, case: str, single: str, combined: str, rows: pd.DataFrame, refs: list[Ref]
+    f: _Facts, country: str, case: str, single: str, combined: str, rows: pd.DataFrame, refs: list[Ref]
 ) -> Sentence:
     """Both arms exist but share no outcome: say so and what each measured."""
     single_outcomes = list(rows.loc[rows["single_effect"] != "", "outcome"])
@@ -179,7 +174,16 @@ def _not_comparable_sentence(
     counts = []
     for outcomes, arm in ((single_outcomes, single), (combined_outcomes, combined)):
         if len(outcomes) > MAX_LISTED:
-            counts.append(_count(len(outcomes), "findings", "distinct:outcome", case=case, intervention=arm))
+            counts.append(
+                _count(
+                    len(outcomes),
+                    "findings",
+                    "distinct:outcome",
+                    country=country,
+                    case=case,
+                    intervention=arm,
+                )
+            )
     s, c = escape(single), escape(combined)
     said = {
         lang: t(
@@ -200,7 +204,7 @@ def _not_comparable_sentence(
 
 def _domain_overlap_sentence(f: _Facts, country: str, case: str, single: str, combined: str) -> Sentence:
     """Where two arms share no outcome: do they at least share a domain, and what does each show there?"""
-    verdicts = f.arm_verdicts[(f.arm_verdicts["country"] == country) & (f.arm_verdicts["case"] == case)]
+    verdicts = f.part("arm_verdicts", country=country, case=case)
     by_arm = {
         arm: dict(zip(g["domain"], g["verdict"], strict=True)) for arm, g in verdicts.groupby("intervention")
     }

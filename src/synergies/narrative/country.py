@@ -163,13 +163,7 @@ def _findings_count_sentence(f: _Facts, country: str) -> Sentence:
     rows = f.country_findings(country)
     domains = f.domain_rank(rows["domain"])
     n, k = len(rows), len(domains)
-    unmeasured = (
-        []
-        if f.gaps.empty
-        else list(
-            f.gaps[(f.gaps["kind"] == "domain_not_measured") & (f.gaps["country"] == country)]["domain"]
-        )
-    )
+    unmeasured = list(f.part("gaps", kind="domain_not_measured", country=country).get("domain", []))
     several = len(f.evaluated_cases(country)) > 1
     counts = [
         _count(n, "findings", country=country),
@@ -214,7 +208,7 @@ def _effect_breakdown(tally: dict[str, int], lang: str, where: dict[str, str]) -
 
 def _domain_verdict_sentences(f: _Facts, country: str) -> list[Sentence]:
     """Domains where the country's cases agree on a verdict, then domains where they do not."""
-    table = f.country_verdicts[f.country_verdicts["country"] == country]
+    table = f.part("country_verdicts", country=country)
     rows = f.country_findings(country)
     k = len(table)
     sentences = []
@@ -273,9 +267,8 @@ def _split_domain_sentence(f: _Facts, country: str, domain: str) -> Sentence:
     Each clause names the arm whose findings it reports: a case's name would attribute one arm's
     result to the case, or to its other arms.
     """
-    arms = f.arm_verdicts[(f.arm_verdicts["country"] == country) & (f.arm_verdicts["domain"] == domain)]
-    rows = f.country_findings(country)
-    rows = rows[rows["domain"] == domain]
+    arms = f.part("arm_verdicts", country=country, domain=domain)
+    rows = f.part("findings", country=country, domain=domain)
     counts: list[Count] = []
     texts = {}
     for lang in i18n.LANGS:
@@ -343,8 +336,7 @@ def _domain_counts(f: _Facts, rows: pd.DataFrame, lang: str) -> str:
 
 def _effect_detail_sentence(f: _Facts, country: str, effect: str) -> Sentence | None:
     """The adverse, unclear or no-change findings of a country, spelled out when few, else counted."""
-    rows = f.country_findings(country)
-    rows = rows[rows["effect"] == effect]
+    rows = f.part("findings", country=country, effect=effect)
     n = len(rows)
     if not n:
         return None
@@ -434,7 +426,7 @@ def _institutional_country_sentences(f: _Facts, country: str) -> list[Sentence]:
     inst = f.ev.institutional
     if inst is None:
         return []
-    mine = _sorted_institutional(f, inst[inst["country"] == country])
+    mine = _sorted_institutional(f, f.part("institutional", country=country))
     by_case = dict(list(mine.groupby("case", sort=False)))
     sentences = []
     for case in sorted(by_case, key=str.casefold):

@@ -126,6 +126,30 @@ class _Facts:
             self._groups["country"] = dict(list(self.findings.groupby("country", sort=False)))
         return self._groups["country"].get(country, self.findings.iloc[0:0])
 
+    def part(self, table: str, **key: str) -> pd.DataFrame:
+        """The rows of one of these tables with the given column values, from a grouping made once.
+
+        The narrative's tallies per country, case and domain: each table is split by a set of columns
+        the first time a sentence asks, so a sentence never re-filters a whole table (200 countries
+        times a dozen sentences would otherwise each scan every row).
+        """
+        columns = tuple(key)
+        name = f"{table}:{','.join(columns)}"
+        frame = {"findings": self.findings, "institutional": self.ev.institutional}.get(table)
+        if table not in ("findings", "institutional"):
+            frame = getattr(self, table)
+        if name not in self._groups:
+            if frame is None or frame.empty:
+                self._groups[name] = {}
+            else:
+                by = list(columns) if len(columns) > 1 else columns[0]
+                self._groups[name] = dict(list(frame.groupby(by, sort=False)))
+        wanted = tuple(key.values()) if len(columns) > 1 else next(iter(key.values()))
+        found = self._groups[name].get(wanted)
+        if found is None:
+            return frame.iloc[0:0] if frame is not None else pd.DataFrame()
+        return found
+
     def case_findings(self, country: str, case: str) -> pd.DataFrame:
         """The findings of one case."""
         if "case" not in self._groups:
@@ -134,17 +158,12 @@ class _Facts:
 
     def evaluated_cases(self, country: str) -> list[str]:
         """Cases of a country that have findings, alphabetically."""
-        arms = self.arms
-        rows = arms[(arms["country"] == country) & (arms["n_findings"] > 0)]
-        return list(dict.fromkeys(rows["case"]))
+        arms = self.part("arms", country=country)
+        return list(dict.fromkeys(arms.loc[arms["n_findings"] > 0, "case"]))
 
     def gap_cases(self, country: str) -> list[str]:
         """Cases of a country without findings (evidence gaps), alphabetically."""
-        gaps = self.gaps
-        if gaps.empty:
-            return []
-        rows = gaps[(gaps["kind"] == "case_without_findings") & (gaps["country"] == country)]
-        return list(rows["case"])
+        return list(self.part("gaps", kind="case_without_findings", country=country).get("case", []))
 
 
 def country_name(country: str, lang: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from synergies import aggregate, i18n
 from synergies.narrative.facts import _case_ref, _Facts, _finding_refs, country_name
 from synergies.narrative.model import (
@@ -16,8 +18,8 @@ from synergies.narrative.model import (
     escape,
     natural_key,
 )
-from synergies.narrative.phrases import TITLES
-from synergies.text import t, tn
+from synergies.narrative.phrases import MAX_COUNTRIES_NAMED, TITLES
+from synergies.text import numbers, t, tn
 from synergies.text.grammar import (
     capitalise,
     count_noun,
@@ -46,24 +48,49 @@ def _overview(f: _Facts) -> Section:
     ]
     sentences = []
     for_lang = {}
+    leading = _leading_countries(findings) if len(countries) > MAX_COUNTRIES_NAMED else None
+    if leading is not None:
+        counts += [_count(v, "findings", country=c) for c, v in leading]
     for lang in i18n.LANGS:
-        names = join_list([country_name(c, lang) for c in countries], lang)
-        place = f"{count_noun(len(countries), 'country', lang)}: {names}"
-        for_lang[lang] = t(
-            lang,
-            "The data hold {findings} on {outcomes} in {domains}, from {cases} in {place}.",
-            findings=count_noun(n, "finding", lang),
-            outcomes=count_noun(n_outcomes, "outcome", lang),
-            domains=count_noun(n_domains, "domain", lang),
-            cases=count_noun(n_cases, "evaluated_case", lang),
-            place=place,
-        )
+        slots = {
+            "findings": count_noun(n, "finding", lang),
+            "outcomes": count_noun(n_outcomes, "outcome", lang),
+            "domains": count_noun(n_domains, "domain", lang),
+            "cases": count_noun(n_cases, "evaluated_case", lang),
+        }
+        if leading is None:
+            names = join_list([country_name(c, lang) for c in countries], lang)
+            place = f"{count_noun(len(countries), 'country', lang)}: {names}"
+            for_lang[lang] = t(
+                lang,
+                "The data hold {findings} on {outcomes} in {domains}, from {cases} in {place}.",
+                place=place,
+                **slots,
+            )
+        else:  # too many countries to name: the leading ones, and the table that lists all
+            named = [f"{country_name(c, lang)} ({numbers.integer(lang, v)})" for c, v in leading]
+            for_lang[lang] = t(
+                lang,
+                "The data hold {findings} on {outcomes} in {domains}, from {cases} in {countries}; those "
+                "with the most findings are {leading}, and every country's findings by domain are listed "
+                "in `tables/country_domain.csv`.",
+                countries=count_noun(len(countries), "country", lang),
+                leading=join_list(named, lang),
+                **slots,
+            )
     sentences.append(_say(for_lang["en"], for_lang["es"], _finding_refs(findings), counts))
     gap_sentence = _overview_gaps(f)
     if gap_sentence:
         sentences.append(gap_sentence)
     sentences.append(_method_sentence())
     return Section("overview", TITLES["overview"], (Paragraph(tuple(sentences)),))
+
+
+def _leading_countries(findings: pd.DataFrame) -> list[tuple[str, int]]:
+    """The MAX_COUNTRIES_NAMED countries with the most findings (ties by name), with their counts."""
+    sizes = findings.groupby("country", sort=False).size()
+    ranked = sorted(sizes.items(), key=lambda item: (-int(item[1]), str(item[0]).casefold()))
+    return [(str(c), int(v)) for c, v in ranked[:MAX_COUNTRIES_NAMED]]
 
 
 def _overview_gaps(f: _Facts) -> Sentence | None:

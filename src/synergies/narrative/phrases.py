@@ -7,6 +7,7 @@ from synergies.text import N_, NNP_
 
 ALPHA = vocabulary.ALPHA  # the significance level the power caution refers to
 MAX_LISTED = 8  # longest list of individual outcomes or changes spelled out before counting instead
+MAX_COUNTRIES_NAMED = 8  # most countries the overview names; beyond it, the leading ones and a table
 MAX_CASES_LISTED = 8  # longest list of per-case finding counts spelled out in the caveats
 NARRATIVE_DIR = "narrative"
 FILE_STEM = "country_comparison"
