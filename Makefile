@@ -61,7 +61,7 @@ template: $(STAMP)  ## Regenerate the coding template in templates/ from the dat
 benchmark: $(STAMP)  ## Measure run times against the notebook floor (writes docs/benchmarks.md)
 	@$(BIN)/python scripts/benchmark.py
 
-catalogues: $(STAMP)  ## Extract, merge and compile the message catalogues (README: For translators)
+catalogues: $(STAMP)  ## Extract (code and notebook Markdown), merge and compile the catalogues (README: For translators)
 	@$(BIN)/python scripts/catalogues.py
 
 clean:  ## Remove the virtual environment and caches

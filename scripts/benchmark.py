@@ -219,14 +219,18 @@ def reran(result: Measured) -> list[str]:
     return [m.group(1) for m in lines if m and not m.group(2).startswith("skipped")]
 
 
-def notebooks_reading(notebooks: Sequence[Path], data_file: str) -> list[str]:
-    """Notebooks whose declared inputs include `data_file` (or that declare none: they read all)."""
+def notebooks_reading(output: Path, data_file: str) -> list[str]:
+    """Notebooks whose kernels recorded reading `data_file` in the last run into `output`.
+
+    The run manifest keeps, per notebook, the data files behind the tables it read
+    (`data_scope`, see synergies.run.kernel_evidence), or "all" when it left no record.
+    """
+    manifest = json.loads((output / ".run-manifest.json").read_text(encoding="utf-8"))
     names = []
-    for path in notebooks:
-        metadata = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
-        inputs = (metadata.get("synergies") or {}).get("inputs")
-        if inputs is None or data_file in inputs:
-            names.append(path.name)
+    for name, entry in sorted(manifest["notebooks"].items()):
+        scope = entry["inputs"].get("data_scope", "all")
+        if scope == "all" or data_file in scope:
+            names.append(name)
     return names
 
 
@@ -342,11 +346,11 @@ def measure_changes(work: Path, notebooks: list[Path], time_limit: float) -> lis
     for data_file, description, change in changes:
         if not (data / data_file).is_file():
             continue
+        expected = notebooks_reading(output, data_file)  # what the previous run's kernels read
         what = description.format(change(data / data_file))
         result = _check(
             measure(pipeline_command(data, output, config.NOTEBOOKS_DIR, False), time_limit), what
         )
-        expected = notebooks_reading(notebooks, data_file)
         ran = reran(result)
         measured.append({"what": what, "seconds": result.seconds, "reran": ran, "expected": expected})
         _say(f"re-run after {what}: {result.seconds:.1f} s, re-ran {', '.join(ran) or 'nothing'}")

@@ -1,9 +1,10 @@
 """`make catalogues`: extract the package's phrases, merge them into each catalogue, compile.
 
 Runs `pybabel extract`, `pybabel update` and `pybabel compile` with the settings in
-`synergies.text.catalogue`. New phrases appear in the `.po` files with an empty msgstr for a
-translator to fill; then run this again to compile them. Exit status 1 if any catalogue still
-has untranslated or fuzzy entries, naming them.
+`synergies.text.catalogue`, then extracts the notebooks' Markdown cells into the site catalogue
+(`site.po`, which the pages read as it is: nothing to compile). New phrases and cells appear in
+the `.po` files with an empty msgstr for a translator to fill; then run this again to compile
+them. Exit status 1 if any catalogue still has untranslated or fuzzy entries, naming them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import sys
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
+from synergies import config
+from synergies.site import translate
 from synergies.text import catalogue
 
 
@@ -50,6 +53,12 @@ def main() -> int:
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             if message.id and (message.fuzzy or not all(strings)):
                 missing.append(f"{catalogue.po_path(lang).name} [{lang}]: {message.id!r}")
+    cells = translate.notebook_texts(config.NOTEBOOKS_DIR)
+    for lang in catalogue.TRANSLATED:
+        for text in translate.add_missing(cells, lang):
+            print(f"added to {translate.catalogue_path(lang).name} [{lang}]: {text[:60]!r}", file=sys.stderr)
+        for text in translate.untranslated(lang):
+            missing.append(f"{translate.catalogue_path(lang).name} [{lang}]: {text[:80]!r}")
     for line in missing:
         print(f"needs a translation: {line}", file=sys.stderr)
     return 1 if missing else 0

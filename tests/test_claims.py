@@ -95,8 +95,14 @@ def test_the_interaction_claim_names_what_could_not_be_compared(table: pd.DataFr
 
 
 def test_local_level_claims_say_where_the_level_is_inferred(table: pd.DataFrame) -> None:
-    assert "Mexico/PROINPRO + PDPs" in table.at["R4b", "reason"]
+    assert "PROINPRO + PDPs (Mexico)" in table.at["R4b", "reason"]  # a reader's name, not the row id
     assert "inference" in table.at["R4b", "reason"]
+
+
+def test_reasons_name_countries_in_the_reader_language(evidence: Evidence) -> None:
+    es = claims.check_claims(evidence, "es").set_index("claim_id")
+    assert "PROINPRO + PDPs (México)" in es.at["R4b", "reason"]
+    assert "Mexico/PROINPRO + PDPs" in es.at["KM2", "rows"]
 
 
 def test_table_columns_start_as_the_issue_asks(evidence: Evidence) -> None:
@@ -288,8 +294,8 @@ def test_institutional_claims_with_known_answers(synthetic: Path) -> None:
     assert got["quiet"][0] == "not_testable"  # unstated gives no direction
     assert got["absent"][0] == "not_testable"
     # Gamma has an institutional analysis but no local row; Beta's local row is inferred.
-    assert got["local"][0] == "partly_supported" and "Atlantis/Beta" in got["local"][1]
-    assert "Atlantis/Gamma" in got["local"][1]
+    assert got["local"][0] == "partly_supported" and "Beta (Atlantis)" in got["local"][1]
+    assert "Gamma (Atlantis)" in got["local"][1]
     assert got["local_stated"][0] == "supported"
     assert got["ns"][0] == "supported"  # Alpha and Beta both record a barrier
     assert got["pol"][0] == "contradicted"  # Gamma records no barrier

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from synergies import config, runner
+from synergies.run import common
 
 PROGRESS = re.compile(r"^\s+(\S+\.ipynb)\s+(.+?)\s*$", re.MULTILINE)
 
@@ -74,13 +75,12 @@ class Project:
         return files
 
     def reading(self, data_file: str) -> set[str]:
-        """The notebooks that declare `data_file` among their inputs (or declare none: they read all)."""
+        """The notebooks whose kernels recorded reading `data_file` (the manifest's data scope)."""
         names = set()
-        for path in sorted(self.notebooks.glob("*.ipynb")):
-            metadata = json.loads(path.read_text(encoding="utf-8"))["metadata"]
-            inputs = (metadata.get("synergies") or {}).get("inputs")
-            if inputs is None or data_file in inputs:
-                names.add(path.name)
+        for name, entry in self.manifest().items():
+            scope = entry["inputs"]["data_scope"]
+            if scope == "all" or data_file in scope:
+                names.add(name)
         return names
 
 
@@ -114,7 +114,7 @@ def first_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def _use_package_copy(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
     """Kernels import, and the runner fingerprints, the project's copy of the package."""
     monkeypatch.setenv("PYTHONPATH", str(root / "src"))
-    monkeypatch.setattr(runner, "PACKAGE_DIR", root / "src" / "synergies")
+    monkeypatch.setattr(common, "PACKAGE_DIR", root / "src" / "synergies")
     monkeypatch.delitem(sys.modules, "synergies.load", raising=False)  # validation as the kernels see it
 
 
@@ -162,6 +162,40 @@ def test_a_changed_data_file_reruns_only_the_notebooks_that_read_it(project: Pro
         assert project.files_of(name) == before[name], name
     changed = [name for name in executed if project.files_of(name) != before[name]]
     assert changed, "no output of the notebooks that read institutional.csv changed"
+
+
+def _change_first_cell(path: Path, column: str, value: str) -> None:
+    """Set one cell of a CSV file's first data row (keeping its quoting and line endings)."""
+    rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+    rows[1][rows[0].index(column)] = value
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def test_a_changed_optional_file_reruns_exactly_the_notebooks_whose_kernels_read_it(project: Project) -> None:
+    """arms.csv is read by some notebooks only; what each kernel read is recorded, not declared."""
+    path = project.data / "arms.csv"
+    assert path.is_file(), "the shipped data have no arms.csv: change another optional file here"
+    rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+    _change_first_cell(path, "note", rows[1][rows[0].index("note")] + " (edited by the test)")
+    readers = project.reading("arms.csv")
+    assert readers and readers != all_notebooks(project)  # else this test shows nothing
+
+    executed, skipped = project.run()
+
+    assert set(executed) == readers
+    assert set(skipped) == all_notebooks(project) - readers
+
+
+def test_a_file_no_notebook_reads_reruns_none(project: Project) -> None:
+    """A file beside the data that is not part of the contract (notes, a spreadsheet) changes nothing."""
+    (project.data / "notes.txt").write_text("Where the data came from.\n", encoding="utf-8")
+    assert all(entry["inputs"]["data_scope"] != "all" for entry in project.manifest().values())
+
+    executed, skipped = project.run()
+
+    assert executed == []
+    assert set(skipped) == all_notebooks(project)
 
 
 def test_an_edited_notebook_reruns_alone_and_shows_the_edit(project: Project) -> None:

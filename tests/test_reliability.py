@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from synergies import config, publish, runner
+from synergies.run import cli, common
 
 FIXTURES = Path(__file__).parent / "fixtures" / "runner"
 
@@ -92,7 +93,7 @@ def clean_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     make_project(root)
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setitem(sys.modules, "synergies.load", stub_validation())
-        monkeypatch.setattr(runner, "PACKAGE_DIR", root / "package")
+        monkeypatch.setattr(common, "PACKAGE_DIR", root / "package")
         assert runner.main(argv(root)) == 0
     shutil.copytree(root, saved, symlinks=True)
     return root, saved
@@ -107,7 +108,7 @@ def project(
     publish.remove_tree(root)
     shutil.copytree(saved, root, symlinks=True)
     monkeypatch.setitem(sys.modules, "synergies.load", stub_validation())
-    monkeypatch.setattr(runner, "PACKAGE_DIR", root / "package")
+    monkeypatch.setattr(common, "PACKAGE_DIR", root / "package")
     capfd.readouterr()
     yield root
 
@@ -153,7 +154,7 @@ def test_a_crash_at_any_step_of_publishing_is_recovered_by_the_next_run(
         if name == step:
             raise Crash(name)
 
-    monkeypatch.setattr(runner, "_step", crash_at)
+    monkeypatch.setattr(common, "_step", crash_at)
     with pytest.raises(Crash):
         staging.publish()
     told: list[str] = []
@@ -211,8 +212,9 @@ def crash_run(root: Path, step: str) -> subprocess.CompletedProcess[str]:
         "stub.load_evidence = lambda path: None\n"
         "sys.modules['synergies.load'] = stub\n"
         "from synergies import runner\n"
+        "from synergies.run import common\n"
         "from pathlib import Path\n"
-        f"runner.PACKAGE_DIR = Path({str(root / 'package')!r})\n"
+        f"common.PACKAGE_DIR = Path({str(root / 'package')!r})\n"
         "sys.exit(runner.main(sys.argv[1:]))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(config.ROOT / "src"), runner.CRASH_VARIABLE: step}
@@ -310,18 +312,16 @@ def test_an_unreadable_data_directory_and_permission_errors_get_plain_messages(
 ) -> None:
     data = project / "data"
     real_access = os.access
-    monkeypatch.setattr(
-        runner.os, "access", lambda path, mode: Path(path) != data and real_access(path, mode)
-    )
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != data and real_access(path, mode))
     code, _, err = run(project, capfd)
     assert code == 1
     assert f"The data directory {data} cannot be read" in err and "chmod u+rx" in err
-    monkeypatch.setattr(runner.os, "access", real_access)
+    monkeypatch.setattr(os, "access", real_access)
 
     def denied(options: runner.Options) -> int:
         raise PermissionError(13, "Permission denied", str(project / "out" / "tables"))
 
-    monkeypatch.setattr(runner, "_run", denied)
+    monkeypatch.setattr(cli, "_run", denied)
     code, _, err = run(project, capfd)
     assert code == 1
     assert f"permission denied on {project / 'out' / 'tables'}" in err
@@ -332,9 +332,7 @@ def test_an_output_directory_whose_parent_is_read_only_is_refused_before_running
     project: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real_access = os.access
-    monkeypatch.setattr(
-        runner.os, "access", lambda path, mode: Path(path) != project and real_access(path, mode)
-    )
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != project and real_access(path, mode))
     code, out, err = run(project, capfd, "--force")
     assert code == 1
     assert "not writable for you" in err and "chmod u+w" in err
@@ -422,8 +420,9 @@ def test_two_concurrent_runs_publish_one_after_the_other(project: Path) -> None:
         "stub.load_evidence = lambda path: None\n"
         "sys.modules['synergies.load'] = stub\n"
         "from synergies import runner\n"
+        "from synergies.run import common\n"
         "from pathlib import Path\n"
-        f"runner.PACKAGE_DIR = Path({str(project / 'package')!r})\n"
+        f"common.PACKAGE_DIR = Path({str(project / 'package')!r})\n"
         "sys.exit(runner.main(sys.argv[1:]))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(config.ROOT / "src")}

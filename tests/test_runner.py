@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 
 from synergies import config, runner
+from synergies.run import common
+from synergies.run import publish as run_publish
 
 FIXTURES = Path(__file__).parent / "fixtures" / "runner"
 TRACEBACK = "Traceback (most recent call last)"
@@ -117,7 +119,7 @@ def use_project(root: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pyte
     """Point the runner's validation and package fingerprint at the project's stand-ins."""
     validation = make_validation()
     monkeypatch.setitem(sys.modules, "synergies.load", validation)
-    monkeypatch.setattr(runner, "PACKAGE_DIR", root / "package")
+    monkeypatch.setattr(common, "PACKAGE_DIR", root / "package")
     return Project(root=root, capfd=capfd, validation=validation)
 
 
@@ -140,7 +142,7 @@ def first_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     make_project(root)
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setitem(sys.modules, "synergies.load", make_validation())
-        monkeypatch.setattr(runner, "PACKAGE_DIR", root / "package")
+        monkeypatch.setattr(common, "PACKAGE_DIR", root / "package")
         argv = ["--data-dir", str(root / "data"), "--output-dir", str(root / "out")]
         assert runner.main([*argv, "--notebooks-dir", str(root / "notebooks")]) == 0
     shutil.copytree(root, saved)
@@ -230,7 +232,15 @@ def test_first_run_publishes_the_layout_the_manifest_and_clean_notebooks(
     manifest = json.loads(manifest_text)
     assert manifest_text == json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     entry = manifest["notebooks"]["02-echo-lang.ipynb"]
-    assert set(entry["inputs"]) == {"notebook", "package", "parameters", "parameter_values", "data"}
+    assert set(entry["inputs"]) == {
+        "notebook",
+        "package",
+        "parameters",
+        "parameter_values",
+        "data",
+        "data_scope",
+    }
+    assert entry["inputs"]["data_scope"] == "all"  # no kernel record (stand-in data): the declared inputs
     assert list(entry["inputs"]["data"]) == ["b.csv"]
     assert entry["inputs"]["parameter_values"]["lang"] == "en"
     assert sorted(entry["outputs"]) == [
@@ -305,7 +315,7 @@ def test_changing_a_notebook_or_the_package_reruns_what_depends_on_it(published:
     assert "02-echo-lang.ipynb   skipped (unchanged)" in out
     assert "Counted again." in (published.out / "html" / "01-count-rows.html").read_text()
 
-    (runner.PACKAGE_DIR / "module.py").write_text("VERSION = 2\n", encoding="utf-8")
+    (common.PACKAGE_DIR / "module.py").write_text("VERSION = 2\n", encoding="utf-8")
     code, out, err = published.run()
     assert code == 0, err
     assert "skipped" not in out
@@ -439,7 +449,7 @@ def test_a_failed_second_swap_rolls_the_first_back(
             raise OSError("disk full")
         real_rename(source, target)
 
-    monkeypatch.setattr(runner, "_rename", failing_rename)
+    monkeypatch.setattr(run_publish, "_rename", failing_rename)
     code, _, err = published.run("--figures-dir", str(figures))
 
     assert code == 1

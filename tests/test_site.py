@@ -33,8 +33,18 @@ def test_every_markdown_cell_has_a_spanish_translation(path: Path) -> None:
 
 def test_every_page_word_and_table_label_has_a_spanish_translation() -> None:
     words = set(tables.COLUMN_LABELS.values()) | set(tables.KEY_WORDS.values())
+    words |= set(tables.COMPARATOR_WORDS.values()) | {
+        w for d in tables.VALUE_WORDS.values() for w in d.values()
+    }
     words |= set(chapters.DATATABLE_WORDS.values()) | set(chapters.DATATABLE_PAGER.values())
-    words |= {chapters.SITE_NAME, pages.FINDINGS_INTRO, pages.NOT_ALL_LISTED, "yes", "no"}
+    words |= {
+        chapters.SITE_NAME,
+        pages.FINDINGS_INTRO,
+        pages.NOT_ALL_LISTED,
+        pages.DATA_TEXT_NOTE,
+        "yes",
+        "no",
+    }
     for source in SITE_SOURCES:  # every literal the site passes to site_text
         words |= {
             m.encode().decode("unicode_escape") for m in LITERAL.findall(source.read_text(encoding="utf-8"))

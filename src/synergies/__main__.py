@@ -1,4 +1,5 @@
-"""Command line: `python -m synergies validate DIR` checks a data directory against the contract."""
+"""Command line: `python -m synergies validate DIR` checks a data directory against the contract;
+`python -m synergies run [options]` runs the notebooks as `make run` does (synergies.run.cli)."""
 
 from __future__ import annotations
 
@@ -60,8 +61,14 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):  # data may hold characters a console cannot show
             stream.reconfigure(errors="backslashreplace")
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments[:1] == ["run"]:  # the runner parses its own options (run --help lists them)
+        from synergies.run.cli import main as run
+
+        return run(arguments[1:])
     parser = argparse.ArgumentParser(prog="python -m synergies", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the notebooks and publish their outputs, as make run (run --help)")
     check = sub.add_parser("validate", help="check a data directory against the data contract")
     check.add_argument(
         "data_dir",

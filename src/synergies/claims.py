@@ -50,6 +50,15 @@ def _join(items: Sequence[str], lang: str) -> str:
     return grammar.join_list(list(items), lang)
 
 
+def _labels(items: Sequence[str]) -> str:
+    """Labels of factors, domains or cases as a list after a colon, one from the next by ';'.
+
+    A label may read as a clause ("A household member has a job"), so labels are never joined
+    into one noun phrase with "and": each stands alone, verbatim.
+    """
+    return "; ".join(items)
+
+
 @dataclass(frozen=True)
 class Verdict:
     """The outcome of checking one claim: verdict, reason (in one language) and the rows it rests on."""
@@ -109,7 +118,13 @@ class Scope:
 
 
 def _case_label(country: str, case: str) -> str:
+    """A case as a row id (Country/Case): as coded, since citations and `rows` name it so."""
     return f"{country}{contract.CASE_SEPARATOR}{case}"
+
+
+def _case_name(country: str, case: str, lang: str) -> str:
+    """A case as a reader reads it: 'PROINPRO + PDPs (México)', the country named in `lang`."""
+    return f"{case} ({text_names.country(lang, country)})"
 
 
 def _inst_label(row: object) -> str:
@@ -135,7 +150,7 @@ def _ids(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def _arm_name(row: object, lang: str) -> str:
-    return f"{row.intervention} ({row.country})"  # type: ignore[attr-defined]
+    return f"{row.intervention} ({text_names.country(lang, row.country)})"  # type: ignore[attr-defined]
 
 
 def _effect_units(findings: pd.DataFrame, effect_column: str) -> pd.DataFrame:
@@ -229,7 +244,7 @@ def check_effect(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
 def _deviating_units(
     units: pd.DataFrame, found: pd.DataFrame, asserted: str, ev: Evidence, lang: str
 ) -> list[str]:
-    """Per unit not agreeing, e.g. "PPP (Colombia) in Productive is conflicting (... adverse [F05])"."""
+    """Per unit not agreeing, e.g. "PPP (Colombia), Productive: conflicting (...: adverse [F05])"."""
     domain_label = i18n.labels(ev.domains, "domain", lang)
     outcome_label = i18n.labels(ev.outcomes, "outcome", lang)
     parts = []
@@ -243,13 +258,13 @@ def _deviating_units(
             & (found["effect"] != "unclear")
         ]
         what = ", ".join(
-            f"{outcome_label.get(r.outcome, r.outcome)} {i18n.word(r.effect, lang)} [{r.finding_id}]"
+            f"{outcome_label.get(r.outcome, r.outcome)}: {i18n.word(r.effect, lang)} [{r.finding_id}]"
             for r in sorted(mine.itertuples(), key=lambda r: _natural(r.finding_id))
         )
         parts.append(
             t(
                 lang,
-                "{arm} in {domain} is {verdict} ({findings})",
+                "{arm}, {domain}: {verdict} ({findings})",
                 arm=_arm_name(u, lang),
                 domain=domain_label.get(u.domain, u.domain),
                 verdict=i18n.word(u.verdict, lang),
@@ -328,7 +343,7 @@ def check_evaluated(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict
         total=len(cases),
         kc=int(with_results["country"].nunique()),
         nc=int(n_countries),
-        gaps=_join(gap_ids, lang),
+        gaps=_join([_case_name(r.country, r.case, lang) for r in without.itertuples()], lang),
     )
     return Verdict(verdict, reason, rows)
 
@@ -471,10 +486,10 @@ def _untested_scope(scope: Scope, compared: pd.DataFrame, ev: Evidence, lang: st
         parts.append(
             tn(
                 lang,
-                "No outcome of the domain {names}, which the claim also names, could be compared.",
-                "No outcome of the domains {names}, which the claim also names, could be compared.",
+                "The claim also names a domain in which no outcome could be compared: {names}.",
+                "The claim also names domains in which no outcome could be compared: {names}.",
                 len(names),
-                names=_join(names, lang),
+                names=_labels(names),
             )
         )
     return " ".join(parts)
@@ -574,7 +589,7 @@ def check_assessment(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdic
         items = [f"{_inst_label(r)} ({i18n.word(r.assessment, lang)})" for r in others.itertuples()]
         reason += " " + t(lang, "Otherwise: {rows}.", rows=_join(items, lang))
     if missing:
-        reason += " " + t(lang, "Not recorded in scope: {factors}.", factors=_join(missing, lang))
+        reason += " " + t(lang, "Not recorded in scope: {factors}.", factors=_labels(missing))
     return Verdict(verdict, reason, ids)
 
 
@@ -596,7 +611,7 @@ def check_matters(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
             ["country", "case"]
         ].drop_duplicates()
         units = [
-            (_case_label(r.country, r.case), (rows["country"] == r.country) & (rows["case"] == r.case))
+            (_case_name(r.country, r.case, lang), (rows["country"] == r.country) & (rows["case"] == r.case))
             for r in analysed.itertuples()
         ]
     if rows.empty or not units:
@@ -637,11 +652,11 @@ def check_matters(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
     if only_inferred:
         reason += " " + t(
             lang,
-            "For {units} the level is the coders' inference, not stated by the source.",
-            units=_join(only_inferred, lang),
+            "The level is the coders' inference, not stated by the source, for: {units}.",
+            units=_labels(only_inferred),
         )
     if absent:
-        reason += " " + t(lang, "Nothing is recorded for {units}.", units=_join(absent, lang))
+        reason += " " + t(lang, "Nothing is recorded for: {units}.", units=_labels(absent))
     return Verdict(verdict, reason, ids)
 
 
@@ -659,7 +674,7 @@ def check_not_sufficient(claim: pd.Series, ev: Evidence, lang: str = "en") -> Ve
     for c in cases.itertuples():
         of_case = (inst["country"] == c.country) & (inst["case"] == c.case)
         barriers = inst[of_case & (inst["assessment"] == "barrier")]
-        (hindered if not barriers.empty else unhindered).append(_case_label(c.country, c.case))
+        (hindered if not barriers.empty else unhindered).append(_case_name(c.country, c.case, lang))
         ids += [_inst_label(r) for r in barriers.itertuples()]
     n = len(cases)
     if not unhindered:

@@ -36,6 +36,24 @@ def _names(items: Sequence[str], lang: str, markdown: bool = True) -> str:
     return join_list(shown, lang)
 
 
+def _entries(items: Sequence[str], lang: str) -> str:
+    """Entries that each lead with a label ("Label: what"), joined by semicolons; long lists cut.
+
+    A label may be a clause ("A household member has a job"), so it is never joined into a noun
+    phrase with "and": each entry stands alone, label first, after the sentence's colon.
+    """
+    shown = list(items[:MAX_NAMED])
+    if len(items) > MAX_NAMED:
+        shown.append(t(lang, "{rest} more", rest=len(items) - MAX_NAMED))
+    return "; ".join(shown)
+
+
+def _comparison_counts(counts: pd.Series) -> dict[str, int]:
+    """The slots better, same, worse and cannot of a combination sentence, from `comparison` counts."""
+    keys = {"better": "combined_better", "same": "same", "worse": "combined_worse", "cannot": "cannot_tell"}
+    return {slot: int(counts.get(key, 0)) for slot, key in keys.items()}
+
+
 def _case_names(frame: pd.DataFrame, lang: str, markdown: bool = True) -> str:
     """'Case (Country)' for each row of a frame with country and case columns."""
     items = [f"{r.case} ({country_name(lang, r.country)})" for r in frame.itertuples(index=False)]
@@ -152,9 +170,9 @@ def gaps(ev: Evidence, lang: str) -> str:
         sentences.append(
             tn(
                 lang,
-                "**Evidence gaps.** {cases} has no impact findings: {names}. It appears in the "
+                "**Evidence gaps.** {cases} has no reported impact results: {names}. It appears in the "
                 "figures as an explicit gap row, not as missing rows.",
-                "**Evidence gaps.** {cases} have no impact findings: {names}. They appear in "
+                "**Evidence gaps.** {cases} have no reported impact results: {names}. They appear in "
                 "the figures as explicit gap rows, not as missing rows.",
                 len(cases),
                 cases=_count(len(cases), "case", lang),
@@ -168,13 +186,13 @@ def gaps(ev: Evidence, lang: str) -> str:
         by_country = [
             escape(country_name(lang, country))
             + ": "
-            + _names([domain_label[d] for d in group["domain"]], lang)
+            + _names([f"*{escape(domain_label[d])}*" for d in group["domain"]], lang, markdown=False)
             for country, group in domains.groupby("country", sort=False)
         ]
         sentences.append(
             t(
                 lang,
-                "Domains with no finding in a country that has findings — {items}.",
+                "Domains without reported findings in a country that has findings — {items}.",
                 items="; ".join(by_country),
             )
         )
@@ -213,12 +231,14 @@ def sign_test_caution(by_arm: pd.DataFrame, by_case: pd.DataFrame, ev: Evidence,
     doubled = by_arm[by_arm["n_evaluations"] < by_arm["n_beneficial"] + by_arm["n_adverse"]]
     sentences = []
     if len(doubled):
+        # A domain's label may read as a clause ("Recovered from the drought"), so it leads its
+        # item before a colon rather than sitting inside a noun phrase ("vote in ...").
         items = [
             t(
                 lang,
-                "{value} ({value2} votes from {evaluations})",
-                value=escape(domain_label[r.domain]),
-                value2=r.n_beneficial + r.n_adverse,
+                "{domain}: {votes} votes from {evaluations}",
+                domain=escape(domain_label[r.domain]),
+                votes=r.n_beneficial + r.n_adverse,
                 evaluations=_count(r.n_evaluations, "evaluation", lang),
             )
             for r in doubled.itertuples(index=False)
@@ -226,10 +246,10 @@ def sign_test_caution(by_arm: pd.DataFrame, by_case: pd.DataFrame, ev: Evidence,
         sentences.append(
             t(
                 lang,
-                "Counting arms, several arms of one evaluation vote separately in {items}; "
-                "those votes are not independent, so the table counting each evaluation once "
-                "(sign_tests_by_case.csv) is the safer reading.",
-                items=join_list(items, lang),
+                "Counting arms, several arms of one evaluation vote separately; those votes are not "
+                "independent, so the table counting each evaluation once (sign_tests_by_case.csv) is the "
+                "safer reading. Domains where this happens: {items}.",
+                items=_entries(items, lang),
             )
         )
     else:
@@ -338,16 +358,15 @@ def single_combined(comparison: pd.DataFrame, overlap: pd.DataFrame, ev: Evidenc
     if len(met):
         domain_label = labels(ev.domains, "domain", lang)
         items = [
-            f"{escape(r.case)} ({escape(country_name(lang, r.country))}), {escape(domain_label[r.domain])}"
+            f"{escape(r.case)} ({escape(country_name(lang, r.country))}): {escape(domain_label[r.domain])}"
             for r in met.itertuples(index=False)
         ]
         sentences.append(
             t(
                 lang,
-                "Both arms have outcomes in the same domain but none in common in {names}: "
-                "their domain verdicts rest on different outcomes and are not a like-for-like "
-                "comparison.",
-                names=_names(items, lang, markdown=False),
+                "Both arms have outcomes in the same domain but none in common, so their domain verdicts "
+                "rest on different outcomes and are not a like-for-like comparison: {items}.",
+                items=_entries(items, lang),
             )
         )
     return " ".join(sentences)
@@ -457,10 +476,7 @@ def combination(
                 "the same on {same} and worse on {worse}; on {cannot} the data cannot tell (an effect is "
                 "missing, unclear or conflicting).",
                 len(outcomes),
-                better=int(counts.get("combined_better", 0)),
-                same=int(counts.get("same", 0)),
-                worse=int(counts.get("combined_worse", 0)),
-                cannot=int(counts.get("cannot_tell", 0)),
+                **_comparison_counts(counts),
             )
         )
         if direct:
@@ -522,8 +538,8 @@ def institutional(summary: pd.DataFrame | None, ev: Evidence, lang: str) -> str:
     sentences = [
         t(
             lang,
-            "{value} statements cover {n_summary} factors in {n_cases} cases.",
-            value=len(ev.institutional),
+            "{n_statements} statements cover {n_summary} factors in {n_cases} cases.",
+            n_statements=len(ev.institutional),
             n_summary=len(summary),
             n_cases=n_cases,
         )
@@ -536,10 +552,10 @@ def institutional(summary: pd.DataFrame | None, ev: Evidence, lang: str) -> str:
         sentences.append(
             t(
                 lang,
-                "*{name}* appears in {cases} in {countrys} ({parts}).",
-                name=name,
+                "*{factor}*: reported in {cases} in {countries} ({parts}).",
+                factor=name,
                 cases=_count(r.n_cases, "case", lang),
-                countrys=_count(r.n_countries, "country", lang),
+                countries=_count(r.n_countries, "country", lang),
                 parts=parts,
             )
         )
@@ -578,11 +594,11 @@ def _alt_pooled(ev: Evidence, pooled: pd.DataFrame, page: Page, columns: str, la
     gaps = [country_name(lang, c) for c in countries.loc[countries["n_findings"] == 0, "country"]]
     text = t(
         lang,
-        "{countrys} (rows, each pooling the findings of its intervention arms) by "
-        "{columns}; {value} cells: {parts}.",
-        countrys=_count(len(countries), "country", lang),
+        "{countries} (rows, each pooling the findings of its intervention arms) by "
+        "{columns}; {n_cells} cells: {parts}.",
+        countries=_count(len(countries), "country", lang),
         columns=columns,
-        value=digits(len(shown), lang),
+        n_cells=digits(len(shown), lang),
         parts=parts,
     )
     if gaps:
@@ -640,10 +656,10 @@ def alt_effect_directions(ev: Evidence, cells: pd.DataFrame, page: Page, lang: s
     text = t(
         lang,
         "Effect-direction heatmap: {arms} (rows) by {outcomes} (columns, grouped by "
-        "domain); {value} measured cells: {parts}.",
+        "domain); {n_cells} cells with findings: {parts}.",
         arms=_count(n_arms, "arm", lang),
         outcomes=_count(len(outcomes), "outcome", lang),
-        value=digits(len(shown), lang),
+        n_cells=digits(len(shown), lang),
         parts=parts,
     )
     if len(gaps):
@@ -664,10 +680,10 @@ def alt_verdicts(table: pd.DataFrame, page: Page, ev: Evidence, lang: str) -> st
     return t(
         lang,
         "Verdict matrix of {n_arm_table} rows (arms and gap rows) by {domains}; "
-        "{value} arm × domain verdicts: {parts}.",
+        "{n_verdicts} arm × domain verdicts: {parts}.",
         n_arm_table=len(arm_table),
         domains=_count(len(ev.domains), "domain", lang),
-        value=digits(len(shown), lang),
+        n_verdicts=digits(len(shown), lang),
         parts=parts,
     ) + _page_part(page, lang)
 
@@ -679,7 +695,7 @@ def alt_sign_tests(table: pd.DataFrame, ev: Evidence, lang: str) -> str:
     for r in table.itertuples(index=False):
         votes = r.n_beneficial + r.n_adverse
         if math.isnan(r.proportion):
-            items.append(t(lang, "{value}: no votes", value=domain_label[r.domain]))
+            items.append(t(lang, "{domain}: no votes", domain=domain_label[r.domain]))
             continue
         beneficial = tn(
             lang,
@@ -770,10 +786,7 @@ def alt_combination(outcomes: pd.DataFrame, page: Page, lang: str) -> str:
         "contrast, each with its effect and sign of change. Adding programmes: better {better}, same {same}, "
         "worse {worse}, cannot tell {cannot}.",
         len(shown),
-        better=int(counts.get("combined_better", 0)),
-        same=int(counts.get("same", 0)),
-        worse=int(counts.get("combined_worse", 0)),
-        cannot=int(counts.get("cannot_tell", 0)),
+        **_comparison_counts(counts),
     ) + _page_part(page, lang)
 
 
@@ -784,13 +797,13 @@ def alt_institutional(matrix: pd.DataFrame, page: Page, lang: str) -> str:
     parts = _tally(n, ASSESSMENTS, lang)
     return t(
         lang,
-        "Institutional factors by case: {n_matrix} statements on {value} factors — "
-        "{parts}; {value2} national and {value3} local.",
+        "Institutional factors by case: {n_matrix} statements on {n_factors} factors — "
+        "{parts}; {n_national} national and {n_local} local.",
         n_matrix=len(matrix),
-        value=matrix["factor"].nunique(),
+        n_factors=matrix["factor"].nunique(),
         parts=parts,
-        value2=int(lv.get("national", 0)),
-        value3=int(lv.get("local", 0)),
+        n_national=int(lv.get("national", 0)),
+        n_local=int(lv.get("local", 0)),
     ) + _page_part(page, lang)
 
 
@@ -866,24 +879,21 @@ def robustness_summary(summary: pd.DataFrame, grid: pd.DataFrame, ev: Evidence, 
                 n=int(r.n_scenarios),
             )
         else:
-            changes = [f"{escape(scenario_label(ev, s, lang))} ({word(v, lang)})" for s, v in r.changes]
             text = t(
                 lang,
-                "**{domain}**: {verdict} at baseline{p}; the verdict holds in {same} of {n} scenarios and "
-                "changes under {changes}",
+                "**{domain}**: {verdict} at baseline{p}; the verdict holds in {same} of {n} scenarios",
                 domain=name,
                 verdict=base,
                 p=p,
                 same=int(r.n_same),
                 n=int(r.n_scenarios),
-                changes=join_list(changes, lang),
             )
         if not (pd.isna(r.p_min) or r.p_min == r.p_max):
             text += t(
                 lang,
                 "; the sign-test p ranges from {low} to {high}",
-                low=numbers.p_value(lang, float(r.p_min)).removeprefix("p "),
-                high=numbers.p_value(lang, float(r.p_max)).removeprefix("p "),
+                low=numbers.p_value(lang, float(r.p_min)).removeprefix("p = ").removeprefix("p "),
+                high=numbers.p_value(lang, float(r.p_max)).removeprefix("p = ").removeprefix("p "),
             )
         if r.significant_only_verdict:
             text += t(
@@ -891,6 +901,11 @@ def robustness_summary(summary: pd.DataFrame, grid: pd.DataFrame, ev: Evidence, 
                 ". Counting significant findings only (the biased comparator) would say {verdict}",
                 verdict=word(r.significant_only_verdict, lang),
             )
+        if r.changes:
+            # A scenario's label may begin with an outcome's label, so the scenarios are a list of
+            # their own after a colon, never the object of "under".
+            changes = [f"{escape(scenario_label(ev, s, lang))} ({word(v, lang)})" for s, v in r.changes]
+            text += ". " + t(lang, "Scenarios that change it: {changes}", changes=_entries(changes, lang))
         lines.append(f"- {text}.")
     not_run = grid[~grid["runnable"]].drop_duplicates("scenario")
     if len(not_run):
@@ -932,7 +947,7 @@ def reporting_bias_caveat(flagged: pd.DataFrame, ev: Evidence, lang: str) -> str
 
     `flagged` is `robustness.sources_without_nulls(ev)`. A source that lists only changes likely
     reports selected results; a direction count inherits that selection (Cochrane Handbook
-    12.2.2.1), and Boon & Thomson advise against the sign test when publication bias is suspected.
+    12.2.2.1), and Hilton Boon & Thomson advise against the sign test when publication bias is suspected.
     """
     if flagged.empty:
         return ""
@@ -945,8 +960,8 @@ def reporting_bias_caveat(flagged: pd.DataFrame, ev: Evidence, lang: str) -> str
         lang,
         "**Reporting bias:** none of the findings of {sources} is a null (no-change) result. A source "
         "that lists only changes likely reports selected results, and a count by direction inherits "
-        "that selection (Cochrane Handbook 12.2.2.1); Boon and Thomson advise against the sign test when "
-        "publication bias is suspected, so read these sign tests as a description of what was reported, "
-        "not of what happened.",
+        "that selection (Cochrane Handbook 12.2.2.1); Hilton Boon and Thomson advise against the sign "
+        "test when publication bias is suspected, so read these sign tests as a description of what "
+        "was reported, not of what happened.",
         sources=join_list(items, lang),
     )

@@ -40,6 +40,7 @@ from typing import Any
 import pandas as pd
 
 from synergies import aggregate, contract, palette
+from synergies.cells import is_blank
 from synergies.load import Evidence
 from synergies.plots import MAX_ARMS
 from synergies.text import N_, check_lang, gettext, ngettext, numbers, t
@@ -173,7 +174,7 @@ def _t(lang: str, msgid: str) -> str:
 
 def _number(lang: str, value: object) -> str | None:
     """An estimate or SE with the decimals it was given (at most MAX_ESTIMATE_PLACES), or None."""
-    if value is None or pd.isna(value):
+    if is_blank(value):
         return None
     exact = Decimal(repr(float(value)))
     places = min(max(-exact.as_tuple().exponent, 0), MAX_ESTIMATE_PLACES)  # type: ignore[operator]
@@ -362,11 +363,11 @@ def map_data(evidence: Evidence, lang: str) -> dict[str, Any]:
         "outcome": [outcome_position[o] for o in findings["outcome"].tolist()],
         "direction": _positions(findings["direction"], DIRECTIONS),
         "effect": _positions(findings["effect"], EFFECTS),
-        "significant": [None if pd.isna(v) else int(bool(v)) for v in significant.tolist()],
-        "p": [None if pd.isna(v) else numbers.p_value(lang, float(v)) for v in p_values.tolist()],
+        "significant": [None if is_blank(v) else int(bool(v)) for v in significant.tolist()],
+        "p": [None if is_blank(v) else numbers.p_value(lang, float(v)) for v in p_values.tolist()],
         "estimate": [_number(lang, v) for v in findings["estimate"].tolist()],
         "se": [_number(lang, v) for v in findings["std_error"].tolist()],
-        "n": [None if pd.isna(v) else numbers.integer(lang, int(v)) for v in findings["n"].tolist()],
+        "n": [None if is_blank(v) else numbers.integer(lang, int(v)) for v in findings["n"].tolist()],
         "source": [source_index.get(s, -1) for s in _column(findings, "source_id").tolist()],
         "locator": texts.codes(_column(findings, "locator")),
         "note": texts.codes(_column(findings, "note")),

@@ -13,6 +13,7 @@ import math
 import pandas as pd
 
 from synergies import magnitude
+from synergies.cells import is_blank
 from synergies.i18n import labels
 from synergies.load import Evidence
 from synergies.narrative import compact_ids, escape, join_list
@@ -43,7 +44,7 @@ def measure_unit(measure: str, lang: str) -> str:
 
 def fmt_number(x: float, lang: str, places: int = PLACES) -> str:
     """A decimal by the project's one number rule (`text.numbers`); "–" when missing; never "-0.00"."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
+    if is_blank(x):
         return "–"
     text = numbers.decimal(lang, float(x), places)
     return text.lstrip("-") if text.lstrip("-").strip("0.,") == "" else text
@@ -185,13 +186,14 @@ def pooled_sentence(ev: Evidence, row, lang: str, cited: bool = True) -> str:
         if excludes
         else gettext(lang, "its interval includes no effect")
     )
+    # The domain's label leads before a colon: any label reads right there, a clause-like one too.
     text = t(
         lang,
-        "The pooled estimate on {domain} ({measure}, aligned so that positive is good for households) "
-        "is {value} ({interval}) across {k} evaluations; {verdict}, and {heterogeneity}",
+        "{domain}: the pooled estimate ({measure}, aligned so that positive is good for households) "
+        "is {estimate} ({interval}) across {k} evaluations; {verdict}, and {heterogeneity}",
         domain=escape(domain),
         measure=measure_label(row.effect_measure, lang),
-        value=value,
+        estimate=value,
         interval=interval(row.ci_low, row.ci_high, lang),
         k=int(row.k),
         verdict=verdict,

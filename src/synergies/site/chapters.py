@@ -175,7 +175,9 @@ def _datatables_bundle() -> str:
     from itables.javascript import generate_init_offline_itables_html
 
     bundle = Path(itables.__file__).parent / "html" / "dt_bundle.js"
-    return generate_init_offline_itables_html(bundle)
+    # itables' <noscript> note speaks to notebook users in English ("is your notebook trusted?");
+    # without scripts a page still shows every table as plain HTML, so the note is left out.
+    return re.sub(r"<noscript>.*?</noscript>", "", generate_init_offline_itables_html(bundle), flags=re.S)
 
 
 def datatables_scripts(lang: str) -> str:

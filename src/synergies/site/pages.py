@@ -101,6 +101,7 @@ def _findings_body(ev: Evidence, lang: str, ids: list[str], first: bool, pages: 
     parts = []
     if first:
         parts.append(f"<p>{html.escape(site_text(FINDINGS_INTRO, lang))}</p>")
+        parts.append(f'<p class="data-text-note">{html.escape(site_text(DATA_TEXT_NOTE, lang))}</p>')
         total = len(ev.findings)
         if total > MAX_LISTED_FINDINGS:
             note = site_text(NOT_ALL_LISTED, lang).format(
@@ -153,6 +154,12 @@ NOT_ALL_LISTED = (
 FINDINGS_INTRO = (
     "The rows of the data that the narrative's citations point at, as coded from the sources. "
     "Each citation links to its row here."
+)
+# Said once on the index and once on the findings page: the report translates its own words, never
+# the coders' (notes, designs, locators, claims), which stay in the language they were coded in.
+DATA_TEXT_NOTE = (
+    "Text taken from the data (notes, study designs, locators, the claims' wording and labels without "
+    "a translation) is shown as coded, in the language of its sources."
 )
 FINDINGS_COLUMNS = (
     "finding_id",
@@ -209,7 +216,8 @@ def _index_body(
     files = ", ".join(sorted(ev.given))
     data_line = site_text("Data: {name} ({files}).", lang).format(name=data_name, files=files)
     found_heading = html.escape(site_text("What the analysis found", lang))
-    parts = [f"<p>{html.escape(data_line)}</p>", f"<h2>{found_heading}</h2>"]
+    note = f'<p class="data-text-note">{html.escape(site_text(DATA_TEXT_NOTE, lang))}</p>'
+    parts = [f"<p>{html.escape(data_line)}</p>", note, f"<h2>{found_heading}</h2>"]
     overview = built.section("overview").paragraphs[0].sentences[:2]
     found = list(overview)
     try:

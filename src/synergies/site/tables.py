@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from synergies import i18n
+from synergies.cells import is_blank
 from synergies.site.names import SCREENFUL_ROWS
 from synergies.site.translate import site_text
 
@@ -223,7 +224,70 @@ KEY_WORDS: dict[str, str] = {
     "nested": "nested",
     "not_nested": "not nested",
     "not_coded": "not coded",
+    "unknown": "unknown",
+    "finding": "finding",
 }
+# Columns whose values are the project's codes particular to that column (a code may mean one
+# thing in one column and another elsewhere: `unclear` is an effect, but a scenario group too).
+# Values not listed (an arm's name as a comparator, a data label) are shown as they are.
+BASIS_WORDS = {"direct_contrast": "direct contrast", "directions": "by direction of effect"}
+COMPARATOR_WORDS = {"control": "control group", "status_quo": "status quo", "unknown": "unknown"}
+VALUE_WORDS: dict[str, dict[str, str]] = {
+    "basis": BASIS_WORDS,
+    "comparison_basis": BASIS_WORDS,
+    "difference_basis": {"independent_estimates": "independent estimates"},
+    "level_basis": {"stated": "stated by the source", "inferred": "inferred by the coders"},
+    "scenario_group": {
+        "baseline": "baseline",
+        "threshold": "threshold",
+        "counting_unit": "what votes",
+        "unclear": "unclear findings",
+        "polarity": "codebook polarity",
+        "study_quality": "study quality",
+        "sample_size": "sample size",
+        "biased_comparator": "biased comparator",
+    },
+    "p_source": {"reported": "reported", "estimate_and_se": "from the estimate and its SE"},
+    "scale": {"log": "logarithmic", "natural": "natural", "ratio": "ratio"},
+    "pooled_as": {
+        "smd": "standardised mean difference",
+        "pp": "difference in percentage points",
+        "log_or": "log odds ratio",
+        "ratio": "ratio",
+        "raw": "difference in the source's unit",
+        "ambiguous_outcome": "not pooled: outcome of ambiguous desirability",
+        "no_std_error": "not pooled: no standard error",
+        "raw_unit": "not pooled: raw unit",
+    },
+    "effect_measure": {
+        "smd": "standardised mean difference",
+        "pp": "difference in percentage points",
+        "log_or": "log odds ratio",
+        "ratio": "ratio",
+        "raw": "difference in the source's unit",
+    },
+    "aspect": {"coordination": "coordination", "condition": "condition"},
+    "risk_of_bias": {
+        "low": "low",
+        "some_concerns": "some concerns",
+        "high": "high",
+        "unknown": "unknown (no appraisal)",
+    },
+}
+# Columns of comparators (findings.csv, arms.csv and the combination tables): a code or an arm's name.
+COMPARATOR_COLUMNS = frozenset(
+    {"comparator", "base_comparator", "extended_comparator", "single_comparator", "combined_comparator"}
+)
+# Columns whose values are words of synergies.i18n, by the end of their name (a base arm's verdict,
+# the other source's direction ...), besides WORD_COLUMNS.
+WORD_SUFFIXES = ("_effect", "_verdict", "_direction")
+WORD_ALSO = frozenset({"effect_alt", "direction_alt", "sector", "added_sectors"})
+# Columns of names and labels, given room so that a long label does not wrap word by word.
+LABEL_COLUMNS = frozenset(
+    {"country", "case", "intervention", "domain", "outcome", "factor", "scenario", "base_arm", "extended_arm"}
+    | {"single_arm", "combined_arm"}
+)
+NO_ROWS = "No rows"  # a table without rows says so under its header (the DataTables word, translated once)
 # Columns holding free text: wrapped, never cut, given room to breathe.
 TEXT_COLUMNS = frozenset({"note", "statement", "locator", "design", "citation", "description"})
 # Columns dropped from the people's view: the other language's label, shown through `outcome` etc.
@@ -251,7 +315,7 @@ def number(value: object, lang: str, kind: str = "decimal") -> str:
     """
     from synergies.text import numbers
 
-    if _blank(value):
+    if is_blank(value):
         return ""
     if kind == "integer":
         return numbers.integer(lang, int(value))
@@ -262,6 +326,33 @@ def number(value: object, lang: str, kind: str = "decimal") -> str:
     if kind == "proportion":
         return numbers.proportion(lang, float(value))
     return numbers.shortest(lang, numbers.rounded(float(value), 3))
+
+
+def _code(value: str, words: dict[str, str], lang: str) -> str:
+    """One code in words: the column's own word, else the project's (i18n, KEY_WORDS), else as it is.
+
+    A value that is no code (an arm's name as a comparator, a data label) is shown verbatim.
+    """
+    if value in words:
+        return site_text(words[value], lang)
+    if value in i18n.MESSAGES:
+        return i18n.word(value, lang)
+    if value in KEY_WORDS:
+        return site_text(KEY_WORDS[value], lang)
+    return value
+
+
+def _codes(value: str, words: dict[str, str], lang: str) -> str:
+    """A cell of one code or of several joined by ';' (arms.csv lists), each in words."""
+    from synergies.vocabulary import LIST_SEPARATOR
+
+    return "; ".join(_code(part.strip(), words, lang) for part in value.split(LIST_SEPARATOR))
+
+
+def _why_not(text: str, group: object, lang: str) -> str:
+    """Why a robustness scenario could not run, in `lang`: the phrase of its scenario group."""
+    key = f"why_{group}"
+    return i18n.word(key, lang) if key in i18n.MESSAGES else site_text(text, lang)
 
 
 def _country_name(name: str, lang: str) -> str:
@@ -279,11 +370,17 @@ class PeopleTable:
     text_columns: tuple[str, ...]
     caption: str = ""
     number_columns: tuple[str, ...] = ()
+    empty_text: str = ""  # what a table without rows says under its header, in the reader's language
+    label_columns: tuple[
+        str, ...
+    ] = ()  # names and labels (cases, domains ...): kept from wrapping word by word
 
     def _class(self, column: str) -> str:
         """The cell class of a column: wrapped text, right-aligned number, or none."""
         if column in self.text_columns:
             return "text"
+        if column in self.label_columns:
+            return "label"
         return "num" if column in self.number_columns else ""
 
     def _repr_html_(self) -> str:
@@ -315,18 +412,14 @@ class PeopleTable:
                 for c, v in zip(self.frame.columns, values, strict=True)
             )
             rows.append(f"<tr{row_id}>{cells}</tr>")
+        if not rows and self.empty_text:
+            span = len(self.frame.columns)
+            rows.append(f'<tr><td class="empty" colspan="{span}">{html.escape(self.empty_text)}</td></tr>')
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         return (
             f'<div class="synergies-table-wrap"><table class="{classes}"{ident}>{caption}'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         )
-
-
-def _blank(value: object) -> bool:
-    """Whether a cell holds nothing: None, NA/NaN (of any dtype) or an empty string."""
-    if value is None or (isinstance(value, str) and value == ""):
-        return True
-    return not isinstance(value, str) and bool(pd.isna(value))
 
 
 def for_people(frame: pd.DataFrame | None, ev: Evidence, lang: str, caption: str = "") -> PeopleTable:
@@ -353,22 +446,36 @@ def for_people(frame: pd.DataFrame | None, ev: Evidence, lang: str, caption: str
         if column == "outcome":
             out = [outcomes.get(v, v) for v in values]
         elif column == "domain":
-            out = ["" if _blank(v) else domains.get(v, v) for v in values]
+            out = ["" if is_blank(v) else domains.get(v, v) for v in values]
         elif column == "factor":
             out = [factors.get(v, v) for v in values]
         elif column == "country":
             out = [_country_name(v, lang) for v in values]
+        elif column == "scenario":
+            from synergies.robustness import scenario_label
+
+            out = ["" if is_blank(v) else scenario_label(ev, str(v), lang) for v in values]
+        elif column == "why_not" and "scenario_group" in frame.columns:
+            groups = frame["scenario_group"].tolist()
+            out = [
+                "" if is_blank(v) else _why_not(str(v), g, lang) for v, g in zip(values, groups, strict=True)
+            ]
+        elif column in VALUE_WORDS or column in COMPARATOR_COLUMNS:
+            words = COMPARATOR_WORDS if column in COMPARATOR_COLUMNS else VALUE_WORDS[column]
+            out = ["" if is_blank(v) else _codes(str(v), words, lang) for v in values]
         elif column in WORD_COLUMNS:
-            out = ["" if _blank(v) else i18n.word(v, lang) for v in values]
+            out = ["" if is_blank(v) else i18n.word(v, lang) for v in values]
+        elif column in WORD_ALSO or column.endswith(WORD_SUFFIXES):
+            out = ["" if is_blank(v) else _codes(str(v), {}, lang) for v in values]
         elif column in KEY_COLUMNS:
             out = [
-                "" if _blank(v) else site_text(KEY_WORDS.get(v, str(v).replace("_", " ")), lang)
+                "" if is_blank(v) else site_text(KEY_WORDS.get(v, str(v).replace("_", " ")), lang)
                 for v in values
             ]
         elif pd.api.types.is_bool_dtype(values):
-            out = ["" if _blank(v) else yes_no(bool(v), lang) for v in values]
+            out = ["" if is_blank(v) else yes_no(bool(v), lang) for v in values]
         elif column in YEAR_COLUMNS:
-            out = ["" if pd.isna(v) or v == "" else str(int(float(v))) for v in values]
+            out = ["" if is_blank(v) else str(int(float(v))) for v in values]
         elif column in P_VALUE_COLUMNS:
             out = [number(v, lang, "p_value") for v in values]
         elif column in PROPORTION_COLUMNS:
@@ -378,7 +485,7 @@ def for_people(frame: pd.DataFrame | None, ev: Evidence, lang: str, caption: str
         elif pd.api.types.is_float_dtype(values):
             out = [number(v, lang, "decimal") for v in values]
         else:
-            out = ["" if v is None or pd.isna(v) else str(v) for v in values]
+            out = ["" if is_blank(v) else str(v) for v in values]
         if (
             column not in YEAR_COLUMNS
             and pd.api.types.is_numeric_dtype(values)
@@ -386,4 +493,8 @@ def for_people(frame: pd.DataFrame | None, ev: Evidence, lang: str, caption: str
         ):
             number_columns.append(label)
         shown[label] = out
-    return PeopleTable(pd.DataFrame(shown), tuple(text_columns), caption, tuple(number_columns))
+    empty = site_text(NO_ROWS, lang)
+    labelled = tuple(column_label(c, lang) for c in frame.columns if c in LABEL_COLUMNS)
+    return PeopleTable(
+        pd.DataFrame(shown), tuple(text_columns), caption, tuple(number_columns), empty, labelled
+    )

@@ -66,3 +66,60 @@ def site_text(text: str, lang: str) -> str:
 def translated(text: str, lang: str, **values: object) -> str:
     """`site_text` then `str.format(**values)`: placeholders are filled after translation."""
     return site_text(text, lang).format(**values)
+
+
+# ------------------------------------------------------------------ extraction (`make catalogues`)
+
+
+def notebook_texts(notebooks_dir: Path) -> list[tuple[str, str]]:
+    """(notebook file name, cell text) of every Markdown cell of the notebooks, in file order.
+
+    These are the site catalogue's largest entries: `pybabel extract` reads Python only, so
+    `make catalogues` extracts the cells here. A cell is keyed by its whole text (`_key`).
+    """
+    import nbformat
+
+    texts = []
+    for path in sorted(Path(notebooks_dir).glob("[0-9][0-9]-*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "markdown" and _key(cell.source):
+                texts.append((path.name, _key(cell.source)))
+    return texts
+
+
+def _po_entry(location: str, text: str) -> str:
+    """One new catalogue entry with an empty translation, wrapped as the file's entries are."""
+    from babel.messages.pofile import normalize
+
+    return f'\n#: {location}\nmsgid {normalize(text, width=100)}\nmsgstr ""\n'
+
+
+def add_missing(texts: list[tuple[str, str]], lang: str) -> list[str]:
+    """Append to `lang`'s site catalogue an entry for each text it lacks; return the texts added.
+
+    Existing entries are left byte for byte as they are (a merge driver merges the catalogue
+    by message), so new ones go at the end, each with an empty `msgstr` for a translator.
+    """
+    from babel.messages.pofile import read_po
+
+    path = catalogue_path(lang)
+    with path.open("rb") as handle:
+        present = {str(m.id) for m in read_po(handle, locale=lang) if m.id}
+    added: dict[str, str] = {}
+    for location, text in texts:
+        if text not in present and text not in added:
+            added[text] = location
+    if added:
+        with path.open("a", encoding="utf-8", newline="\n") as handle:
+            handle.write("".join(_po_entry(location, text) for text, location in added.items()))
+        _messages.cache_clear()
+    return list(added)
+
+
+def untranslated(lang: str) -> list[str]:
+    """The entries of `lang`'s site catalogue that have no translation yet (or are fuzzy)."""
+    from babel.messages.pofile import read_po
+
+    with catalogue_path(lang).open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    return [str(m.id) for m in catalog if m.id and (m.fuzzy or not m.string)]
