@@ -92,13 +92,13 @@ def _reporting_bias_sentences(f: _Facts) -> list[Sentence]:
                 lang,
                 "The {findings} from {source} is not a null (no-change) result, so the source may report "
                 "selected results, and a count by direction inherits that selection (the Cochrane Handbook's "
-                "chapter on synthesis without meta-analysis); Boon and Thomson advise against the sign "
-                "test when publication bias is "
+                "chapter on synthesis without meta-analysis); Hilton Boon and Thomson advise against the "
+                "sign test when publication bias is "
                 "suspected.",
                 "None of the {findings} from {source} is a null (no-change) result, so the source likely "
                 "reports selected results, and a count by direction inherits that selection (the Cochrane "
-                "Handbook's chapter on synthesis without meta-analysis); Boon and Thomson advise against "
-                "the sign test when publication bias is "
+                "Handbook's chapter on synthesis without meta-analysis); Hilton Boon and Thomson advise "
+                "against the sign test when publication bias is "
                 "suspected.",
                 int(n),
                 findings=count_noun(int(n), "finding", lang),
