@@ -4,6 +4,8 @@ from the tables, edits to the data change the text, data text is escaped, wordin
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import pkgutil
 import re
 from pathlib import Path
 
@@ -223,11 +225,14 @@ def test_a_wrong_count_fails_the_build_naming_its_sentence(shipped, monkeypatch)
         verify.check(broken, ev)
     # and build() raises too when a sentence builder states a wrong number
     original = narrative._count
-    monkeypatch.setattr(
-        narrative,
-        "_count",
-        lambda value, *a, **k: original(value + 1 if a and a[0] == "findings" else value, *a, **k),
-    )
+
+    def wrong(value, *a, **k):
+        return original(value + 1 if a and a[0] == "findings" else value, *a, **k)
+
+    for info in pkgutil.iter_modules(narrative.__path__):  # every sentence builder's own `_count`
+        module = importlib.import_module(f"synergies.narrative.{info.name}")
+        if getattr(module, "_count", None) is original:
+            monkeypatch.setattr(module, "_count", wrong)
     with pytest.raises(verify.CountMismatch, match="narrative sentences state numbers"):
         narrative.build(ev)
 
@@ -272,7 +277,9 @@ def test_shipped_counts_against_the_raw_files(shipped) -> None:
     assert "Mexico has no reported impact results" in comparison and "evidence gap" in comparison
     caveats = section_text(built, "caveats", "en")
     assert f"All {len(raw)} findings cite a single source, RS-BRIEF" in caveats
-    assert "mild food insecurity" in caveats and "dedication to work in secondary activities" in caveats
+    outcomes = read(DATA_DIR / "outcomes.csv").set_index("outcome")["label_en"]
+    for key in ("mild_food_insecurity", "secondary_activity_work"):
+        assert f"*{outcomes[key]}*" in caveats  # the label verbatim, never lower-cased
 
 
 # --------------------------------------------------------------------------- the text follows the data
@@ -293,7 +300,10 @@ def test_flipping_a_direction_changes_the_claims(data_copy: Path, shipped) -> No
     built = narrative.build(ev)
     colombia = section_text(built, "Colombia", "en")
     assert "point to adverse effects in *Income, poverty and local economic development*" in colombia
-    assert "Two findings are adverse" in colombia and "an increase in poverty under PPP" in colombia
+    assert (
+        "Two findings are adverse" in colombia
+        and "an increase in the outcome *Poverty* under PPP" in colombia
+    )
     assert "One finding is adverse" in before["en"] and "One finding is adverse" not in colombia
     es = section_text(built, "Colombia", "es")
     assert "apuntan a efectos adversos en *Ingresos, pobreza y desarrollo económico local*" in es

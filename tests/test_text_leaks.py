@@ -25,7 +25,11 @@ from synergies.synthetic import write_synthetic
 from synergies.text import catalogue, names
 
 PACKAGE = Path(narrative.__file__).parents[1]
-BUILDERS = ("narrative/__init__.py", "describe.py", "i18n.py")
+# Every module of the narrative builds sentences, except the checker (its errors are for developers).
+NARRATIVE_MODULES = tuple(
+    f"narrative/{p.name}" for p in sorted((PACKAGE / "narrative").glob("*.py")) if p.name != "verify.py"
+)
+BUILDERS = (*NARRATIVE_MODULES, "describe.py", "i18n.py")
 # Figure modules: every title, label, legend, note, page label and count they draw.
 FIGURES = tuple(sorted(str(p.relative_to(PACKAGE)) for p in (PACKAGE / "plots").glob("*.py")))
 # Strings with words that matplotlib reads and never draws.

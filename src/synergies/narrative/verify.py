@@ -26,7 +26,7 @@ from synergies.load import Evidence
 from synergies.text import numbers
 
 if TYPE_CHECKING:
-    from synergies.narrative import Count, Narrative, Sentence
+    from synergies.narrative.model import Count, Narrative, Sentence
 
 RANK = {"beneficial": 2, "no_change": 1, "adverse": 0}  # desirability order of comparable effects
 

@@ -1,0 +1,39 @@
+"""`build`: every section in reading order, then every stated number verified against its table."""
+
+from __future__ import annotations
+
+from synergies.load import Evidence
+from synergies.narrative import verify
+from synergies.narrative.across import _comparison_section
+from synergies.narrative.caveats import _caveats_section, _claims_section, _magnitude_section
+from synergies.narrative.country import _country_section
+from synergies.narrative.facts import _Facts
+from synergies.narrative.model import Narrative, natural_key
+from synergies.narrative.overview import _overview, _references_section, _tracing_section
+from synergies.narrative.phrases import TITLES
+
+# =========================================================================== public API
+
+
+def build(ev: Evidence) -> Narrative:
+    """The country-comparison narrative of `ev` in both languages, each sentence with its rows and numbers."""
+    f = _Facts.of(ev)
+    try:
+        sections = [_overview(f)]
+        sections += [_country_section(f, country) for country in f.countries]
+        sections.append(_comparison_section(f))
+        magnitudes = _magnitude_section(f)
+        if magnitudes:
+            sections.append(magnitudes)
+        checked = _claims_section(f)
+        if checked:
+            sections.append(checked)
+        sections += [_caveats_section(f), _tracing_section(f)]
+        references = _references_section(f)
+        if references:
+            sections.append(references)
+    finally:
+        natural_key.cache_clear()  # one entry per finding id: keep it for one narrative only
+    built = Narrative(TITLES["document"], tuple(sections))
+    verify.check(built, ev, f.tables())  # every stated number against its table, or CountMismatch
+    return built

@@ -1,0 +1,191 @@
+"""The view of the data every sentence draws on: aggregate tables, labels, per-country groups."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from synergies import aggregate, i18n
+from synergies.load import Evidence
+from synergies.narrative.model import Ref, escape
+from synergies.text import names, tn
+from synergies.text.grammar import (
+    join_list,
+)
+
+# =========================================================================== facts
+
+
+@dataclass
+class _Facts:
+    """The evidence plus every aggregate table and label the sentences draw on, computed once."""
+
+    ev: Evidence
+    arms: pd.DataFrame
+    arm_verdicts: pd.DataFrame
+    case_verdicts: pd.DataFrame
+    country_verdicts: pd.DataFrame
+    tests_arm: pd.DataFrame
+    tests_case: pd.DataFrame
+    gaps: pd.DataFrame
+    comparison: pd.DataFrame
+    factors: pd.DataFrame | None
+    contrasts: pd.DataFrame | None
+    labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    _groups: dict[str, dict] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, ev: Evidence) -> _Facts:
+        """Compute every table once from the evidence."""
+        arm_verdicts = aggregate.effects_by_domain(ev)
+        case_verdicts = aggregate.case_domain_verdicts(ev)
+        facts = cls(
+            ev=ev,
+            arms=aggregate.arms(ev),
+            arm_verdicts=arm_verdicts,
+            case_verdicts=case_verdicts,
+            country_verdicts=aggregate.country_domain_verdicts(ev),
+            tests_arm=aggregate.sign_tests(arm_verdicts, ev, unit="arm"),
+            tests_case=aggregate.sign_tests(case_verdicts, ev, unit="case"),
+            gaps=aggregate.evidence_gaps(ev),
+            comparison=aggregate.single_vs_combined(ev),
+            factors=aggregate.factor_summary(ev),
+            contrasts=aggregate.national_barrier_local_enabler_rows(ev),
+        )
+        for lang in i18n.LANGS:
+            facts.labels[lang] = {
+                "domain": i18n.labels(ev.domains, "domain", lang),
+                "outcome": i18n.labels(ev.outcomes, "outcome", lang),
+                "factor": i18n.labels(ev.factors, "factor", lang) if ev.factors is not None else {},
+            }
+        return facts
+
+    def tables(self) -> dict[str, pd.DataFrame | None]:
+        """The tables already computed here, by the names counts use (see `verify.Tables`)."""
+        return {
+            "effects_by_domain": self.arm_verdicts,
+            "case_domain_verdicts": self.case_verdicts,
+            "country_domain_verdicts": self.country_verdicts,
+            "sign_tests_arm": self.tests_arm,
+            "sign_tests_case": self.tests_case,
+            "evidence_gaps": self.gaps,
+            "single_vs_combined": self.comparison,
+            "factor_summary": self.factors,
+            "national_barrier_local_enabler_rows": self.contrasts,
+        }
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        """All findings of the evidence."""
+        return self.ev.findings
+
+    @property
+    def countries(self) -> list[str]:
+        """Every country of the findings or the cases, alphabetically."""
+        names = set(self.findings["country"]) | set(self.ev.cases["country"])
+        return sorted(names, key=str.casefold)
+
+    def domain(self, key: str, lang: str) -> str:
+        """A domain's label, escaped and in italics (labels are names of categories)."""
+        return f"*{escape(self.labels[lang]['domain'].get(key, key))}*"
+
+    def outcome(self, key: str, lang: str) -> str:
+        """An outcome's label, escaped and in italics, never case-changed.
+
+        A label may be a noun phrase ("Food crop products") or a clause ("Recovered from the
+        2016/17 drought", "A household member has a job"), and may start with an acronym: every
+        template names it as a name ("the outcome *...*", or after a colon), so any label reads
+        right in every language.
+        """
+        return f"*{escape(self.labels[lang]['outcome'].get(key, key))}*"
+
+    def outcomes(self, keys: Sequence[str], lang: str) -> str:
+        """ "the outcome *A*" / "the outcomes *A* and *B*": labels named as outcomes, for running text."""
+        return tn(
+            lang,
+            "the outcome {outcomes}",
+            "the outcomes {outcomes}",
+            len(keys),
+            outcomes=join_list([self.outcome(k, lang) for k in keys], lang),
+        )
+
+    def factor(self, key: str, lang: str) -> str:
+        """An institutional factor's label, escaped and in italics."""
+        return f"*{escape(self.labels[lang]['factor'].get(key, key))}*"
+
+    def domain_rank(self, domains: Iterable[str]) -> list[str]:
+        """Domains in display order."""
+        order = {d: i for i, d in enumerate(self.ev.domain_order)}
+        return sorted(set(domains), key=lambda d: (order.get(d, len(order)), d))
+
+    def country_findings(self, country: str) -> pd.DataFrame:
+        """The findings of one country (grouped once, so large data stay fast)."""
+        if "country" not in self._groups:
+            self._groups["country"] = dict(list(self.findings.groupby("country", sort=False)))
+        return self._groups["country"].get(country, self.findings.iloc[0:0])
+
+    def part(self, table: str, **key: str) -> pd.DataFrame:
+        """The rows of one of these tables with the given column values, from a grouping made once.
+
+        The narrative's tallies per country, case and domain: each table is split by a set of columns
+        the first time a sentence asks, so a sentence never re-filters a whole table (200 countries
+        times a dozen sentences would otherwise each scan every row).
+        """
+        columns = tuple(key)
+        name = f"{table}:{','.join(columns)}"
+        frame = {"findings": self.findings, "institutional": self.ev.institutional}.get(table)
+        if table not in ("findings", "institutional"):
+            frame = getattr(self, table)
+        if name not in self._groups:
+            if frame is None or frame.empty:
+                self._groups[name] = {}
+            else:
+                by = list(columns) if len(columns) > 1 else columns[0]
+                self._groups[name] = dict(list(frame.groupby(by, sort=False)))
+        wanted = tuple(key.values()) if len(columns) > 1 else next(iter(key.values()))
+        found = self._groups[name].get(wanted)
+        if found is None:
+            return frame.iloc[0:0] if frame is not None else pd.DataFrame()
+        return found
+
+    def case_findings(self, country: str, case: str) -> pd.DataFrame:
+        """The findings of one case."""
+        if "case" not in self._groups:
+            self._groups["case"] = dict(list(self.findings.groupby(["country", "case"], sort=False)))
+        return self._groups["case"].get((country, case), self.findings.iloc[0:0])
+
+    def evaluated_cases(self, country: str) -> list[str]:
+        """Cases of a country that have findings, alphabetically."""
+        arms = self.part("arms", country=country)
+        return list(dict.fromkeys(arms.loc[arms["n_findings"] > 0, "case"]))
+
+    def gap_cases(self, country: str) -> list[str]:
+        """Cases of a country without findings (evidence gaps), alphabetically."""
+        return list(self.part("gaps", kind="case_without_findings", country=country).get("case", []))
+
+
+def country_name(country: str, lang: str) -> str:
+    """A country's name in `lang`, escaped."""
+    return escape(names.country(lang, country))
+
+
+def _case_in_country(case: str, country: str, lang: str) -> str:
+    """ "Case (Country)", escaped."""
+    return f"{escape(case)} ({country_name(country, lang)})"
+
+
+def _finding_refs(frame: pd.DataFrame) -> list[Ref]:
+    """Refs to the findings in `frame`."""
+    return [Ref("findings.csv", (i,)) for i in frame["finding_id"].tolist()]
+
+
+def _case_ref(country: str, case: str) -> Ref:
+    """Ref to a case row of cases.csv."""
+    return Ref("cases.csv", (country, case))
+
+
+def _institutional_refs(frame: pd.DataFrame) -> list[Ref]:
+    """Refs to the institutional rows in `frame`."""
+    return [Ref("institutional.csv", (r.country, r.case, r.factor)) for r in frame.itertuples()]

@@ -1,0 +1,279 @@
+"""The narrative's structure (Narrative, Section, Paragraph, Sentence, Ref, Count) and how a sentence's
+citation and data text are printed (escaping, natural order, compact id ranges)."""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from synergies import i18n
+from synergies.narrative.phrases import REF_FILES
+from synergies.text import numbers, t, tp
+from synergies.text.grammar import (
+    gender,
+    join_list,
+    noun,
+    number_word,
+)
+
+# =========================================================================== structure
+
+
+@dataclass(frozen=True)
+class Ref:
+    """One data row a sentence rests on: the contract file and the row's key in it."""
+
+    file: str
+    key: tuple[str, ...]
+
+    def label(self) -> str:
+        """How the row is written in a citation (unescaped)."""
+        if self.file in ("cases.csv", "programmes.csv"):
+            return f"{self.key[0]}/{self.key[1]}"
+        if self.file == "institutional.csv":
+            return f"{self.key[0]}/{self.key[1]}: {self.key[2]}"
+        return self.key[0]
+
+
+@dataclass(frozen=True)
+class Count:
+    """A number a sentence states, with the query over a named table that reproduces it.
+
+    `unit` is "rows", "distinct:col[,col]", "value:col" (the value in the one matching row),
+    "below:col" (the shown value is an upper bound of it), "max:col", or "min_size:cols" /
+    "max_size:cols" (smallest / largest group). `where` filters rows (column, allowed values).
+    Table "constant" holds method constants named by `unit`.
+    """
+
+    value: float
+    table: str
+    unit: str = "rows"
+    where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence in both languages (Markdown, data already escaped), its rows and its numbers."""
+
+    en: str
+    es: str
+    refs: tuple[Ref, ...] = ()
+    counts: tuple[Count, ...] = ()
+
+    def text(self, lang: str) -> str:
+        """The sentence in `lang`, without its citation."""
+        return self.en if i18n.check_lang(lang) == "en" else self.es
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Sentences read together; `as_list` prints each as a bullet."""
+
+    sentences: tuple[Sentence, ...]
+    as_list: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    """A headed part of the narrative; `key` is a country name or a fixed section key."""
+
+    key: str
+    title: dict[str, str]
+    paragraphs: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True)
+class Narrative:
+    """The whole text, language-independent in structure."""
+
+    title: dict[str, str]
+    sections: tuple[Section, ...]
+
+    def sentences(self) -> Iterator[Sentence]:
+        """Every sentence, in reading order."""
+        for section in self.sections:
+            for paragraph in section.paragraphs:
+                yield from paragraph.sentences
+
+    def section(self, key: str) -> Section:
+        """The section with this key (a country name, or overview, comparison, caveats ...)."""
+        return next(s for s in self.sections if s.key == key)
+
+
+def _count(value: float, table: str, unit: str = "rows", **where: object) -> Count:
+    """A Count with its filters normalised to sorted (column, values-as-strings) pairs."""
+    pairs = []
+    for column, allowed in sorted(where.items()):
+        values = allowed if isinstance(allowed, list | tuple | set | frozenset) else (allowed,)
+        pairs.append((column, tuple(sorted(str(v) for v in values))))
+    return Count(value, table, unit, tuple(pairs))
+
+
+def _say(en: str, es: str, refs: Iterable[Ref] = (), counts: Iterable[Count] = ()) -> Sentence:
+    """A sentence with its refs de-duplicated and sorted, so the same data give the same text."""
+    unique = sorted(set(refs), key=lambda r: (REF_FILES.index(r.file), [natural_key(k) for k in r.key]))
+    return Sentence(en, es, tuple(unique), tuple(counts))
+
+
+# The context of each later item of a negative list, by the preposition the sentence puts before the
+# list: Spanish repeats it before every later item ("sobre A ni sobre B"), English does not.
+_NOR_ITEM = {
+    "on": lambda lang, item: tp(lang, "a later item of a negative list after 'on'", "{item}", item=item),
+    "in": lambda lang, item: tp(lang, "a later item of a negative list after 'in'", "{item}", item=item),
+    "concerns": lambda lang, item: tp(
+        lang, "a later item of a negative list after 'concerns'", "{item}", item=item
+    ),
+}
+
+
+def _nor_list(lang: str, items: Sequence[str], after: str) -> str:
+    """A negative list ("no findings on A or B" / "sobre A ni sobre B") after the preposition `after`."""
+    later = [_NOR_ITEM[after](lang, item) for item in items[1:]]
+    return join_list([*items[:1], *later], lang, "nor")
+
+
+def _said(text_of: Callable[[str], str], refs: Iterable[Ref] = (), counts: Iterable[Count] = ()) -> Sentence:
+    """A sentence whose text in each language is `text_of(lang)` (a catalogue lookup)."""
+    return _say(text_of("en"), text_of("es"), refs, counts)
+
+
+# =========================================================================== wording helpers
+
+
+_DIGIT_RUNS = re.compile(r"(\d+)")
+
+
+@functools.cache  # ids are sorted again in every sentence citing them; see `build`
+def natural_key(text: str) -> tuple:
+    """Sort key that orders embedded numbers by value: F2 before F10."""
+    parts = _DIGIT_RUNS.split(str(text))
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in parts)
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*\[\]|~#])")
+# An underscore inside a word never starts emphasis (CommonMark), so only edge underscores are escaped.
+_EDGE_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+
+
+def escape(text: object) -> str:
+    """Data text made safe to print: HTML special characters and Markdown punctuation escaped.
+
+    Line breaks become spaces, so a value cannot start a heading, list or table of its own.
+    """
+    value = " ".join(str(text).split())
+    value = html.escape(value, quote=False)
+    value = _MARKDOWN_PUNCTUATION.sub(r"\\\1", value)
+    # `&` is backslash-escaped (CommonMark), so the Markdown source reads "A \& B", never "A &amp; B"
+    value = value.replace("&amp;", "\\&")
+    value = _EDGE_UNDERSCORE.sub(r"\\_", value)
+    value = re.sub(r"^([+\-=>])", r"\\\1", value)
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", value)
+
+
+_TRAILING_NUMBER = re.compile(r"(.*?)(\d+)")
+
+
+def compact_ids(ids: Iterable[str]) -> list[str]:
+    """Finding ids in natural order, with runs of three or more consecutive numbers written A–B."""
+    return [_item_text(item) for item in _id_items(ids)]
+
+
+def _item_text(item: list[str]) -> str:
+    """One item of `_id_items` as printed: "F03–F09" for a range, else the id."""
+    return f"{item[0]}–{item[-1]}" if len(item) > 1 else item[0]
+
+
+def _id_items(ids: Iterable[str]) -> list[list[str]]:
+    """The items `compact_ids` prints, each with the ids it stands for (a range, or one id)."""
+    unique = sorted(set(ids), key=natural_key)
+    parsed = [_TRAILING_NUMBER.fullmatch(i) for i in unique]
+    out: list[list[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        """Close the current run: one item when it is long enough to print as a range, else one per id."""
+        out.extend([list(run)] if len(run) >= 3 else [[i] for i in run])
+        run.clear()
+
+    previous = None
+    for ident, match in zip(unique, parsed, strict=True):
+        current = (match.group(1), len(match.group(2)), int(match.group(2))) if match else None
+        follows = (
+            current is not None
+            and previous is not None
+            and current[:2] == previous[:2]
+            and current[2] == previous[2] + 1
+        )
+        if not follows:
+            flush()
+        run.append(ident)
+        previous = current
+    flush()
+    return out
+
+
+# Longest run of finding ids (or ranges) a citation prints; beyond it the rest are counted. A sentence
+# resting on thousands of findings stays readable, and `Sentence.refs` keeps every one of them.
+MAX_CITED_IDS = 12
+
+
+def citation(refs: Sequence[Ref], lang: str = "en") -> str:
+    """Refs as printed: " [F01–F03, F07; Colombia/PPP; Peru/Haku Wiñay + Juntos: factor_a, factor_b]"."""
+    if not refs:
+        return ""
+    groups: list[str] = []
+    findings = [r.key[0] for r in refs if r.file == "findings.csv"]
+    if findings:
+        groups.append(_cited_findings(findings, lang))
+    seen: set[str] = set()
+    for file in REF_FILES[1:]:
+        of_file = [r for r in refs if r.file == file]
+        if file == "institutional.csv":
+            by_case: dict[tuple[str, str], list[str]] = {}
+            for r in of_file:
+                by_case.setdefault((r.key[0], r.key[1]), []).append(r.key[2])
+            for (country, case), factors in by_case.items():
+                shown = ", ".join(escape(f) for f in sorted(set(factors), key=natural_key))
+                groups.append(f"{escape(country)}/{escape(case)}: {shown}")
+            continue
+        for r in of_file:
+            label = r.label()
+            if label not in seen:
+                seen.add(label)
+                groups.append(escape(label))
+    return " [" + "; ".join(groups) + "]"
+
+
+def _cited_findings(ids: Sequence[str], lang: str) -> str:
+    """Finding ids as printed, compacted into ranges; past MAX_CITED_IDS items the others are counted."""
+    items = _id_items(ids)
+    shown = ", ".join(escape(_item_text(item)) for item in items[:MAX_CITED_IDS])
+    if len(items) <= MAX_CITED_IDS:
+        return shown
+    rest = sum(len(item) for item in items[MAX_CITED_IDS:])
+    more = number_word(rest, lang, gender("finding"))
+    findings = noun(rest, "finding", lang)
+    return shown + (t(lang, ", … and {more} more {findings}", more=more, findings=findings))
+
+
+def _with_citation(text: str, refs: Sequence[Ref], lang: str = "en") -> str:
+    """Put the citation before the sentence's final punctuation mark."""
+    cite = citation(refs, lang)
+    if cite and text and text[-1] in ".:":
+        return text[:-1] + cite + text[-1]
+    return text + cite
+
+
+def _percent(value: float, lang: str) -> str:
+    """A percentage as each language writes it: "70%" / "70 %"."""
+    return numbers.percent(lang, value, 0 if float(value).is_integer() else 1)
+
+
+def _p_value(p: float, column: str, table: str, lang: str = "en", **where: object) -> tuple[str, Count]:
+    """ "p = 0.125" / "p = 0,125" (or "p < 0.001") by `text.numbers`, and the Count that checks it."""
+    relation, shown = numbers.p_shown(p)
+    kind = "below" if relation == "<" else "value"
+    return numbers.p_value(lang, p), _count(float(shown), table, f"{kind}:{column}", **where)
