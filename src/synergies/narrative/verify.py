@@ -133,12 +133,19 @@ class Tables:
         key = (name, columns)
         if key not in self._index:
             text = table[list(columns)].astype(str)
-            self._index[key] = text.groupby(list(columns), sort=False).indices
+            indices = text.groupby(list(columns), sort=False).indices
+            self._index[key] = {k: v.tolist() for k, v in indices.items()}  # ascending positions per key
         index = self._index[key]
         combos: list[tuple[str, ...]] = [()]
         for _, allowed in where:
             combos = [(*c, v) for c in combos for v in allowed]
-        return sorted(p for combo in combos for p in index.get(combo if len(combo) > 1 else combo[0], ()))
+        found = [index.get(combo if len(combo) > 1 else combo[0], []) for combo in combos]
+        return found[0] if len(found) == 1 else sorted(p for part in found for p in part)
+
+
+def _missing(value: object) -> bool:
+    """Whether a cell value is missing (None, pd.NA or NaN): pd.isna's answer for a scalar, cheaper."""
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
 
 
 def _pooled_estimates(ev: Evidence) -> pd.DataFrame:
@@ -218,7 +225,7 @@ def recompute(count: Count, tables: Tables) -> float | None:
     if kind == "distinct":
         picked = [tables.values(count.table, count.where, c) for c in cols]
         combos = zip(*picked, strict=True)
-        return len({tuple(_MISSING if pd.isna(v) else v for v in combo) for combo in combos})
+        return len({tuple(_MISSING if _missing(v) else v for v in combo) for combo in combos})
     if kind in ("value", "below"):
         picked = tables.values(count.table, count.where, cols[0])
         if len(picked) != 1:
