@@ -59,8 +59,15 @@ def _robustness_sentences(f: _Facts) -> list[Sentence]:
                     n=int(r.n_scenarios),
                 )
             else:
+                # A scenario's label is a name ("Threshold 60%"): italic and verbatim, never a
+                # noun phrase glued into the sentence, so its capital letter reads right.
                 changes = [
-                    f"{escape(robustness.scenario_label(f.ev, k, lang))} ({i18n.word(v, lang)})"
+                    t(
+                        lang,
+                        "*{scenario}* ({verdict})",
+                        scenario=escape(robustness.scenario_label(f.ev, k, lang)),
+                        verdict=i18n.word(v, lang),
+                    )
                     for k, v in r.changes
                 ]
                 texts[lang] = t(
