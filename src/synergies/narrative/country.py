@@ -271,9 +271,10 @@ def _split_domain_sentence(f: _Facts, country: str, domain: str) -> Sentence:
     rows = f.part("findings", country=country, domain=domain)
     counts: list[Count] = []
     texts = {}
+    records = list(arms.itertuples())  # once for every language: itertuples has a fixed cost per call
     for lang in i18n.LANGS:
         clauses = []
-        for r in arms.itertuples():
+        for r in records:
             clause = f"{_arm_subject(r.intervention, r.case, lang)} {VERDICT_VERBS[r.verdict][lang][0]}"
             if r.verdict == "conflicting":
                 tally = {e: getattr(r, e) for e in vocabulary.EFFECTS}
@@ -291,15 +292,32 @@ def _split_domain_sentence(f: _Facts, country: str, domain: str) -> Sentence:
     return _say(texts["en"], texts["es"], _finding_refs(rows), counts)
 
 
-def _change_items(f: _Facts, rows: pd.DataFrame, lang: str) -> list[str]:
-    """ "an increase in X under A and B" for each outcome and direction among `rows`."""
-    items = []
+def _change_groups(f: _Facts, rows: pd.DataFrame) -> list[tuple[str, str, list[str], bool]]:
+    """(outcome, direction, interventions, contested) for each outcome and direction among `rows`.
+
+    Grouped once per sentence and worded in each language by `_change_items`.
+    """
     order = {o: i for i, o in enumerate(f.ev.outcomes["outcome"])}
     groups = rows.groupby(["outcome", "direction"], sort=False)["intervention"]
     disputed = set(rows.loc[rows["contested"].astype(bool), "outcome"]) if "contested" in rows else set()
-    for (outcome, direction), interventions in sorted(groups, key=lambda g: (order.get(g[0][0], 0), g[0][1])):
-        names = [escape(a) for a in sorted(set(interventions), key=str.casefold)]
-        mark = " " + t(lang, "(its direction is contested by another source)") if outcome in disputed else ""
+    return [
+        (outcome, direction, sorted(set(interventions), key=str.casefold), outcome in disputed)
+        for (outcome, direction), interventions in sorted(
+            groups, key=lambda g: (order.get(g[0][0], 0), g[0][1])
+        )
+    ]
+
+
+def _change_items(
+    f: _Facts, rows: pd.DataFrame, lang: str, groups: list[tuple[str, str, list[str], bool]] | None = None
+) -> list[str]:
+    """ "an increase in X under A and B" for each outcome and direction among `rows`."""
+    items = []
+    for outcome, direction, interventions, contested in (
+        groups if groups is not None else _change_groups(f, rows)
+    ):
+        names = [escape(a) for a in interventions]
+        mark = " " + t(lang, "(its direction is contested by another source)") if contested else ""
         if len(names) == 2:
             arms = t(lang, "both {first} and {second}", first=names[0], second=names[1])
         else:
@@ -341,7 +359,8 @@ def _effect_detail_sentence(f: _Facts, country: str, effect: str) -> Sentence | 
     if not n:
         return None
     counts = [_count(n, "findings", country=country, effect=effect)]
-    detailed = effect != "no_change" and rows.groupby(["outcome", "direction"]).ngroups <= MAX_LISTED
+    groups = _change_groups(f, rows) if effect != "no_change" else None
+    detailed = groups is not None and len(groups) <= MAX_LISTED
     if not detailed and rows["domain"].nunique() > 1:
         counts += [
             _count(int((rows["domain"] == d).sum()), "findings", country=country, effect=effect, domain=d)
@@ -350,7 +369,11 @@ def _effect_detail_sentence(f: _Facts, country: str, effect: str) -> Sentence | 
     texts = {}
     for lang in i18n.LANGS:
         number = capitalise(number_word(n, lang, "m"))
-        detail = join_list(_change_items(f, rows, lang), lang) if detailed else _domain_counts(f, rows, lang)
+        detail = (
+            join_list(_change_items(f, rows, lang, groups), lang)
+            if detailed
+            else _domain_counts(f, rows, lang)
+        )
         texts[lang] = _effect_detail_text(effect, n, number, detail, detailed, lang)
     return _say(texts["en"], texts["es"], _finding_refs(rows), counts)
 
@@ -391,10 +414,17 @@ def _effect_detail_text(effect: str, n: int, number: str, detail: str, detailed:
 # --------------------------------------------------------------------------- institutions of a country
 
 
-def _roles(f: _Facts, rows: pd.DataFrame, lang: str) -> tuple[list[str], list[Count]]:
+def _role_records(rows: pd.DataFrame) -> list:
+    """A case's institutional rows as tuples, taken from the frame once for every language."""
+    return list(rows[["country", "case", "factor", "level", "assessment"]].itertuples(index=False))
+
+
+def _roles(
+    f: _Facts, rows: pd.DataFrame, lang: str, records: list | None = None
+) -> tuple[list[str], list[Count]]:
     """ "two enablers, A (national) and B (local)" per assessment, for a case's institutional rows."""
     parts, counts = [], []
-    records = list(rows[["country", "case", "factor", "level", "assessment"]].itertuples(index=False))
+    records = _role_records(rows) if records is None else records
     for assessment in vocabulary.ASSESSMENTS:
         mine = [r for r in records if r.assessment == assessment]
         if not mine:
@@ -432,8 +462,9 @@ def _institutional_country_sentences(f: _Facts, country: str) -> list[Sentence]:
     for case in sorted(by_case, key=str.casefold):
         rows = by_case[case]
         texts, counts = {}, []
+        records = _role_records(rows)
         for lang in i18n.LANGS:
-            parts, found = _roles(f, rows, lang)
+            parts, found = _roles(f, rows, lang, records)
             counts = found
             verb = t(lang, "names")
             head = t(lang, "The institutional analysis of")

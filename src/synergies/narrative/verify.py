@@ -28,6 +28,7 @@ from synergies.text import numbers
 if TYPE_CHECKING:
     from synergies.narrative.model import Count, Narrative, Sentence
 
+_MISSING = object()  # all missing values count as one when counting distinct rows (as drop_duplicates)
 RANK = {"beneficial": 2, "no_change": 1, "adverse": 0}  # desirability order of comparable effects
 
 
@@ -61,6 +62,8 @@ class Tables:
         self.ev = ev
         self._cache: dict[str, pd.DataFrame] = {k: v for k, v in (given or {}).items() if v is not None}
         self._index: dict[tuple[str, tuple[str, ...]], dict] = {}
+        self._lists: dict[tuple[str, str], list] = {}
+        self._memo: dict[str, object] = {}
 
     def builders(self) -> dict[str, Callable[[], pd.DataFrame]]:
         """How to compute each named table from the evidence."""
@@ -103,6 +106,23 @@ class Tables:
         picked = table if columns is None else table[columns]
         return picked if positions is None else picked.iloc[positions]
 
+    def column(self, name: str, column: str) -> list:
+        """Column `column` of table `name` as a plain list, made once: counts read it by position.
+
+        A count touches a few rows; taking them from a list is a lookup, where selecting them from
+        the frame would cost pandas' fixed overhead per count (thousands of counts per narrative).
+        """
+        key = (name, column)
+        if key not in self._lists:
+            self._lists[key] = self[name][column].tolist()
+        return self._lists[key]
+
+    def values(self, name: str, where: Iterable[tuple[str, tuple[str, ...]]], column: str) -> list:
+        """The values of `column` in the rows of table `name` matching `where`, in table order."""
+        values = self.column(name, column)
+        positions = self.positions(name, where)
+        return values if positions is None else [values[p] for p in positions]
+
     def positions(self, name: str, where: Iterable[tuple[str, tuple[str, ...]]]) -> list[int] | None:
         """Row positions of table `name` matching `where` (None: every row), from an index per column set."""
         table = self[name]
@@ -113,12 +133,19 @@ class Tables:
         key = (name, columns)
         if key not in self._index:
             text = table[list(columns)].astype(str)
-            self._index[key] = text.groupby(list(columns), sort=False).indices
+            indices = text.groupby(list(columns), sort=False).indices
+            self._index[key] = {k: v.tolist() for k, v in indices.items()}  # ascending positions per key
         index = self._index[key]
         combos: list[tuple[str, ...]] = [()]
         for _, allowed in where:
             combos = [(*c, v) for c in combos for v in allowed]
-        return sorted(p for combo in combos for p in index.get(combo if len(combo) > 1 else combo[0], ()))
+        found = [index.get(combo if len(combo) > 1 else combo[0], []) for combo in combos]
+        return found[0] if len(found) == 1 else sorted(p for part in found for p in part)
+
+
+def _missing(value: object) -> bool:
+    """Whether a cell value is missing (None, pd.NA or NaN): pd.isna's answer for a scalar, cheaper."""
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
 
 
 def _pooled_estimates(ev: Evidence) -> pd.DataFrame:
@@ -130,14 +157,20 @@ def _pooled_estimates(ev: Evidence) -> pd.DataFrame:
 
 def _arm_pair_tally(count: Count, tables: Tables) -> float:
     """How many comparable outcomes of one arm pair are the same, better for one arm, or unranked."""
-    rows = tables.rows("single_vs_combined", count.where)
+    name = "single_vs_combined"
+    column = functools.partial(tables.values, name, count.where)
     kinds = []
-    against = rows["single_comparator"] + ";" + rows["combined_comparator"]
-    for a, b, comparable, comparators in zip(
-        rows["single_effect"], rows["combined_effect"], rows["comparable"], against, strict=True
+    for a, b, comparable, single, combined in zip(
+        column("single_effect"),
+        column("combined_effect"),
+        column("comparable"),
+        column("single_comparator"),
+        column("combined_comparator"),
+        strict=True,
     ):
         if not comparable:
             continue
+        comparators = f"{single};{combined}"
         if any(c and c not in vocabulary.COMPARATORS for c in comparators.split(";")):
             kinds.append("unranked")  # an effect measured against another arm is no effect against control
         elif a == b and a in RANK:  # two unclear (or conflicting) effects are never the same
@@ -152,16 +185,23 @@ def _arm_pair_tally(count: Count, tables: Tables) -> float:
 def _shared_domains(count: Count, tables: Tables) -> float:
     """Domains both arms of a pair have findings in."""
     where = dict(count.where)
-    f = tables.rows("findings", [("country", where["country"]), ("case", where["case"])])
-    single = set(f.loc[f["intervention"].isin(where["single_arm"]), "domain"])
-    combined = set(f.loc[f["intervention"].isin(where["combined_arm"]), "domain"])
+    pair = [("country", where["country"]), ("case", where["case"])]
+    arms = tables.values("findings", pair, "intervention")
+    domains = tables.values("findings", pair, "domain")
+    single = {d for a, d in zip(arms, domains, strict=True) if a in where["single_arm"]}
+    combined = {d for a, d in zip(arms, domains, strict=True) if a in where["combined_arm"]}
     return len(single & combined)
 
 
 def _recurring_domains(count: Count, tables: Tables) -> float:
     """Domains whose beneficial case verdicts come from exactly this set of countries."""
-    cv = tables["case_domain_verdicts"]
-    hits = cv[cv["verdict"] == "beneficial"].groupby("domain")["country"].agg(lambda s: tuple(sorted(set(s))))
+    if "recurring_domains" not in tables._memo:  # one grouping for every such count
+        cv = tables["case_domain_verdicts"]
+        beneficial = cv[cv["verdict"] == "beneficial"]
+        tables._memo["recurring_domains"] = list(
+            beneficial.groupby("domain")["country"].agg(lambda s: tuple(sorted(set(s))))
+        )
+    hits = tables._memo["recurring_domains"]
     wanted = tuple(sorted(dict(count.where)["countries"]))
     return sum(1 for countries in hits if countries == wanted)
 
@@ -182,14 +222,17 @@ def recompute(count: Count, tables: Tables) -> float | None:
     if kind == "rows":
         positions = tables.positions(count.table, count.where)
         return len(tables[count.table]) if positions is None else len(positions)
-    rows = tables.rows(count.table, count.where, cols)
     if kind == "distinct":
-        return len(rows[cols].drop_duplicates())
+        picked = [tables.values(count.table, count.where, c) for c in cols]
+        combos = zip(*picked, strict=True)
+        return len({tuple(_MISSING if _missing(v) else v for v in combo) for combo in combos})
     if kind in ("value", "below"):
-        if len(rows) != 1:
-            raise CountMismatch(f"{count} selects {len(rows)} rows, not one")
-        value = float(rows[cols[0]].iloc[0])
+        picked = tables.values(count.table, count.where, cols[0])
+        if len(picked) != 1:
+            raise CountMismatch(f"{count} selects {len(picked)} rows, not one")
+        value = float(picked[0])
         return float(numbers.rounded(value, numbers.P_PLACES)) if kind == "value" else value
+    rows = tables.rows(count.table, count.where, cols)
     if kind == "max":
         return float(rows[cols[0]].max()) if len(rows) else 0
     sizes = rows.groupby(cols).size()
