@@ -453,7 +453,10 @@ def test_subgroup_and_contested_findings_are_told(told) -> None:
     assert "female-headed households" in caveats and "subgroup" in caveats
     assert "RS-CO2: increase" in caveats and "contested" in caveats
     colombia = " ".join(s.en for p in told.section("Colombia").paragraphs for s in p.sentences)
-    assert "food crop products under PPP (its direction is contested by another source)" in colombia
+    assert (
+        "the outcome *Food crop products* under PPP (its direction is contested by another source)"
+        in colombia
+    )
 
 
 def test_without_aspects_the_pattern_is_stated_without_the_reading(data_copy: Path) -> None:
