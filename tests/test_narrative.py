@@ -18,7 +18,7 @@ from synergies import narrative
 from synergies.config import DATA_DIR
 from synergies.contract import OPTIONAL_FILES
 from synergies.load import Evidence, load_evidence
-from synergies.narrative import Narrative, Paragraph, Ref, verify
+from synergies.narrative import Narrative, Paragraph, Ref, Sentence, slots, verify
 from synergies.text import grammar
 from synergies.text import names as text_names
 
@@ -217,7 +217,9 @@ def test_a_wrong_count_fails_the_build_naming_its_sentence(shipped, monkeypatch)
     ev, built = shipped
     sentence = next(s for s in built.sentences() if any(c.table == "findings" for c in s.counts))
     count = next(c for c in sentence.counts if c.table == "findings")
-    tampered = dataclasses.replace(sentence, counts=(dataclasses.replace(count, value=count.value + 1),))
+    # the sentence with one more number slot, whose count states one more than its table gives
+    wrong_number = slots.Num(dataclasses.replace(count, value=count.value + 1))
+    tampered = Sentence(slots.Seq((sentence.body, slots.Markup(" "), wrong_number)), sentence.refs)
     broken = Narrative(
         built.title, (dataclasses.replace(built.sections[0], paragraphs=(Paragraph((tampered,)),)),)
     )

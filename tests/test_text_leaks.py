@@ -25,9 +25,11 @@ from synergies.synthetic import write_synthetic
 from synergies.text import catalogue, names
 
 PACKAGE = Path(narrative.__file__).parents[1]
-# Every module of the narrative builds sentences, except the checker (its errors are for developers).
+# Every module of the narrative builds sentences, except the checker, the row index and the slot
+# renderer, which hold no wording (their errors are for developers).
+NOT_BUILDERS = ("verify.py", "refs.py", "slots.py")
 NARRATIVE_MODULES = tuple(
-    f"narrative/{p.name}" for p in sorted((PACKAGE / "narrative").glob("*.py")) if p.name != "verify.py"
+    f"narrative/{p.name}" for p in sorted((PACKAGE / "narrative").glob("*.py")) if p.name not in NOT_BUILDERS
 )
 BUILDERS = (*NARRATIVE_MODULES, "describe.py", "i18n.py")
 # Figure modules: every title, label, legend, note, page label and count they draw.
@@ -35,6 +37,7 @@ FIGURES = tuple(sorted(str(p.relative_to(PACKAGE)) for p in (PACKAGE / "plots").
 # Strings with words that matplotlib reads and never draws.
 TECHNICAL = {"DejaVu Sans", "upper left"}
 LOOKUPS = {"t", "tn", "tp", "N_", "NP_", "NN_", "NNP_", "gettext", "ngettext", "pgettext", "npgettext"}
+LOOKUPS |= {"msg", "msgn", "msgp", "msgnp"}  # the narrative's typed-slot messages
 HAS_WORDS = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}")
 
 # English words that never occur in Spanish prose (so a hit is a leak, not a false alarm).

@@ -9,7 +9,9 @@ import pandas as pd
 
 from synergies import aggregate, i18n
 from synergies.load import Evidence
-from synergies.narrative.model import Ref, escape
+from synergies.narrative import slots
+from synergies.narrative.model import Ref, Sentence, escape
+from synergies.narrative.refs import RefSet, RowIndex
 from synergies.text import names, tn
 from synergies.text.grammar import (
     join_list,
@@ -35,6 +37,10 @@ class _Facts:
     contrasts: pd.DataFrame | None
     labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     _groups: dict[str, dict] = field(default_factory=dict)
+    rows: RowIndex = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rows = RowIndex(self.ev)
 
     @classmethod
     def of(cls, ev: Evidence) -> _Facts:
@@ -86,6 +92,29 @@ class _Facts:
         """Every country of the findings or the cases, alphabetically."""
         names = set(self.findings["country"]) | set(self.ev.cases["country"])
         return sorted(names, key=str.casefold)
+
+    # ----------------------------------------------------------------------- typed slots and sentences
+
+    def label(self, kind: str, key: str) -> slots.Label:
+        """A slot naming a domain, outcome or factor by its label in the reader's language."""
+        return slots.Label(kind, key, self.labels)
+
+    def outcomes_slot(self, keys: Sequence[str]) -> slots.Msg:
+        """ "the outcome *A*" / "the outcomes *A* and *B*" as a slot (see `outcomes`)."""
+        return slots.msgn(
+            "the outcome {outcomes}",
+            "the outcomes {outcomes}",
+            len(keys),
+            outcomes=slots.items(self.label("outcome", k) for k in keys),
+        )
+
+    def say(self, body: slots.Slot, refs: RefSet | Iterable[Ref] = ()) -> Sentence:
+        """A sentence with this body, citing these rows (a RefSet, or Refs looked up in the row index)."""
+        return Sentence(body, refs if isinstance(refs, RefSet) else self.rows.of(refs))
+
+    def finding_refs(self, frame: pd.DataFrame) -> RefSet:
+        """The findings in `frame`, as a row set."""
+        return self.rows.findings(frame["finding_id"].tolist())
 
     def domain(self, key: str, lang: str) -> str:
         """A domain's label, escaped and in italics (labels are names of categories)."""

@@ -7,9 +7,11 @@ import functools
 import html
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from synergies import i18n
+from synergies.narrative import slots
 from synergies.narrative.phrases import REF_FILES
 from synergies.text import numbers, t, tp
 from synergies.text.grammar import (
@@ -56,16 +58,37 @@ class Count:
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence in both languages (Markdown, data already escaped), its rows and its numbers."""
+    """One sentence: its wording as a catalogue message with typed slots, and the rows it rests on.
 
-    en: str
-    es: str
-    refs: tuple[Ref, ...] = ()
-    counts: tuple[Count, ...] = ()
+    The text in each language is rendered from `body` when asked for (`text`), and the numbers it
+    states are its `Num` slots' counts (`counts`), so the two cannot disagree. `refs` is a `RefSet`
+    (row numbers per file) or, for sentences made without the narrative's row index, a tuple of Refs.
+    """
+
+    body: slots.Slot
+    refs: Any = ()
+    _texts: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def counts(self) -> tuple[Count, ...]:
+        """The Count of every number the sentence states."""
+        return slots.counts(self.body)
 
     def text(self, lang: str) -> str:
-        """The sentence in `lang`, without its citation."""
-        return self.en if i18n.check_lang(lang) == "en" else self.es
+        """The sentence in `lang`, without its citation (rendered once per language)."""
+        if lang not in self._texts:
+            self._texts[lang] = slots.render(self.body, i18n.check_lang(lang))
+        return self._texts[lang]
+
+    @property
+    def en(self) -> str:
+        """The English text."""
+        return self.text("en")
+
+    @property
+    def es(self) -> str:
+        """The Spanish text."""
+        return self.text("es")
 
 
 @dataclass(frozen=True)
@@ -113,9 +136,13 @@ def _count(value: float, table: str, unit: str = "rows", **where: object) -> Cou
 
 
 def _say(en: str, es: str, refs: Iterable[Ref] = (), counts: Iterable[Count] = ()) -> Sentence:
-    """A sentence with its refs de-duplicated and sorted, so the same data give the same text."""
-    unique = sorted(set(refs), key=lambda r: (REF_FILES.index(r.file), [natural_key(k) for k in r.key]))
-    return Sentence(en, es, tuple(unique), tuple(counts))
+    """A sentence from finished texts (the older form, being replaced by `Msg` bodies; see `slots`)."""
+    return Sentence(slots.Written(en, es, tuple(counts)), _sorted_refs(refs))
+
+
+def _sorted_refs(refs: Iterable[Ref]) -> tuple[Ref, ...]:
+    """Refs de-duplicated and in citation order, so the same data give the same text."""
+    return tuple(sorted(set(refs), key=lambda r: (REF_FILES.index(r.file), [natural_key(k) for k in r.key])))
 
 
 # The context of each later item of a negative list, by the preposition the sentence puts before the
@@ -133,6 +160,18 @@ def _nor_list(lang: str, items: Sequence[str], after: str) -> str:
     """A negative list ("no findings on A or B" / "sobre A ni sobre B") after the preposition `after`."""
     later = [_NOR_ITEM[after](lang, item) for item in items[1:]]
     return join_list([*items[:1], *later], lang, "nor")
+
+
+def nor_items(values: Iterable[slots.Slot], after: str) -> slots.Items:
+    """A negative list after the preposition `after` ("on", "in", "concerns") as a slot: see `_nor_list`."""
+    return slots.Items(tuple(values), "nor", (_NOR_CONTEXT[after], "{item}"))
+
+
+_NOR_CONTEXT = {
+    "on": "a later item of a negative list after 'on'",
+    "in": "a later item of a negative list after 'in'",
+    "concerns": "a later item of a negative list after 'concerns'",
+}
 
 
 def _said(text_of: Callable[[str], str], refs: Iterable[Ref] = (), counts: Iterable[Count] = ()) -> Sentence:
@@ -270,6 +309,18 @@ def _with_citation(text: str, refs: Sequence[Ref], lang: str = "en") -> str:
 def _percent(value: float, lang: str) -> str:
     """A percentage as each language writes it: "70%" / "70 %"."""
     return numbers.percent(lang, value, 0 if float(value).is_integer() else 1)
+
+
+def p_num(p: float, column: str, table: str, **where: object) -> slots.Num:
+    """A p-value slot ("p = 0.125" / "p = 0,125", "p < 0.001"): its Count is the value as stated."""
+    relation, shown = numbers.p_shown(p)
+    kind = "below" if relation == "<" else "value"
+    return slots.Num(_count(float(shown), table, f"{kind}:{column}", **where), "p")
+
+
+def percent_num(value: float, table: str, unit: str = "rows", **where: object) -> slots.Num:
+    """A percentage slot ("70%" / "70 %", one decimal unless whole) whose Count is the points stated."""
+    return slots.Num(_count(value, table, unit, **where), "percent")
 
 
 def _p_value(p: float, column: str, table: str, lang: str = "en", **where: object) -> tuple[str, Count]:

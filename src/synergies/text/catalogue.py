@@ -30,6 +30,11 @@ KEYWORDS = (
     "NP_:1c,2",
     "NN_:1,2",
     "NNP_:1c,2,3",
+    # the narrative's typed-slot messages (synergies.narrative.slots), rendered at render time
+    "msg:1",
+    "msgn:1,2",
+    "msgp:1c,2",
+    "msgnp:1c,2,3",
 )
 COMMENT_TAG = "Translators:"  # a comment starting so, above a call, reaches the translator
 

@@ -1,0 +1,169 @@
+"""The rows a sentence rests on, as a row set per contract file: an index array, not an object per row.
+
+A sentence about a country of 5,000 findings cites 5,000 rows. `RefSet` keeps them as one sorted
+array of row numbers per file, numbered in the *citation order* of that file's rows (natural order of
+their keys: F2 before F10), so de-duplicating and ordering a citation is an array operation and the
+narrative's memory does not grow by an object per cited row. `RowIndex` numbers each file's rows once
+per narrative. Iterating a RefSet still yields `Ref(file, key)`, in citation order, for readers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+import numpy as np
+import pandas as pd
+
+from synergies.load import Evidence
+from synergies.narrative.model import Ref, natural_key
+from synergies.narrative.phrases import REF_FILES
+
+# The key columns of each file's rows, as a citation names them.
+KEY_COLUMNS = {
+    "findings.csv": ("finding_id",),
+    "cases.csv": ("country", "case"),
+    "programmes.csv": ("country", "programme"),
+    "institutional.csv": ("country", "case", "factor"),
+    "domains.csv": ("domain",),
+    "sources.csv": ("source_id",),
+}
+_FRAMES = {
+    "findings.csv": "findings",
+    "cases.csv": "cases",
+    "programmes.csv": "programmes",
+    "institutional.csv": "institutional",
+    "domains.csv": "domains",
+    "sources.csv": "sources",
+}
+
+
+class _FileRows:
+    """One file's keys in citation order, and each key's citation number."""
+
+    def __init__(self, file: str, frame: pd.DataFrame | None) -> None:
+        columns = KEY_COLUMNS[file]
+        if frame is None or frame.empty:
+            raw: list[tuple[str, ...]] = []
+        else:
+            raw = list(zip(*(frame[c].astype(str).tolist() for c in columns), strict=True))
+        order = sorted(range(len(raw)), key=lambda i: [natural_key(k) for k in raw[i]])
+        self.keys: list[tuple[str, ...]] = [raw[i] for i in order]
+        self.number = {key: n for n, key in enumerate(self.keys)}
+
+
+class RowIndex:
+    """Every contract file's rows numbered in citation order, made lazily, once per narrative."""
+
+    def __init__(self, ev: Evidence) -> None:
+        self.ev = ev
+        self._files: dict[str, _FileRows] = {}
+
+    def file(self, file: str) -> _FileRows:
+        """The numbering of `file`'s rows."""
+        if file not in self._files:
+            if file not in KEY_COLUMNS:
+                raise ValueError(f"a sentence cites the unknown file {file!r}: expected one of {REF_FILES}")
+            self._files[file] = _FileRows(file, getattr(self.ev, _FRAMES[file]))
+        return self._files[file]
+
+    def numbers(self, file: str, keys: Iterable[tuple[str, ...]]) -> np.ndarray:
+        """The citation numbers of these keys of `file`; a key that is no row of it is an error."""
+        rows = self.file(file)
+        out = []
+        for key in keys:
+            found = rows.number.get(tuple(str(k) for k in key))
+            if found is None:
+                raise ValueError(f"a sentence cites {file} row {'/'.join(key)!r}, which is no row of it")
+            out.append(found)
+        return np.asarray(out, dtype=np.int64)
+
+    def of(self, refs: Iterable[Ref]) -> RefSet:
+        """A RefSet from Ref objects (row keys looked up once each)."""
+        by_file: dict[str, list[tuple[str, ...]]] = {}
+        for ref in refs:
+            by_file.setdefault(ref.file, []).append(ref.key)
+        return RefSet(self, {file: self.numbers(file, keys) for file, keys in by_file.items()})
+
+    def findings(self, ids: Iterable[str]) -> RefSet:
+        """The findings with these ids."""
+        return RefSet(self, {"findings.csv": self.numbers("findings.csv", ((i,) for i in ids))})
+
+
+class RefSet:
+    """The rows one sentence cites: per file, a sorted array of unique citation numbers."""
+
+    __slots__ = ("_index", "_rows", "_tuple")
+
+    def __init__(self, index: RowIndex | None, rows: dict[str, np.ndarray] | None = None) -> None:
+        self._index = index
+        self._rows: dict[str, np.ndarray] = {}
+        for file in REF_FILES:
+            numbers = (rows or {}).get(file)
+            if numbers is not None and len(numbers):
+                self._rows[file] = np.unique(numbers)
+        self._tuple: tuple[Ref, ...] | None = None
+
+    @classmethod
+    def empty(cls) -> RefSet:
+        """No rows."""
+        return cls(None)
+
+    def __or__(self, other: RefSet) -> RefSet:
+        if not other._rows:
+            return self
+        if not self._rows:
+            return other
+        files = set(self._rows) | set(other._rows)
+        none = np.empty(0, np.int64)
+        merged = {f: np.concatenate([self._rows.get(f, none), other._rows.get(f, none)]) for f in files}
+        return RefSet(self._index or other._index, merged)
+
+    def files(self) -> list[str]:
+        """The files cited, in citation order."""
+        return list(self._rows)
+
+    def keys(self, file: str) -> list[tuple[str, ...]]:
+        """The keys of the rows of `file` cited, in citation order."""
+        numbers = self._rows.get(file)
+        if numbers is None or self._index is None:
+            return []
+        keys = self._index.file(file).keys
+        return [keys[n] for n in numbers.tolist()]
+
+    def count(self, file: str) -> int:
+        """How many rows of `file` are cited."""
+        numbers = self._rows.get(file)
+        return 0 if numbers is None else len(numbers)
+
+    def _refs(self) -> tuple[Ref, ...]:
+        if self._tuple is None:
+            self._tuple = tuple(Ref(file, key) for file in self._rows for key in self.keys(file))
+        return self._tuple
+
+    def __iter__(self) -> Iterator[Ref]:
+        return iter(self._refs())
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._rows.values())
+
+    def __bool__(self) -> bool:
+        return bool(self._rows)
+
+    def __getitem__(self, i: int) -> Ref:
+        return self._refs()[i]
+
+    def _signature(self) -> tuple:
+        return tuple((f, v.tobytes()) for f, v in self._rows.items())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RefSet):
+            return self._signature() == other._signature()
+        if isinstance(other, Sequence):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._signature())
+
+    def __repr__(self) -> str:
+        return f"RefSet({', '.join(f'{f}: {len(v)} rows' for f, v in self._rows.items())})"
