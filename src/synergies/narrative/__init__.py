@@ -1,8 +1,10 @@
 """The country-comparison narrative: prose in English and Spanish, generated from the evidence.
 
 `build(ev)` turns the aggregate tables into a `Narrative` (sections → paragraphs →
-sentences). Each sentence holds its text in both languages, the rows it rests on (`Ref`)
-and every number it states (`Count`, with the query that reproduces it); `build` checks them:
+sentences). Each sentence holds its wording as data (`slots`: a catalogue message whose typed
+slots are numbers, lists, labels and data text, rendered per language when the text is asked
+for), the rows it rests on (a `refs.RefSet`: row numbers per file) and, in its number slots,
+every number it states (`Count`, with the query that reproduces it); `build` checks them:
 `narrative.verify` recomputes every stated number from the table its `Count` names and raises
 `verify.CountMismatch`, naming the sentence, when they differ. `render_markdown` prints one
 language with compact citations; `write` saves both. The wording helpers (plurals, number words with gender,
@@ -10,7 +12,8 @@ lists joined with y/e and o/u) and `escape` (data text rendered as text in Markd
 HTML) are public so they can be tested on their own.
 
 Layout (one job per module): `model` (the structure: Narrative, Section, Paragraph, Sentence,
-Ref, Count; escaping and citations), `phrases` (fixed phrases and limits), `facts` (the view of
+Ref, Count; escaping and citations), `slots` (typed slots and their rendering), `refs` (row
+sets and the per-file row index), `phrases` (fixed phrases and limits), `facts` (the view of
 the data every sentence draws on), `overview` (overview, tracing, references), `country` (one
 country's section), `arms` (single against combined arms), `across` (across countries),
 `institutions` (institutional factors across countries), `caveats`, `robust` (robustness and
