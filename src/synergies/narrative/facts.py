@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -38,6 +38,7 @@ class _Facts:
     labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     _groups: dict[str, dict] = field(default_factory=dict)
     rows: RowIndex = field(init=False)
+    _extra: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rows = RowIndex(self.ev)
@@ -68,9 +69,18 @@ class _Facts:
             }
         return facts
 
+    def table(self, name: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """A further table some sentences need (the robustness grid, pooled estimates), made once.
+
+        `tables` hands it to the count checker under `name`, so it is not computed twice.
+        """
+        if name not in self._extra:
+            self._extra[name] = make()
+        return self._extra[name]
+
     def tables(self) -> dict[str, pd.DataFrame | None]:
         """The tables already computed here, by the names counts use (see `verify.Tables`)."""
-        return {
+        return self._extra | {
             "effects_by_domain": self.arm_verdicts,
             "case_domain_verdicts": self.case_verdicts,
             "country_domain_verdicts": self.country_verdicts,

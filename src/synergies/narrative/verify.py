@@ -64,6 +64,7 @@ class Tables:
         self._index: dict[tuple[str, tuple[str, ...]], dict] = {}
         self._lists: dict[tuple[str, str], list] = {}
         self._memo: dict[str, object] = {}
+        self._shape: dict[str, tuple[frozenset, bool]] = {}
 
     def builders(self) -> dict[str, Callable[[], pd.DataFrame]]:
         """How to compute each named table from the evidence."""
@@ -125,13 +126,18 @@ class Tables:
 
     def positions(self, name: str, where: Iterable[tuple[str, tuple[str, ...]]]) -> list[int] | None:
         """Row positions of table `name` matching `where` (None: every row), from an index per column set."""
-        table = self[name]
-        where = [(c, v) for c, v in where if c in table.columns]
-        if not where or table.empty:
+        shape = self._shape.get(name)
+        if shape is None:  # a table's columns and emptiness, read once: counts ask thousands of times
+            table = self[name]
+            shape = self._shape[name] = (frozenset(table.columns), table.empty)
+        known, empty = shape
+        where = [(c, v) for c, v in where if c in known]
+        if not where or empty:
             return None
         columns = tuple(c for c, _ in where)
         key = (name, columns)
         if key not in self._index:
+            table = self[name]
             text = table[list(columns)].astype(str)
             indices = text.groupby(list(columns), sort=False).indices
             self._index[key] = {k: v.tolist() for k, v in indices.items()}  # ascending positions per key
