@@ -102,8 +102,12 @@ def _finding_numbers(f: _Facts) -> np.ndarray:
     """Each findings row's citation number, in table order (so a sentence's row set is an array slice)."""
     key = "across:numbers"
     if key not in f._groups:
-        ids = f.findings["finding_id"].astype(str).tolist()
-        f._groups[key] = f.rows.numbers("findings.csv", zip(ids))
+        ids = f.findings["finding_id"].astype(str)
+        ordered = pd.Index([k[0] for k in f.rows.file("findings.csv").keys])
+        found = ordered.get_indexer(ids) if ordered.is_unique else None
+        if found is None or (found < 0).any():  # the row index names the row that is no row of it
+            found = f.rows.numbers("findings.csv", zip(ids.tolist()))
+        f._groups[key] = np.asarray(found, dtype=np.int64)
     return f._groups[key]
 
 

@@ -23,7 +23,7 @@ def _overview(f: _Facts) -> Section:
     findings = f.findings
     with_findings = f.arms[f.arms["n_findings"] > 0]
     n_cases = with_findings[["country", "case"]].drop_duplicates().shape[0]
-    countries = sorted(set(findings["country"]), key=str.casefold)
+    countries = sorted(findings["country"].unique().tolist(), key=str.casefold)
     held = {
         "findings": Num(_count(len(findings), "findings"), "word", "finding"),
         "outcomes": Num(
