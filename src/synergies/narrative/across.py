@@ -1,45 +1,28 @@
 """Across countries: recurrence of effects by domain, sign tests and their power, countries without
-results."""
+results.
+
+Each sentence is a typed-slot body (`slots`): numbers are `Num` slots carrying their Count, lists
+`Items`, labels `Label`; the text is rendered per language at render time. The tallies the sentences
+draw on (which countries have which verdict in which domain, the findings behind each) are made in
+one pass over each table (`_tallies`), so 200 countries cost no pandas filtering per country.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
-from synergies import aggregate, i18n, vocabulary
-from synergies.narrative.facts import (
-    _case_in_country,
-    _case_ref,
-    _Facts,
-    _finding_refs,
-    _institutional_refs,
-    country_name,
-)
+from synergies import aggregate, vocabulary
+from synergies.narrative.facts import _case_ref, _Facts, _institutional_refs
 from synergies.narrative.institutions import _institutional_comparison_sentences
-from synergies.narrative.model import (
-    Count,
-    Paragraph,
-    Ref,
-    Section,
-    Sentence,
-    _count,
-    _nor_list,
-    _p_value,
-    _percent,
-    _said,
-    _say,
-    escape,
-)
+from synergies.narrative.model import Paragraph, Ref, Section, Sentence, _count, nor_items, p_num, percent_num
 from synergies.narrative.phrases import ALPHA, EFFECT_ADJECTIVES, TITLES
+from synergies.narrative.refs import RefSet
 from synergies.narrative.robust import _robustness_intro, _robustness_sentences
-from synergies.text import numbers, t, tn
-from synergies.text.grammar import (
-    count_noun,
-    join_list,
-    noun,
-    number_word,
-)
+from synergies.narrative.slots import Country, Data, Markup, Num, Seq, Slot, items, msg, msgn, msgnp
+from synergies.text.grammar import NOUN, NOUNS
 
 # =========================================================================== across countries
 
@@ -50,14 +33,14 @@ def _comparison_section(f: _Facts) -> Section:
     paragraphs = [Paragraph(tuple(recurrence))] if recurrence else []
     tests = _sign_test_items(f)
     if tests:
-        paragraphs.append(Paragraph((_sign_test_intro(),)))
+        paragraphs.append(Paragraph((_sign_test_intro(f),)))
         paragraphs.append(Paragraph(tuple(tests), as_list=True))
         power = _power_sentence(f)
         if power:
             paragraphs.append(Paragraph((power,)))
     robust = _robustness_sentences(f)
     if robust:
-        paragraphs.append(Paragraph((_robustness_intro(),)))
+        paragraphs.append(Paragraph((_robustness_intro(f),)))
         paragraphs.append(Paragraph(tuple(robust), as_list=True))
     gaps = _country_gap_sentences(f)
     if gaps:
@@ -68,33 +51,100 @@ def _comparison_section(f: _Facts) -> Section:
     return Section("comparison", TITLES["comparison"], tuple(paragraphs))
 
 
-def _countries_by_domain(f: _Facts, verdict: str) -> dict[str, tuple[str, ...]]:
-    """Per domain, the countries where at least one case's findings point to `verdict`."""
-    table = f.country_verdicts
-    hits = table[table[f"n_{verdict}"] > 0]
-    out: dict[str, tuple[str, ...]] = {}
-    for domain in f.domain_rank(hits["domain"]):
-        out[domain] = tuple(sorted(set(hits.loc[hits["domain"] == domain, "country"]), key=str.casefold))
-    return out
+# --------------------------------------------------------------------------- tallies, made once
 
 
-def _verdict_refs(f: _Facts, domains: Iterable[str], countries: Iterable[str], verdict: str) -> list[Ref]:
-    """The findings behind a verdict: those with that effect in cases whose domain verdict it is."""
-    cv = f.case_verdicts
-    keep = cv[
-        cv["domain"].isin(list(domains)) & cv["country"].isin(list(countries)) & (cv["verdict"] == verdict)
-    ]
-    columns = ["country", "case", "domain"]
+def _tallies(f: _Facts) -> dict:
+    """Findings by domain and country, and the findings behind each verdict, from one pass per table.
+
+    - "domain", "domain_country": row positions of the findings of a domain (and country);
+    - "measured": per domain, the countries with findings in it;
+    - "verdict": per verdict, (domain, country) → positions of the findings with that effect in the
+      cases whose domain verdict it is (`_verdict_refs`);
+    - "hits": per verdict, domain → countries where at least one case's findings point to it.
+    """
+    key = "across:tallies"
+    if key in f._groups:
+        return f._groups[key]
     rows = f.findings
-    in_kept = pd.MultiIndex.from_frame(rows[columns]).isin(pd.MultiIndex.from_frame(keep[columns]))
-    return _finding_refs(rows[in_kept & (rows["effect"] == verdict).to_numpy()])
+    domain_country = rows.groupby(["domain", "country"], sort=False).indices
+    measured: dict[str, set[str]] = {}
+    for domain, country in domain_country:
+        measured.setdefault(domain, set()).add(country)
+    columns = ["country", "case", "domain"]
+    cv = f.case_verdicts
+    index = pd.MultiIndex.from_frame(rows[columns])
+    verdict_positions: dict[str, dict[tuple[str, str], np.ndarray]] = {}
+    hits: dict[str, dict[str, tuple[str, ...]]] = {}
+    table = f.country_verdicts
+    for verdict in ("beneficial", "adverse"):
+        keep = cv.loc[cv["verdict"] == verdict, columns]
+        chosen = index.isin(pd.MultiIndex.from_frame(keep)) & (rows["effect"] == verdict).to_numpy()
+        positions = np.flatnonzero(chosen)
+        grouped = rows.iloc[positions].groupby(["domain", "country"], sort=False).indices
+        verdict_positions[verdict] = {k: positions[v] for k, v in grouped.items()}
+        found = table[table[f"n_{verdict}"] > 0]
+        by_domain: dict[str, set[str]] = {}
+        for domain, country in zip(found["domain"].tolist(), found["country"].tolist(), strict=True):
+            by_domain.setdefault(domain, set()).add(country)
+        hits[verdict] = {d: tuple(sorted(by_domain[d], key=str.casefold)) for d in f.domain_rank(by_domain)}
+    f._groups[key] = {
+        "domain": rows.groupby("domain", sort=False).indices,
+        "domain_country": domain_country,
+        "measured": measured,
+        "verdict": verdict_positions,
+        "hits": hits,
+    }
+    return f._groups[key]
+
+
+def _finding_numbers(f: _Facts) -> np.ndarray:
+    """Each findings row's citation number, in table order (so a sentence's row set is an array slice)."""
+    key = "across:numbers"
+    if key not in f._groups:
+        ids = f.findings["finding_id"].astype(str)
+        ordered = pd.Index([k[0] for k in f.rows.file("findings.csv").keys])
+        found = ordered.get_indexer(ids) if ordered.is_unique else None
+        if found is None or (found < 0).any():  # the row index names the row that is no row of it
+            found = f.rows.numbers("findings.csv", zip(ids.tolist()))
+        f._groups[key] = np.asarray(found, dtype=np.int64)
+    return f._groups[key]
+
+
+def _rows_at(f: _Facts, positions: Iterable[np.ndarray]) -> RefSet:
+    """The findings at these row positions of the findings table, as a row set."""
+    parts = [p for p in positions if len(p)]
+    if not parts:
+        return RefSet(f.rows)
+    return RefSet(f.rows, {"findings.csv": _finding_numbers(f)[np.concatenate(parts)]})
+
+
+def _countries_by_domain(f: _Facts, verdict: str) -> dict[str, tuple[str, ...]]:
+    """Per domain (in display order), the countries where at least one case's findings point to `verdict`."""
+    return _tallies(f)["hits"][verdict]
+
+
+def _verdict_refs(f: _Facts, domains: Iterable[str], countries: Iterable[str], verdict: str) -> RefSet:
+    """The findings behind a verdict: those with that effect in cases whose domain verdict it is."""
+    by_cell = _tallies(f)["verdict"][verdict]
+    countries = list(countries)
+    return _rows_at(f, (by_cell[(d, c)] for d in domains for c in countries if (d, c) in by_cell))
+
+
+def _domain_refs(f: _Facts, domains: Iterable[str]) -> RefSet:
+    """The findings of these domains."""
+    by_domain = _tallies(f)["domain"]
+    return _rows_at(f, (by_domain[d] for d in domains if d in by_domain))
+
+
+# --------------------------------------------------------------------------- recurrence
 
 
 def _recurrence_sentences(f: _Facts) -> list[Sentence]:
     """Domains where beneficial (or adverse) effects recur across countries, occur in one, or in none."""
     sentences: list[Sentence] = []
     beneficial = _countries_by_domain(f, "beneficial")
-    measured = {d: set(f.findings.loc[f.findings["domain"] == d, "country"]) for d in f.ev.domain_order}
+    measured = _tallies(f)["measured"]
     groups: dict[tuple[str, ...], list[str]] = {}
     for domain, countries in beneficial.items():
         if len(countries) >= 2:
@@ -107,225 +157,210 @@ def _recurrence_sentences(f: _Facts) -> list[Sentence]:
             alone.setdefault(countries[0], []).append(domain)
     for country in sorted(alone, key=str.casefold):
         sentences.append(_alone_sentence(f, country, alone[country], measured))
-    nowhere = [d for d in f.ev.domain_order if measured[d] and d not in beneficial]
+    nowhere = [d for d in f.ev.domain_order if measured.get(d) and d not in beneficial]
     if nowhere:
-        rows = f.findings[f.findings["domain"].isin(nowhere)]
-        texts = {
-            lang: t(
-                lang,
-                "No country's findings point to beneficial effects in {domains}.",
-                domains=_nor_list(lang, [f.domain(d, lang) for d in nowhere], "in"),
-            )
-            for lang in i18n.LANGS
-        }
-        sentences.append(_say(texts["en"], texts["es"], _finding_refs(rows)))
-    adverse = _countries_by_domain(f, "adverse")
-    for domain, countries in adverse.items():
-        n = len(countries)
-        said = {
-            lang: t(
-                lang,
-                "Adverse effects predominate in {domain} in cases from {countries}: {items}.",
-                domain=f.domain(domain, lang),
-                countries=count_noun(n, "country", lang),
-                items=join_list([country_name(c, lang) for c in countries], lang),
-            )
-            for lang in i18n.LANGS
-        }
-        count = _count(n, "case_domain_verdicts", "distinct:country", domain=domain, verdict="adverse")
-        sentences.append(
-            _say(said["en"], said["es"], _verdict_refs(f, [domain], countries, "adverse"), [count])
+        body = msg(
+            "No country's findings point to beneficial effects in {domains}.",
+            domains=nor_items((f.label("domain", d) for d in nowhere), "in"),
         )
-    unmeasured = [d for d in f.ev.domain_order if not measured[d]]
+        sentences.append(f.say(body, _domain_refs(f, nowhere)))
+    for domain, countries in _countries_by_domain(f, "adverse").items():
+        count = _count(
+            len(countries), "case_domain_verdicts", "distinct:country", domain=domain, verdict="adverse"
+        )
+        body = msg(
+            "Adverse effects predominate in {domain} in cases from {countries}: {items}.",
+            domain=f.label("domain", domain),
+            countries=Num(count, "word", "country"),
+            items=items(Country(c) for c in countries),
+        )
+        sentences.append(f.say(body, _verdict_refs(f, [domain], countries, "adverse")))
+    unmeasured = [d for d in f.ev.domain_order if not measured.get(d)]
     if unmeasured:
-        texts = {
-            lang: t(
-                lang,
-                "No finding concerns {domains}.",
-                domains=_nor_list(lang, [f.domain(d, lang) for d in unmeasured], "concerns"),
-            )
-            for lang in i18n.LANGS
-        }
-        sentences.append(_say(texts["en"], texts["es"], [Ref("domains.csv", (d,)) for d in unmeasured]))
+        body = msg(
+            "No finding concerns {domains}.",
+            domains=nor_items((f.label("domain", d) for d in unmeasured), "concerns"),
+        )
+        sentences.append(f.say(body, [Ref("domains.csv", (d,)) for d in unmeasured]))
     return sentences
 
 
 def _recurs_sentence(f: _Facts, countries: tuple[str, ...], domains: list[str]) -> Sentence:
     """Beneficial effects found in the same two or more countries across these domains."""
     n, k = len(countries), len(domains)
-    counts = [_count(n, "case_domain_verdicts", "distinct:country", domain=domains, verdict="beneficial")]
+    listed = items(f.label("domain", d) for d in domains)
+    where: Slot = listed
     if k > 1:
-        counts.append(_count(k, "recurring_domains", countries=countries))
-    texts = {}
-    for lang in i18n.LANGS:
-        names = join_list([country_name(c, lang) for c in countries], lang)
-        listed = join_list([f.domain(d, lang) for d in domains], lang)
-        where = f"{count_noun(k, 'domain', lang)}: {listed}" if k > 1 else listed
-        texts[lang] = t(
-            lang,
-            "Beneficial effects recur in {countries} ({names}) in {where}.",
-            countries=count_noun(n, "country", lang),
-            names=names,
-            where=where,
-        )
-    return _say(texts["en"], texts["es"], _verdict_refs(f, domains, countries, "beneficial"), counts)
+        number = Num(_count(k, "recurring_domains", countries=countries), "word", "domain")
+        where = Seq((number, Markup(": "), listed))
+    count = _count(n, "case_domain_verdicts", "distinct:country", domain=domains, verdict="beneficial")
+    body = msg(
+        "Beneficial effects recur in {countries} ({names}) in {where}.",
+        countries=Num(count, "word", "country"),
+        names=items(Country(c) for c in countries),
+        where=where,
+    )
+    return f.say(body, _verdict_refs(f, domains, countries, "beneficial"))
 
 
 def _alone_sentence(f: _Facts, country: str, domains: list[str], measured: dict[str, set[str]]) -> Sentence:
     """Domains where beneficial effects come from one country only, and whether others measured them."""
-    others = {d: sorted(measured[d] - {country}, key=str.casefold) for d in domains}
-    nobody_else = not any(others.values())
-    texts = {}
-    for lang in i18n.LANGS:
-        listed = join_list([f.domain(d, lang) for d in domains], lang)
-        name = country_name(country, lang)
-        text = t(lang, "Beneficial effects in {domains} come from {name} alone", domains=listed, name=name)
-        if nobody_else:
-            text += tn(
-                lang,
-                "; no other country has findings in that domain",
-                "; no other country has findings in these domains",
-                len(domains),
+    others = {d: sorted(measured.get(d, set()) - {country}, key=str.casefold) for d in domains}
+    head = msg(
+        "Beneficial effects in {domains} come from {name} alone",
+        domains=items(f.label("domain", d) for d in domains),
+        name=Country(country),
+    )
+    if not any(others.values()):
+        tail: Slot = msgn(
+            "; no other country has findings in that domain",
+            "; no other country has findings in these domains",
+            len(domains),
+        )
+    else:
+        also = [
+            msgn(
+                "{countries} measured {domain} without a beneficial verdict",
+                "{countries} measured {domain} without a beneficial verdict",
+                len(others[d]),
+                countries=items(Country(c) for c in others[d]),
+                domain=f.label("domain", d),
             )
-        else:
-            also = [
-                tn(
-                    lang,
-                    "{countries} measured {domain} without a beneficial verdict",
-                    "{countries} measured {domain} without a beneficial verdict",
-                    len(others[d]),
-                    countries=join_list([country_name(c, lang) for c in others[d]], lang),
-                    domain=f.domain(d, lang),
-                )
-                for d in domains
-                if others[d]
-            ]
-            text += "; " + join_list(also, lang)
-        texts[lang] = text + "."
-    refs = _verdict_refs(f, domains, [country], "beneficial")
-    refs += _finding_refs(f.findings[f.findings["domain"].isin(domains) & (f.findings["country"] != country)])
-    return _say(texts["en"], texts["es"], refs)
+            for d in domains
+            if others[d]
+        ]
+        tail = Seq((Markup("; "), items(also)))
+    by_cell = _tallies(f)["domain_country"]
+    elsewhere = _rows_at(f, (by_cell[(d, c)] for d in domains for c in others[d]))
+    refs = _verdict_refs(f, domains, [country], "beneficial") | elsewhere
+    return f.say(Seq((head, tail, Markup("."))), refs)
 
 
 # --------------------------------------------------------------------------- sign tests
 
 
-def _sign_test_intro() -> Sentence:
+def _threshold_share() -> Num:
+    """The within-group agreement a verdict needs, as the percentage the method sentences state."""
+    return percent_num(round(aggregate.VERDICT_THRESHOLD * 100), "constant", "verdict_threshold_percent")
+
+
+def _sign_test_intro(f: _Facts) -> Sentence:
     """What the sign test counts and which arms cannot vote."""
-    share = round(aggregate.VERDICT_THRESHOLD * 100)
-    count = _count(share, "constant", "verdict_threshold_percent")
-    said = {
-        lang: t(
-            lang,
-            "A sign test per domain counts the intervention arms whose findings point the "
-            "same way (at least {share} of those with a direction agreeing) and asks "
-            "whether beneficial arms outnumber adverse ones by more than chance would; "
-            "arms with conflicting findings, no change or only outcomes of ambiguous "
-            "desirability are reported but do not count.",
-            share=_percent(share, lang),
-        )
-        for lang in i18n.LANGS
-    }
-    return _say(said["en"], said["es"], counts=[count])
+    body = msg(
+        "A sign test per domain counts the intervention arms whose findings point the "
+        "same way (at least {share} of those with a direction agreeing) and asks "
+        "whether beneficial arms outnumber adverse ones by more than chance would; "
+        "arms with conflicting findings, no change or only outcomes of ambiguous "
+        "desirability are reported but do not count.",
+        share=_threshold_share(),
+    )
+    return f.say(body)
 
 
-def _unit_counts(row: pd.Series, lang: str, unit_noun: str) -> tuple[str, list[Count]]:
+_EFFECT_CONTEXT = "describing findings by effect"
+
+
+def _adjective(effect: str, n: int) -> Slot:
+    """The adjective describing `n` units by effect ("beneficial"), from the phrase table's pair."""
+    singular, plural = EFFECT_ADJECTIVES[effect]["en"]
+    # the table's singular and plural forms (n = 1 or 2), as the pair was always looked up
+    return msgnp(_EFFECT_CONTEXT, singular, plural, 1 if n == 1 else 2)
+
+
+_VOTE_COLUMNS = (
+    ("n_adverse", "adverse"),
+    ("n_conflicting", "conflicting"),
+    ("n_no_change", "no_change"),
+    ("n_unclear", "unclear"),
+)
+
+
+def _unit_counts(row: dict, unit_noun: str) -> Slot:
     """ "two arms beneficial, none adverse and one conflicting" for one sign-test row."""
     table = "sign_tests_" + row["unit"]
     where = {"domain": row["domain"]}
     n_ben = int(row["n_beneficial"])
-    counts = []
     if n_ben:
-        adjective = EFFECT_ADJECTIVES["beneficial"][lang][0 if n_ben == 1 else 1]
-        first = f"{count_noun(n_ben, unit_noun, lang)} {adjective}"
-        counts.append(_count(n_ben, table, "value:n_beneficial", **where))
+        number = Num(_count(n_ben, table, "value:n_beneficial", **where), "word", unit_noun)
+        first: Slot = Seq((number, Markup(" "), _adjective("beneficial", n_ben)))
     else:
-        first = t(lang, "no {unit} beneficial", unit=noun(1, unit_noun, lang))
+        first = msg("no {unit} beneficial", unit=msgnp(NOUN, *NOUNS[unit_noun], 1))
     parts = [first]
-    for column, effect in (
-        ("n_adverse", "adverse"),
-        ("n_conflicting", "conflicting"),
-        ("n_no_change", "no_change"),
-        ("n_unclear", "unclear"),
-    ):
+    for column, effect in _VOTE_COLUMNS:
         n = int(row[column])
-        adjective = EFFECT_ADJECTIVES[effect][lang][0 if n == 1 else 1]
         if n:
-            parts.append(f"{number_word(n, lang, 'm', before_noun=False)} {adjective}")
-            counts.append(_count(n, table, f"value:{column}", **where))
+            number = Num(_count(n, table, f"value:{column}", **where), "word", alone=True)
+            parts.append(Seq((number, Markup(" "), _adjective(effect, n))))
         elif effect == "adverse":
-            singular = EFFECT_ADJECTIVES[effect][lang][0]
-            parts.append(t(lang, "none {singular}", singular=singular))
-    return join_list(parts, lang), counts
+            parts.append(msg("none {singular}", singular=_adjective(effect, 1)))
+    return items(parts)
 
 
 def _sign_test_items(f: _Facts) -> list[Sentence]:
     """One list item per measured domain: arm verdicts, the p-value, and the case-level version if needed."""
-    items = []
-    for row, case_row in zip(
-        (r for _, r in f.tests_arm.iterrows()), (r for _, r in f.tests_case.iterrows()), strict=True
-    ):
+    sentences = []
+    for row, case_row in zip(f.tests_arm.to_dict("records"), f.tests_case.to_dict("records"), strict=True):
         if row["n_units"] == 0:
             continue
         domain = row["domain"]
-        rows = f.findings[f.findings["domain"] == domain]
-        texts, counts = {}, []
+        described = _unit_counts(row, "arm")
         voting = int(row["n_beneficial"] + row["n_adverse"])
-        for lang in i18n.LANGS:
-            described, found = _unit_counts(row, lang, "arm")
-            if voting:
-                p_text, p_count = _p_value(row["p_value"], "p_value", "sign_tests_arm", lang, domain=domain)
-                text = f"{f.domain(domain, lang)}: {described} ({p_text})."
-                found.append(p_count)
-            else:
-                text = t(
-                    lang,
-                    "{domain}: {described}; no arm points the same way clearly, so there is no test.",
-                    domain=f.domain(domain, lang),
-                    described=described,
-                )
-            if voting and int(row["n_evaluations"]) < voting:
-                extra, extra_counts = _case_level_text(f, domain, case_row, lang)
-                text += " " + extra
-                found += extra_counts
-            texts[lang] = text
-            if lang == i18n.LANGS[0]:  # the counts are the same in every language: keep one set
-                counts = found
-        items.append(_say(texts["en"], texts["es"], _finding_refs(rows), counts))
-    return items
+        if voting:
+            p = p_num(row["p_value"], "p_value", "sign_tests_arm", domain=domain)
+            body: Slot = Seq(
+                (f.label("domain", domain), Markup(": "), described, Markup(" ("), p, Markup(").")),
+            )
+        else:
+            body = msg(
+                "{domain}: {described}; no arm points the same way clearly, so there is no test.",
+                domain=f.label("domain", domain),
+                described=described,
+            )
+        if voting and int(row["n_evaluations"]) < voting:
+            body = Seq((body, Markup(" "), _case_level_text(f, domain, case_row)))
+        sentences.append(f.say(body, _domain_refs(f, [domain])))
+    return sentences
 
 
-def _case_level_text(f: _Facts, domain: str, case_row: pd.Series, lang: str) -> tuple[str, list[Count]]:
+def _repeated_arms(f: _Facts) -> dict[str, list[tuple[tuple[str, str], int]]]:
+    """Per domain, the evaluations with more than one voting arm and how many (one grouping, made once)."""
+    key = "across:repeated_arms"
+    if key not in f._groups:
+        av = f.arm_verdicts
+        voters = av[av["verdict"].isin(vocabulary.VOTING)]
+        per_case = voters.groupby(["domain", "country", "case"], sort=False)["intervention"].nunique()
+        out: dict[str, list[tuple[tuple[str, str], int]]] = {}
+        for (domain, country, case), n in per_case.items():
+            if n > 1:
+                out.setdefault(domain, []).append(((country, case), int(n)))
+        f._groups[key] = out
+    return f._groups[key]
+
+
+def _case_level_text(f: _Facts, domain: str, case_row: dict) -> Slot:
     """Arms of one evaluation counted separately: which, and the test counting each evaluation once."""
-    av = f.arm_verdicts
-    voters = av[(av["domain"] == domain) & av["verdict"].isin(vocabulary.VOTING)]
-    per_case = voters.groupby(["country", "case"], sort=False)["intervention"].nunique()
-    repeated = per_case[per_case > 1]
-    counts = []
+    repeated = _repeated_arms(f).get(domain, [])
     pieces = []
-    for (country, case), n in repeated.items():
+    for (country, case), n in repeated:
         where = {"domain": domain, "country": country, "case": case, "verdict": ["beneficial", "adverse"]}
-        counts.append(_count(int(n), "effects_by_domain", "distinct:intervention", **where))
-        arms = count_noun(int(n), "arm", lang)
-        pieces.append(t(lang, "{arms} of {case}", arms=arms, case=_case_in_country(case, country, lang)))
-    described, found = _unit_counts(case_row, lang, "case")
-    counts += found
-    k = int(sum(repeated))
+        arms = Num(_count(n, "effects_by_domain", "distinct:intervention", **where), "word", "arm")
+        in_country = Seq((Data(case), Markup(" ("), Country(country), Markup(")")))
+        pieces.append(msg("{arms} of {case}", arms=arms, case=in_country))
+    described = _unit_counts(case_row, "case")
     if case_row["n_beneficial"] + case_row["n_adverse"] > 0:
-        p_text, p_count = _p_value(case_row["p_value"], "p_value", "sign_tests_case", lang, domain=domain)
-        counts.append(p_count)
-        result = f"{described} ({p_text})"
+        p = p_num(case_row["p_value"], "p_value", "sign_tests_case", domain=domain)
+        result: Slot = Seq((described, Markup(" ("), p, Markup(")")))
     else:
-        result = t(lang, "{described}, and no test is possible", described=described)
-    text = tn(
-        lang,
+        result = msg("{described}, and no test is possible", described=described)
+    # the verb agrees with the arms counted separately (every piece has two or more)
+    k = sum(n for _, n in repeated)
+    return msgn(
         "Here {items} was counted separately; counting each evaluation once gives {result}.",
         "Here {items} were counted separately; counting each evaluation once gives {result}.",
         k,
-        items=join_list(pieces, lang),
+        items=items(pieces),
         result=result,
     )
-    return text, counts
 
 
 def _smallest_testable() -> int:
@@ -339,53 +374,66 @@ def _smallest_testable() -> int:
 def _power_sentence(f: _Facts) -> Sentence | None:
     """The caution about power: how many arms a sign test needs, and which domains have fewer."""
     limit = _smallest_testable() - 1
-    tested = f.tests_arm[(f.tests_arm["n_beneficial"] + f.tests_arm["n_adverse"]) > 0]
+    votes = f.tests_arm["n_beneficial"] + f.tests_arm["n_adverse"]
+    tested = f.tests_arm[votes > 0]
     if tested.empty:
         return None
     weak = list(tested.loc[(tested["n_beneficial"] + tested["n_adverse"]) <= limit, "domain"])
-    counts = [_count(limit, "constant", "max_units_without_significance"), _count(ALPHA, "constant", "alpha")]
+    number = Num(_count(limit, "constant", "max_units_without_significance"), "word")
     if not weak:
-        return _said(
-            lambda lang: t(
-                lang,
-                "Every domain tested has more than {number} arms pointing the same way, so the "
-                "test could detect a consistent direction; it still says nothing about the "
-                "size of the effects.",
-                number=number_word(limit, lang),
-            ),
-            counts=[counts[0]],
+        body = msg(
+            "Every domain tested has more than {number} arms pointing the same way, so the "
+            "test could detect a consistent direction; it still says nothing about the "
+            "size of the effects.",
+            number=number,
         )
-    all_weak = len(weak) == len(tested)
-    texts = {}
-    for lang in i18n.LANGS:
-        where = (
-            (t(lang, "every domain tested here"))
-            if all_weak
-            else join_list([f.domain(d, lang) for d in weak], lang)
-        )
-        texts[lang] = t(
-            lang,
-            "With {number} or fewer arms pointing the same way, a sign test cannot reach p "
-            "< {alpha} even when all of them agree. That is the case in {where}, so these "
-            "tests have almost no power: a p-value above {alpha} does not show that the "
-            "programmes have no effect, and the counts describe the evidence rather than "
-            "prove an effect.",
-            number=number_word(limit, lang),
-            alpha=numbers.decimal(lang, ALPHA, 2),
-            where=where,
-        )
-    return _say(texts["en"], texts["es"], counts=[*counts, _count(ALPHA, "constant", "alpha")])
+        return f.say(body)
+    where: Slot
+    if len(weak) == len(tested):
+        where = msg("every domain tested here")
+    else:
+        where = items(f.label("domain", d) for d in weak)
+    alpha = _count(ALPHA, "constant", "alpha")
+    # Translators: {alpha} and {alpha_again} are the same significance level, stated twice.
+    body = msg(
+        "With {number} or fewer arms pointing the same way, a sign test cannot reach p "
+        "< {alpha} even when all of them agree. That is the case in {where}, so these "
+        "tests have almost no power: a p-value above {alpha_again} does not show that the "
+        "programmes have no effect, and the counts describe the evidence rather than "
+        "prove an effect.",
+        number=number,
+        alpha=Num(alpha, "decimal", places=2),
+        alpha_again=Num(alpha, "decimal", places=2),  # each number printed is a slot of its own
+        where=where,
+    )
+    return f.say(body)
 
 
 # --------------------------------------------------------------------------- evidence gaps across countries
 
 
+def _gap_tallies(f: _Facts) -> tuple[set[str], dict[str, list[str]]]:
+    """The countries with an evaluated case, and each country's cases without findings (in table order)."""
+    key = "across:gaps"
+    if key not in f._groups:
+        arms = f.arms
+        evaluated = set(arms.loc[arms["n_findings"] > 0, "country"]) if not arms.empty else set()
+        gaps: dict[str, list[str]] = {}
+        if not f.gaps.empty:
+            rows = f.gaps[f.gaps["kind"] == "case_without_findings"]
+            for country, case in zip(rows["country"].tolist(), rows["case"].tolist(), strict=True):
+                gaps.setdefault(country, []).append(case)
+        f._groups[key] = (evaluated, gaps)
+    return f._groups[key]
+
+
 def _country_gap_sentences(f: _Facts) -> list[Sentence]:
     """Countries with no impact evaluation at all: named as evidence gaps and left out of the comparison."""
+    evaluated, gaps_of = _gap_tallies(f)
     sentences = []
     for country in f.countries:
-        gaps = f.gap_cases(country)
-        if f.evaluated_cases(country) or not gaps:
+        gaps = gaps_of.get(country)
+        if country in evaluated or not gaps:
             continue
         inst = f.ev.institutional
         rows = f.part("institutional", country=country) if inst is not None else None
@@ -393,31 +441,26 @@ def _country_gap_sentences(f: _Facts) -> list[Sentence]:
         refs = [_case_ref(country, c) for c in gaps]
         if has_institutional:
             refs += _institutional_refs(rows)
-        g = len(gaps)
-        texts = {}
-        for lang in i18n.LANGS:
-            slots = {"name": country_name(country, lang), "cases": join_list([escape(c) for c in gaps], lang)}
-            if has_institutional:
-                texts[lang] = tn(
-                    lang,
-                    "{name} has no reported impact results in these data: its case {cases} has an "
-                    "institutional analysis but no reported effects, so {name} is an evidence gap and "
-                    "does not enter the comparisons above.",
-                    "{name} has no reported impact results in these data: its cases {cases} have an "
-                    "institutional analysis but no reported effects, so {name} is an evidence gap and "
-                    "does not enter the comparisons above.",
-                    g,
-                    **slots,
-                )
-            else:
-                texts[lang] = tn(
-                    lang,
-                    "{name} has no reported impact results in these data: its case {cases} reports no "
-                    "effects, so {name} is an evidence gap and does not enter the comparisons above.",
-                    "{name} has no reported impact results in these data: its cases {cases} report no "
-                    "effects, so {name} is an evidence gap and does not enter the comparisons above.",
-                    g,
-                    **slots,
-                )
-        sentences.append(_say(texts["en"], texts["es"], refs))
+        slots = {"name": Country(country), "cases": items(Data(c) for c in gaps)}
+        if has_institutional:
+            body = msgn(
+                "{name} has no reported impact results in these data: its case {cases} has an "
+                "institutional analysis but no reported effects, so {name} is an evidence gap and "
+                "does not enter the comparisons above.",
+                "{name} has no reported impact results in these data: its cases {cases} have an "
+                "institutional analysis but no reported effects, so {name} is an evidence gap and "
+                "does not enter the comparisons above.",
+                len(gaps),
+                **slots,
+            )
+        else:
+            body = msgn(
+                "{name} has no reported impact results in these data: its case {cases} reports no "
+                "effects, so {name} is an evidence gap and does not enter the comparisons above.",
+                "{name} has no reported impact results in these data: its cases {cases} report no "
+                "effects, so {name} is an evidence gap and does not enter the comparisons above.",
+                len(gaps),
+                **slots,
+            )
+        sentences.append(f.say(body, refs))
     return sentences

@@ -1,31 +1,19 @@
-"""The opening and closing sections: what the data hold, how to trace a sentence, the references."""
+"""The opening and closing sections: what the data hold, how to trace a sentence, the references.
+
+Each sentence is a typed-slot body (`slots`): numbers are `Num` slots carrying their Count, lists
+`Items`, countries `Country`; the text is rendered per language at render time.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from synergies import aggregate, i18n
-from synergies.narrative.facts import _case_ref, _Facts, _finding_refs, country_name
-from synergies.narrative.model import (
-    Paragraph,
-    Ref,
-    Section,
-    Sentence,
-    _count,
-    _percent,
-    _said,
-    _say,
-    escape,
-    natural_key,
-)
+from synergies.narrative.across import _finding_numbers, _threshold_share
+from synergies.narrative.facts import _case_ref, _Facts
+from synergies.narrative.model import Paragraph, Ref, Section, Sentence, _count, natural_key
 from synergies.narrative.phrases import MAX_COUNTRIES_NAMED, TITLES
-from synergies.text import numbers, t, tn
-from synergies.text.grammar import (
-    capitalise,
-    count_noun,
-    join_list,
-    number_word,
-)
+from synergies.narrative.refs import RefSet
+from synergies.narrative.slots import Cap, Country, Data, Markup, Num, Seq, Slot, items, msg, msgn
 
 # =========================================================================== overview
 
@@ -33,56 +21,43 @@ from synergies.text.grammar import (
 def _overview(f: _Facts) -> Section:
     """What the data hold, the evidence gaps in one line, and how effects are counted."""
     findings = f.findings
-    n = len(findings)
-    n_outcomes = findings["outcome"].nunique()
-    n_domains = findings["domain"].nunique()
     with_findings = f.arms[f.arms["n_findings"] > 0]
     n_cases = with_findings[["country", "case"]].drop_duplicates().shape[0]
-    countries = sorted(set(findings["country"]), key=str.casefold)
-    counts = [
-        _count(n, "findings"),
-        _count(n_outcomes, "findings", "distinct:outcome"),
-        _count(n_domains, "findings", "distinct:domain"),
-        _count(n_cases, "findings", "distinct:country,case"),
-        _count(len(countries), "findings", "distinct:country"),
-    ]
-    sentences = []
-    for_lang = {}
-    leading = _leading_countries(findings) if len(countries) > MAX_COUNTRIES_NAMED else None
-    if leading is not None:
-        counts += [_count(v, "findings", country=c) for c, v in leading]
-    for lang in i18n.LANGS:
-        slots = {
-            "findings": count_noun(n, "finding", lang),
-            "outcomes": count_noun(n_outcomes, "outcome", lang),
-            "domains": count_noun(n_domains, "domain", lang),
-            "cases": count_noun(n_cases, "evaluated_case", lang),
-        }
-        if leading is None:
-            names = join_list([country_name(c, lang) for c in countries], lang)
-            place = f"{count_noun(len(countries), 'country', lang)}: {names}"
-            for_lang[lang] = t(
-                lang,
-                "The data hold {findings} on {outcomes} in {domains}, from {cases} in {place}.",
-                place=place,
-                **slots,
-            )
-        else:  # too many countries to name: the leading ones, and the table that lists all
-            named = [f"{country_name(c, lang)} ({numbers.integer(lang, v)})" for c, v in leading]
-            for_lang[lang] = t(
-                lang,
-                "The data hold {findings} on {outcomes} in {domains}, from {cases} in {countries}; those "
-                "with the most findings are {leading}, and every country's findings by domain are listed "
-                "in `tables/country_domain.csv`.",
-                countries=count_noun(len(countries), "country", lang),
-                leading=join_list(named, lang),
-                **slots,
-            )
-    sentences.append(_say(for_lang["en"], for_lang["es"], _finding_refs(findings), counts))
+    countries = sorted(findings["country"].unique().tolist(), key=str.casefold)
+    held = {
+        "findings": Num(_count(len(findings), "findings"), "word", "finding"),
+        "outcomes": Num(
+            _count(findings["outcome"].nunique(), "findings", "distinct:outcome"), "word", "outcome"
+        ),
+        "domains": Num(_count(findings["domain"].nunique(), "findings", "distinct:domain"), "word", "domain"),
+        "cases": Num(_count(n_cases, "findings", "distinct:country,case"), "word", "evaluated_case"),
+    }
+    in_countries = Num(_count(len(countries), "findings", "distinct:country"), "word", "country")
+    if len(countries) <= MAX_COUNTRIES_NAMED:
+        place = Seq((in_countries, Markup(": "), items(Country(c) for c in countries)))
+        body = msg(
+            "The data hold {findings} on {outcomes} in {domains}, from {cases} in {place}.",
+            place=place,
+            **held,
+        )
+    else:  # too many countries to name: the leading ones, and the table that lists all
+        leading = [
+            Seq((Country(c), Markup(" ("), Num(_count(v, "findings", country=c)), Markup(")")))
+            for c, v in _leading_countries(findings)
+        ]
+        body = msg(
+            "The data hold {findings} on {outcomes} in {domains}, from {cases} in {countries}; those "
+            "with the most findings are {leading}, and every country's findings by domain are listed "
+            "in `tables/country_domain.csv`.",
+            countries=in_countries,
+            leading=items(leading),
+            **held,
+        )
+    sentences = [f.say(body, RefSet(f.rows, {"findings.csv": _finding_numbers(f)}))]
     gap_sentence = _overview_gaps(f)
     if gap_sentence:
         sentences.append(gap_sentence)
-    sentences.append(_method_sentence())
+    sentences.append(_method_sentence(f))
     return Section("overview", TITLES["overview"], (Paragraph(tuple(sentences)),))
 
 
@@ -98,44 +73,28 @@ def _overview_gaps(f: _Facts) -> Sentence | None:
     gaps = f.gaps[f.gaps["kind"] == "case_without_findings"] if not f.gaps.empty else f.gaps
     if gaps.empty:
         return None
-    k = len(gaps)
-    countries = sorted(set(gaps["country"]), key=str.casefold)
-    refs = [_case_ref(r.country, r.case) for r in gaps.itertuples()]
-    count = _count(k, "evidence_gaps", kind="case_without_findings")
-    texts = {
-        lang: capitalise(
-            tn(
-                lang,
-                "{number} more case, in {where}, has no reported impact results and is treated as an "
-                "evidence gap.",
-                "{number} more cases, in {where}, have no reported impact results and are treated as "
-                "evidence gaps.",
-                k,
-                number=number_word(k, lang),
-                where=join_list([country_name(c, lang) for c in countries], lang),
-            )
-        )
-        for lang in i18n.LANGS
-    }
-    return _say(texts["en"], texts["es"], refs, [count])
+    pairs = list(zip(gaps["country"].tolist(), gaps["case"].tolist(), strict=True))
+    countries = sorted({country for country, _ in pairs}, key=str.casefold)
+    body = msgn(
+        "{number} more case, in {where}, has no reported impact results and is treated as an evidence gap.",
+        "{number} more cases, in {where}, have no reported impact results and are treated as evidence gaps.",
+        "number",
+        number=Num(_count(len(pairs), "evidence_gaps", kind="case_without_findings"), "word"),
+        where=items(Country(c) for c in countries),
+    )
+    return f.say(Cap(body), [_case_ref(country, case) for country, case in pairs])
 
 
-def _method_sentence() -> Sentence:
+def _method_sentence(f: _Facts) -> Sentence:
     """How effects are counted: direction only, and the within-group agreement rule."""
-    share = round(aggregate.VERDICT_THRESHOLD * 100)
-    count = _count(share, "constant", "verdict_threshold_percent")
-    said = {
-        lang: t(
-            lang,
-            "Effects are counted by direction, not by size or statistical significance: a "
-            "change is beneficial or adverse according to the desirable direction the "
-            "codebook gives its outcome, and a group of findings points to an effect when "
-            "at least {share} of those with a direction agree.",
-            share=_percent(share, lang),
-        )
-        for lang in i18n.LANGS
-    }
-    return _say(said["en"], said["es"], counts=[count])
+    body = msg(
+        "Effects are counted by direction, not by size or statistical significance: a "
+        "change is beneficial or adverse according to the desirable direction the "
+        "codebook gives its outcome, and a group of findings points to an effect when "
+        "at least {share} of those with a direction agree.",
+        share=_threshold_share(),
+    )
+    return f.say(body)
 
 
 # =========================================================================== tracing and references
@@ -144,64 +103,52 @@ def _method_sentence() -> Sentence:
 def _tracing_section(f: _Facts) -> Section:
     """How a reader gets from a sentence to the rows it rests on."""
     given = f.ev.given
-    example = escape(sorted(f.findings["finding_id"], key=natural_key)[0])
-    items = [
-        _said(
-            lambda lang: t(
-                lang,
-                "An identifier such as {example} is a `finding_id` in `findings.csv`; a range "
-                "written with a dash covers every identifier from the first to the last.",
-                example=example,
-            )
+    # the first finding in citation order (natural order of the ids): the row index has them sorted
+    example = f.rows.file("findings.csv").keys[0][0]
+    if "programmes.csv" in given:
+        cases = msg(
+            "Country/Case is a case: its row in `cases.csv` and its rows in `findings.csv`; in a "
+            "sentence about programmes, Country/Programme is a row of `programmes.csv`.",
+        )
+    else:
+        cases = msg("Country/Case is a case: its row in `cases.csv` and its rows in `findings.csv`.")
+    bodies: list[Slot] = [
+        msg(
+            "An identifier such as {example} is a `finding_id` in `findings.csv`; a range "
+            "written with a dash covers every identifier from the first to the last.",
+            example=Data(example),
         ),
-        _said(
-            lambda lang: (
-                t(
-                    lang,
-                    "Country/Case is a case: its row in `cases.csv` and its rows in `findings.csv`; in a "
-                    "sentence about programmes, Country/Programme is a row of `programmes.csv`.",
-                )
-                if "programmes.csv" in given
-                else t(lang, "Country/Case is a case: its row in `cases.csv` and its rows in `findings.csv`.")
-            )
-        ),
+        cases,
     ]
     if f.ev.institutional is not None:
-        items.append(
-            _said(
-                lambda lang: t(
-                    lang, "Country/Case: factor are the rows of `institutional.csv` for that case and factor."
-                )
-            )
+        bodies.append(
+            msg("Country/Case: factor are the rows of `institutional.csv` for that case and factor.")
         )
-    items.append(
-        _said(
-            lambda lang: (
-                t(
-                    lang,
-                    "A lower-case key on its own, such as a domain key, is a row of `domains.csv` (or of "
-                    "`outcomes.csv` when `domains.csv` is not given); a source key is a row of "
-                    "`sources.csv`, listed under References.",
-                )
-                if f.ev.sources is not None
-                else t(
-                    lang,
-                    "A lower-case key on its own, such as a domain key, is a row of `domains.csv` (or of "
-                    "`outcomes.csv` when `domains.csv` is not given).",
-                )
-            )
+    if f.ev.sources is not None:
+        keys = msg(
+            "A lower-case key on its own, such as a domain key, is a row of `domains.csv` (or of "
+            "`outcomes.csv` when `domains.csv` is not given); a source key is a row of "
+            "`sources.csv`, listed under References.",
         )
+    else:
+        keys = msg(
+            "A lower-case key on its own, such as a domain key, is a row of `domains.csv` (or of "
+            "`outcomes.csv` when `domains.csv` is not given).",
+        )
+    bodies.append(keys)
+    lead = msg(
+        "Every sentence that states a fact from the data ends with the keys of the "
+        "rows it rests on, in square brackets (country and case names as written in "
+        "the data). To check a sentence, filter the file named below on those keys and "
+        "compare:",
     )
-    lead = _said(
-        lambda lang: t(
-            lang,
-            "Every sentence that states a fact from the data ends with the keys of the "
-            "rows it rests on, in square brackets (country and case names as written in "
-            "the data). To check a sentence, filter the file named below on those keys and "
-            "compare:",
-        )
-    )
-    return Section("tracing", TITLES["tracing"], (Paragraph((lead,)), Paragraph(tuple(items), as_list=True)))
+    listed = tuple(f.say(b) for b in bodies)
+    return Section("tracing", TITLES["tracing"], (Paragraph((f.say(lead),)), Paragraph(listed, as_list=True)))
+
+
+def _stated(value: object) -> bool:
+    """Whether a sources.csv cell prints anything (escaping turns blank text into nothing)."""
+    return bool(value) and bool(str(value).split())
 
 
 def _references_section(f: _Facts) -> Section | None:
@@ -209,10 +156,16 @@ def _references_section(f: _Facts) -> Section | None:
     sources = f.ev.sources
     if sources is None or sources.empty:
         return None
-    items = []
+    entries = []
     for r in sorted(sources.itertuples(), key=lambda r: natural_key(r.source_id)):
-        text = f"**{escape(r.source_id)}**: {escape(r.citation) if r.citation else ''}"
-        if r.url:
-            text += f" {escape(r.url)}"
-        items.append(_say(text.rstrip(), text.rstrip(), [Ref("sources.csv", (r.source_id,))]))
-    return Section("references", TITLES["references"], (Paragraph(tuple(items), as_list=True),))
+        # "**key**: citation url" (the key in bold), printed as the data write them
+        parts: list[Slot] = [Markup("**"), Data(r.source_id), Markup("**:")]
+        has_citation, has_url = _stated(r.citation), _stated(r.url)
+        if has_citation or has_url:
+            parts.append(Markup(" "))
+        if has_citation:
+            parts.append(Data(r.citation))
+        if has_url:
+            parts += [Markup(" "), Data(r.url)]
+        entries.append(f.say(Seq(tuple(parts)), [Ref("sources.csv", (r.source_id,))]))
+    return Section("references", TITLES["references"], (Paragraph(tuple(entries), as_list=True),))

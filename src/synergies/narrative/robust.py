@@ -1,134 +1,141 @@
 """Robustness of each domain's verdict to the method's choices, and sources that may report selected
-results."""
+results.
+
+Each sentence is a typed-slot body (`slots`): numbers are `Num` slots carrying their Count, lists
+`Items`, labels `Label`, verdicts `Word`; the text is rendered per language at render time.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from synergies import i18n
-from synergies.narrative.facts import _Facts, _finding_refs
-from synergies.narrative.model import Count, Sentence, _count, _said, _say, escape
-from synergies.text import t, tn
-from synergies.text.grammar import (
-    count_noun,
-    join_list,
-)
+from synergies.narrative.facts import _Facts
+from synergies.narrative.model import Sentence, _count, escape
+from synergies.narrative.slots import Data, Num, Slot, Word, Written, items, msg, msgn
 
 # =========================================================================== robustness and reporting bias
 
 
-def _robustness_intro() -> Sentence:
+def _robustness_intro(f: _Facts) -> Sentence:
     """What the robustness grid is, before its per-domain items."""
-    return _said(
-        lambda lang: t(
-            lang,
-            "Each domain's verdict was recomputed under documented alternative choices, each differing "
-            "from the baseline in a single choice: the clear-majority threshold, what counts as a unit, "
-            "whether unclear findings dilute a majority, the codebook's alternative readings, and leaving "
-            "out evaluations at high risk of bias or small samples (tables/robustness.csv).",
-        )
+    body = msg(
+        "Each domain's verdict was recomputed under documented alternative choices, each differing "
+        "from the baseline in a single choice: the clear-majority threshold, what counts as a unit, "
+        "whether unclear findings dilute a majority, the codebook's alternative readings, and leaving "
+        "out evaluations at high risk of bias or small samples (tables/robustness.csv).",
     )
+    return f.say(body)
 
 
 def _robustness_sentences(f: _Facts) -> list[Sentence]:
     """Per domain with findings: robust across K of N scenarios, or which choices change its verdict."""
     from synergies import robustness
+    from synergies.narrative.across import _domain_refs, _tallies
 
     grid = robustness.robustness_grid(f.ev)
     summary = robustness.domain_robustness(grid)
+    measured = _tallies(f)["domain"]
+    scenarios = _scenario_rows(grid)
     sentences = []
     for r in summary.itertuples(index=False):
-        rows = f.findings[f.findings["domain"] == r.domain]
-        if rows.empty:
+        if r.domain not in measured:
             continue
         counted = {"domain": r.domain, "counts_for_robustness": True, "runnable": True}
-        counts = [_count(int(r.n_scenarios), "robustness", **counted)]
-        if r.changes:  # "all N scenarios" states N once; "K of N" states both
-            counts.append(_count(int(r.n_same), "robustness", **counted, same_as_baseline=True))
-        counts += _scenario_label_counts(grid, r.domain, [k for k, _ in r.changes])
-        texts = {}
-        for lang in i18n.LANGS:
-            name = f.domain(r.domain, lang)
-            base = i18n.word(r.baseline_verdict, lang)
-            if not r.changes:
-                texts[lang] = t(
-                    lang,
-                    "{domain}: {verdict} at baseline, and the same in all {n} scenarios that could run.",
-                    domain=name,
-                    verdict=base,
-                    n=int(r.n_scenarios),
+        n = Num(_count(int(r.n_scenarios), "robustness", **counted))
+        if not r.changes:  # "all N scenarios" states N once; "K of N" states both
+            body: Slot = msg(
+                "{domain}: {verdict} at baseline, and the same in all {n} scenarios that could run.",
+                domain=f.label("domain", r.domain),
+                verdict=Word(r.baseline_verdict),
+                n=n,
+            )
+        else:
+            # A scenario's label is a name ("Threshold 60%"): italic and verbatim, never a
+            # noun phrase glued into the sentence, so its capital letter reads right.
+            changes = [
+                msg(
+                    "*{scenario}* ({verdict})",
+                    scenario=_scenario_label(f, scenarios, r.domain, k),
+                    verdict=Word(v),
                 )
-            else:
-                # A scenario's label is a name ("Threshold 60%"): italic and verbatim, never a
-                # noun phrase glued into the sentence, so its capital letter reads right.
-                changes = [
-                    t(
-                        lang,
-                        "*{scenario}* ({verdict})",
-                        scenario=escape(robustness.scenario_label(f.ev, k, lang)),
-                        verdict=i18n.word(v, lang),
-                    )
-                    for k, v in r.changes
-                ]
-                texts[lang] = t(
-                    lang,
-                    "{domain}: {verdict} at baseline, the same in {same} of {n} scenarios; it changes "
-                    "under {changes}.",
-                    domain=name,
-                    verdict=base,
-                    same=int(r.n_same),
-                    n=int(r.n_scenarios),
-                    changes=join_list(changes, lang),
-                )
-        sentences.append(_say(texts["en"], texts["es"], _finding_refs(rows), counts))
+                for k, v in r.changes
+            ]
+            body = msg(
+                "{domain}: {verdict} at baseline, the same in {same} of {n} scenarios; it changes "
+                "under {changes}.",
+                domain=f.label("domain", r.domain),
+                verdict=Word(r.baseline_verdict),
+                same=Num(_count(int(r.n_same), "robustness", **counted, same_as_baseline=True)),
+                n=n,
+                changes=items(changes),
+            )
+        sentences.append(f.say(body, _domain_refs(f, [r.domain])))
     return sentences
+
+
+def _scenario_rows(grid: pd.DataFrame) -> dict[tuple[str, str], tuple[str, object]]:
+    """(domain, scenario) → (scenario group, threshold percent) of every grid row, in one pass."""
+    columns = [grid[c].tolist() for c in ("domain", "scenario", "scenario_group", "threshold_percent")]
+    return {(d, s): (g, t) for d, s, g, t in zip(*columns, strict=True)}
+
+
+def _scenario_label(
+    f: _Facts, scenarios: dict[tuple[str, str], tuple[str, object]], domain: str, scenario: str
+) -> Slot:
+    """A scenario's label in each language, escaped, with the numbers it states (threshold, n cut-off).
+
+    The label is `robustness.scenario_label`'s text, escaped as a whole (its outcome label and its
+    catalogue phrase together), so it is kept as finished texts: no slot prints a per-language label
+    without italics, or escapes a rendered phrase.
+    """
+    from synergies import robustness
+
+    group, threshold = scenarios[(domain, scenario)]
+    counts = []
+    if group == "threshold":
+        value = int(threshold)
+        counts.append(
+            _count(value, "robustness", "value:threshold_percent", domain=domain, scenario=scenario)
+        )
+    elif group == "sample_size":
+        counts.append(_count(robustness.SMALL_SAMPLE, "constant", "small_sample"))
+    en, es = (escape(robustness.scenario_label(f.ev, scenario, lang)) for lang in ("en", "es"))
+    return Written(en, es, tuple(counts))
+
+
+def _source_rows(f: _Facts) -> dict[str, object]:
+    """Row positions of the findings of each source_id ("" for none), from one grouping."""
+    key = "robust:sources"
+    if key not in f._groups:
+        f._groups[key] = f.findings.groupby(f.findings["source_id"].fillna(""), sort=False).indices
+    return f._groups[key]
 
 
 def _reporting_bias_sentences(f: _Facts) -> list[Sentence]:
     """For each source whose findings hold no null result: it likely reports selected results."""
     from synergies import robustness
+    from synergies.narrative.across import _rows_at
 
     sentences = []
-    for source, n in zip(
-        *(robustness.sources_without_nulls(f.ev)[c] for c in ("source_id", "n_findings")), strict=True
-    ):
-        rows = f.findings[f.findings["source_id"].fillna("") == source]
-        counts = [_count(int(n), "findings", source_id=source)]  # "none ... is a null" states no number
-        texts = {
-            lang: tn(
-                lang,
-                "The {findings} from {source} is not a null (no-change) result, so the source may report "
-                "selected results, and a count by direction inherits that selection (the Cochrane Handbook's "
-                "chapter on synthesis without meta-analysis); Hilton Boon and Thomson advise against the "
-                "sign test when publication bias is "
-                "suspected.",
-                "None of the {findings} from {source} is a null (no-change) result, so the source likely "
-                "reports selected results, and a count by direction inherits that selection (the Cochrane "
-                "Handbook's chapter on synthesis without meta-analysis); Hilton Boon and Thomson advise "
-                "against the sign test when publication bias is "
-                "suspected.",
-                int(n),
-                findings=count_noun(int(n), "finding", lang),
-                source=escape(source) if source else t(lang, "findings without a source_id"),
-            )
-            for lang in i18n.LANGS
-        }
-        sentences.append(_say(texts["en"], texts["es"], _finding_refs(rows), counts))
+    without = robustness.sources_without_nulls(f.ev)
+    for source, n in zip(without["source_id"].tolist(), without["n_findings"].tolist(), strict=True):
+        positions = _source_rows(f).get(source)
+        # "none ... is a null" states no number; the findings' number is the one stated
+        findings = Num(_count(int(n), "findings", source_id=source), "word", "finding")
+        body = msgn(
+            "The {findings} from {source} is not a null (no-change) result, so the source may report "
+            "selected results, and a count by direction inherits that selection (the Cochrane Handbook's "
+            "chapter on synthesis without meta-analysis); Hilton Boon and Thomson advise against the "
+            "sign test when publication bias is "
+            "suspected.",
+            "None of the {findings} from {source} is a null (no-change) result, so the source likely "
+            "reports selected results, and a count by direction inherits that selection (the Cochrane "
+            "Handbook's chapter on synthesis without meta-analysis); Hilton Boon and Thomson advise "
+            "against the sign test when publication bias is "
+            "suspected.",
+            "findings",
+            findings=findings,
+            source=Data(source) if source else msg("findings without a source_id"),
+        )
+        sentences.append(f.say(body, _rows_at(f, [] if positions is None else [positions])))
     return sentences
-
-
-def _scenario_label_counts(grid: pd.DataFrame, domain: str, changed: list[str]) -> list[Count]:
-    """The numbers the labels of the scenarios that change a verdict state: thresholds and the n cut-off."""
-    from synergies import robustness
-
-    counts = []
-    for scenario in changed:
-        row = grid[(grid["domain"] == domain) & (grid["scenario"] == scenario)].iloc[0]
-        if row["scenario_group"] == "threshold":
-            value = int(row["threshold_percent"])
-            counts.append(
-                _count(value, "robustness", "value:threshold_percent", domain=domain, scenario=scenario)
-            )
-        elif row["scenario_group"] == "sample_size":
-            counts.append(_count(robustness.SMALL_SAMPLE, "constant", "small_sample"))
-    return counts
