@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from synergies.narrative import slots
 from synergies.narrative.facts import _Facts
-from synergies.narrative.model import Sentence, _count, escape
-from synergies.narrative.slots import Data, Num, Slot, Word, Written, items, msg, msgn
+from synergies.narrative.model import Sentence, _count, percent_num
+from synergies.narrative.slots import Data, Num, Slot, Word, items, msg, msgn
 
 # =========================================================================== robustness and reporting bias
 
@@ -32,7 +33,7 @@ def _robustness_sentences(f: _Facts) -> list[Sentence]:
     from synergies import robustness
     from synergies.narrative.across import _domain_refs, _tallies
 
-    grid = robustness.robustness_grid(f.ev)
+    grid = f.table("robustness", lambda: robustness.robustness_grid(f.ev))
     summary = robustness.domain_robustness(grid)
     measured = _tallies(f)["domain"]
     scenarios = _scenario_rows(grid)
@@ -82,25 +83,44 @@ def _scenario_rows(grid: pd.DataFrame) -> dict[tuple[str, str], tuple[str, objec
 def _scenario_label(
     f: _Facts, scenarios: dict[tuple[str, str], tuple[str, object]], domain: str, scenario: str
 ) -> Slot:
-    """A scenario's label in each language, escaped, with the numbers it states (threshold, n cut-off).
+    """A scenario's label (`robustness.scenario_label`'s wording) as a slot, with the numbers it states.
 
-    The label is `robustness.scenario_label`'s text, escaped as a whole (its outcome label and its
-    catalogue phrase together), so it is kept as finished texts: no slot prints a per-language label
-    without italics, or escapes a rendered phrase.
+    The label is a name composed of a catalogue phrase and, for a polarity scenario, an outcome's
+    label: it is escaped as a whole, so the outcome label goes in plain (`Label(plain=True)`).
     """
-    from synergies import robustness
+    from synergies import i18n, robustness
 
     group, threshold = scenarios[(domain, scenario)]
-    counts = []
-    if group == "threshold":
-        value = int(threshold)
-        counts.append(
-            _count(value, "robustness", "value:threshold_percent", domain=domain, scenario=scenario)
+    key = f"scenario_{scenario}"
+    outcome = scenario[len("alternative_") :] if scenario.startswith("alternative_") else ""
+    if outcome and outcome not in ("all", "polarity"):
+        reading = _readings(f).get(outcome, "")
+        label: Slot = msg(
+            i18n.MESSAGES["scenario_alternative"],
+            outcome=slots.Label("outcome", outcome, f.labels, plain=True),
+            reading=Word(f"reading_{reading}"),
         )
-    elif group == "sample_size":
-        counts.append(_count(robustness.SMALL_SAMPLE, "constant", "small_sample"))
-    en, es = (escape(robustness.scenario_label(f.ev, scenario, lang)) for lang in ("en", "es"))
-    return Written(en, es, tuple(counts))
+    elif group == "sample_size" and key in i18n.MESSAGES:
+        small = Num(_count(robustness.SMALL_SAMPLE, "constant", "small_sample"))
+        label = msg(i18n.MESSAGES[key], n=small)
+    elif group == "threshold" and key in i18n.MESSAGES:
+        stated = percent_num(
+            int(threshold), "robustness", "value:threshold_percent", domain=domain, scenario=scenario
+        )
+        label = msg(i18n.MESSAGES[key], threshold=stated)
+    else:
+        label = Word(key)
+    return slots.Escaped(label)
+
+
+def _readings(f: _Facts) -> dict[str, str]:
+    """Each outcome's better_alternative reading, read once."""
+    key = "robust:readings"
+    if key not in f._groups:
+        o = f.ev.outcomes
+        column = o["better_alternative"] if "better_alternative" in o.columns else [""] * len(o)
+        f._groups[key] = {k: str(v) for k, v in zip(o["outcome"], column, strict=True)}
+    return f._groups[key]
 
 
 def _source_rows(f: _Facts) -> dict[str, object]:

@@ -9,7 +9,8 @@ typed by what it holds:
 - `Items`: a list, joined by the language's rules (y→e, o→u, a negative list's repeated preposition).
 - `Label`: a domain, outcome or factor key, printed as its label in the reader's language.
 - `Country`, `Word`, `Data`: a country (CLDR name), a vocabulary value (catalogue phrase), data text
-  (escaped); `Cap` capitalises a slot that starts a sentence; a nested `Msg` is a phrase of its own.
+  (escaped); `Cap` capitalises a slot that starts a sentence, `Escaped` escapes a rendered phrase
+  as data; a nested `Msg` is a phrase of its own.
 
 `render(slot, lang)` turns any of them into Markdown for one language, at render time; `counts(slot)`
 walks a body for its numbers, which `verify` checks on every build. Adding a language means adding a
@@ -79,6 +80,7 @@ class Label:
     kind: str
     key: str
     names: Mapping[str, Mapping[str, Mapping[str, str]]] = field(compare=False, repr=False, hash=False)
+    plain: bool = False  # the label as it is, neither escaped nor in italics (inside an `Escaped`)
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,13 @@ class Markup:
     """Language-neutral Markdown the builder composed from escaped data (an id in bold, a code span)."""
 
     text: str
+
+
+@dataclass(frozen=True)
+class Escaped:
+    """A slot rendered, then escaped as data text as a whole (a name composed from a phrase and a label)."""
+
+    slot: Slot
 
 
 @dataclass(frozen=True)
@@ -168,7 +177,7 @@ class Written:
     counts: tuple[Count, ...] = ()
 
 
-Slot = Union[Num, Label, Country, Word, Data, Markup, Cap, Seq, Items, Msg, Written]  # noqa: UP007 (runtime alias)
+Slot = Union[Num, Label, Country, Word, Data, Markup, Escaped, Cap, Seq, Items, Msg, Written]  # noqa: UP007 (runtime alias)
 
 
 def msg(msgid: str, /, **slots: Slot) -> Msg:
@@ -210,13 +219,15 @@ def render(slot: Slot, lang: str) -> str:
         return _escape(slot.text)  # type: ignore[union-attr]
     if kind is Label:
         label = slot.names[lang][slot.kind].get(slot.key, slot.key)  # type: ignore[union-attr]
-        return f"*{_escape(label)}*"
+        return label if slot.plain else f"*{_escape(label)}*"  # type: ignore[union-attr]
     if kind is Country:
         return _escape(country_names.country(lang, slot.name))  # type: ignore[union-attr]
     if kind is Word:
         return i18n.word(slot.key, lang)  # type: ignore[union-attr]
     if kind is Markup:
         return slot.text  # type: ignore[union-attr]
+    if kind is Escaped:
+        return _escape(render(slot.slot, lang))  # type: ignore[union-attr]
     if kind is Cap:
         return capitalise(render(slot.slot, lang))  # type: ignore[union-attr]
     if kind is Items:
@@ -287,7 +298,7 @@ def walk(slot: Slot) -> Iterator[Slot]:
     elif kind is Seq:
         for child in slot.parts:  # type: ignore[union-attr]
             yield from walk(child)
-    elif kind is Cap:
+    elif kind is Cap or kind is Escaped:
         yield from walk(slot.slot)  # type: ignore[union-attr]
 
 
