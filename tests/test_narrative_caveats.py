@@ -67,3 +67,36 @@ def test_claims_items_keep_their_spanish_reason() -> None:
     built = narrative.build(ev)
     item = built.section("claims").paragraphs[1].sentences[0]
     assert item.en != item.es and item.en.startswith("**")
+
+
+def test_summary_counts_name_findings_by_id_when_their_columns_cannot(tmp_path) -> None:
+    import pandas as pd
+
+    directory = synthetic.write_synthetic(tmp_path / "d", 300, 6, with_estimates=True)
+    findings = pd.read_csv(directory / "findings.csv", dtype=str, keep_default_na=False)
+    with_se = findings["effect_measure"].isin(["smd", "pp"]) & findings["std_error"].ne("")
+    findings.loc[findings.index[with_se][:12], "std_error"] = ""  # estimates without a standard error
+    findings.to_csv(directory / "findings.csv", index=False)
+    built = narrative.build(load_evidence(directory))  # verify recomputes every count on build
+    summary = built.section("magnitudes").paragraphs[0].sentences[0]
+    assert "no standard error" in summary.en
+    # findings.csv's columns cannot say "no standard error", so those counts name their findings
+    assert any(c.where and c.where[0][0] == "finding_id" for c in summary.counts)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_magnitude_sentences_read_as_notebook_04_writes_them(sized, lang: str) -> None:
+    """The narrative's slot bodies and magnitude_text's finished sentences say the same, word for word."""
+    from synergies import magnitude, magnitude_text
+
+    ev, built = sized
+    aligned = magnitude.aligned_estimates(ev)
+    pooled = magnitude.pooled_estimates(magnitude.case_estimates(aligned))
+    section = built.section("magnitudes")
+    assert section.paragraphs[0].sentences[0].text(lang) == magnitude_text.summary(ev, aligned, pooled, lang)
+    assert section.paragraphs[-1].sentences[0].text(lang) == magnitude_text.method_note(lang)
+    said = [s.text(lang) for p in section.paragraphs[1:-1] for s in p.sentences]
+    expected = [
+        magnitude_text.pooled_sentence(ev, r, lang, cited=False) for r in pooled.itertuples(index=False)
+    ]
+    assert sorted(said) == sorted(expected)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from synergies import claims, contract
 from synergies.narrative.facts import _Facts
-from synergies.narrative.model import Paragraph, Ref, Section, Sentence, _count, natural_key
+from synergies.narrative.model import Count, Paragraph, Ref, Section, Sentence, _count, natural_key
 from synergies.narrative.phrases import MAX_CASES_LISTED, MISSING_CONSEQUENCES, TITLES
 from synergies.narrative.refs import RefSet
 from synergies.narrative.robust import _reporting_bias_sentences
@@ -389,27 +389,22 @@ _LEFT_OUT = {
 
 
 def _magnitude_summary(f: _Facts, aligned: pd.DataFrame, pooled: pd.DataFrame) -> Slot:
-    """What was sized: findings with estimates, how many can be pooled, and why not the rest.
-
-    No table `verify` knows holds the aligned estimates, so their counts are taken on findings.csv
-    restricted to the findings concerned (by id, with the measure or desirability that decides).
-    """
+    """What was sized: findings with estimates, how many can be pooled, and why not the rest."""
     from synergies import magnitude
 
     ids = aligned["finding_id"].tolist()
-    measured = sorted(set(aligned["effect_measure"]))
-    n = Num(_count(len(ids), "findings", finding_id=ids, effect_measure=measured))
+    reason_of = aligned["pooled_as"].tolist()
+    aligns = ("higher", "lower")
+
+    def counted(
+        reasons: tuple[str, ...] | None, measures: tuple[str, ...], better: tuple[str, ...] | None
+    ) -> Num:
+        """How many aligned estimates have these `pooled_as` values (None: any), counted on findings.csv."""
+        chosen = [i for i, r in zip(ids, reason_of, strict=True) if reasons is None or r in reasons]
+        return Num(_aligned_count(f, chosen, measures, better))
+
+    n = counted(None, contract.EFFECT_MEASURES, None)
     total = Num(_count(len(f.findings), "findings"))
-    usable_ids = aligned.loc[aligned["pooled_as"].isin(magnitude.POOLED_MEASURES), "finding_id"].tolist()
-    usable = Num(
-        _count(
-            len(usable_ids),
-            "findings",
-            finding_id=usable_ids,
-            effect_measure=magnitude.POOLED_MEASURES,
-            better=("higher", "lower"),
-        )
-    )
     parts: list[Slot] = [
         msgn(
             "{n} of {total} finding reports an estimate with its measure;",
@@ -423,20 +418,20 @@ def _magnitude_summary(f: _Facts, aligned: pd.DataFrame, pooled: pd.DataFrame) -
             "{n} has a standard error in a measure that can be pooled.",
             "{n} have a standard error in a measure that can be pooled.",
             "n",
-            n=usable,
+            n=counted(magnitude.POOLED_MEASURES, magnitude.POOLED_MEASURES, aligns),
         ),
     ]
+    # What decides each reason, as far as findings.csv's columns can say it (`magnitude.aligned_estimates`).
+    deciding = {
+        magnitude.NOT_ALIGNED: (contract.EFFECT_MEASURES, ("ambiguous",)),
+        magnitude.NO_SE: (magnitude.POOLED_MEASURES, aligns),
+        magnitude.RAW_UNIT: (("raw",), aligns),
+    }
     reasons = []
     for reason, (singular, plural) in _LEFT_OUT.items():
-        left = aligned.loc[aligned["pooled_as"] == reason, "finding_id"].tolist()
-        if not left:
-            continue
-        where: dict[str, object] = {"finding_id": left}
-        if reason == magnitude.NOT_ALIGNED:
-            where["better"] = "ambiguous"
-        elif reason == magnitude.RAW_UNIT:
-            where["effect_measure"] = "raw"
-        reasons.append(msgn(singular, plural, "n", n=Num(_count(len(left), "findings", **where))))
+        if reason in reason_of:
+            number = counted((reason,), *deciding[reason])
+            reasons.append(msgn(singular, plural, "n", n=number))
     if reasons:
         parts += [Markup(" "), msg("Left out of pooling: {reasons}.", reasons=items(reasons))]
     if pooled.empty:
@@ -445,6 +440,32 @@ def _magnitude_summary(f: _Facts, aligned: pd.DataFrame, pooled: pd.DataFrame) -
         )
         parts += [Markup(" "), nothing]
     return Seq(tuple(parts))
+
+
+def _aligned_count(
+    f: _Facts, ids: list[str], measures: tuple[str, ...], better: tuple[str, ...] | None
+) -> Count:
+    """A Count of these aligned estimates on findings.csv (no table `verify` knows holds them).
+
+    The findings counted are always among those with these measures (and desirabilities), so when
+    the two numbers agree they are the same rows and the Count says so by those columns; otherwise
+    (a measure without an estimate, a missing standard error) it names the findings by id.
+    """
+    key = "caveats:measure_better"
+    if key not in f._groups:
+        pairs: dict[tuple[str, str], int] = {}
+        for pair in zip(f.findings["effect_measure"].tolist(), f.findings["better"].tolist(), strict=True):
+            pairs[pair] = pairs.get(pair, 0) + 1
+        f._groups[key] = pairs
+    matching = sum(
+        k for (m, b), k in f._groups[key].items() if m in measures and (better is None or b in better)
+    )
+    if matching != len(ids):
+        return _count(len(ids), "findings", finding_id=ids)
+    where: dict[str, object] = {"effect_measure": measures}
+    if better is not None:
+        where["better"] = better
+    return _count(len(ids), "findings", **where)
 
 
 # I² bands (the Cochrane Handbook's rough ones): below each bound, the word for it.
