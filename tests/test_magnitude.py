@@ -366,7 +366,9 @@ def test_narrative_gives_a_cited_paragraph_per_pooled_domain(tmp_path: Path) -> 
     assert len(sentences) == len(pooled)
     for sentence, row in zip(sentences, pooled.itertuples(index=False), strict=True):
         assert {r.key[0] for r in sentence.refs} == set(row.finding_ids.split(";"))
-        assert [c.value for c in sentence.counts] == [row.k]
+        counted = {c.unit: c.value for c in sentence.counts}  # every number stated is counted
+        assert counted["value:k"] == row.k and any(unit.endswith(":estimate") for unit in counted)
+        assert {c.table for c in sentence.counts} == {"pooled_estimates"}
         assert f"across {row.k} evaluations" in sentence.en and f"en {row.k} evaluaciones" in sentence.es
         assert magnitude_text_value(row.estimate) in sentence.en
     markdown = narrative.render_markdown(narrative.build(ev), "es")
