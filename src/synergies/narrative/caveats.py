@@ -6,10 +6,9 @@ Each sentence is a typed-slot body (`slots`): numbers are `Num` slots carrying t
 need (findings per case and per source, subgroup and contested rows) are taken in one pass over the
 findings and kept in `f._groups["caveats:..."]`.
 
-Two kinds of wording are still finished per-language text (`slots.Written`), because the model has
-no slot for them yet: a claim's reason (written per language by `claims.check_claims`) with the
-claims' tallies (no table of `verify` holds tables/claims.csv), and a domain's label without italics
-(the pooled-estimate sentences lead with it before a colon, as `magnitude_text` writes them).
+One kind of wording is still finished per-language text (`slots.Written`): a claim's reason, which
+`claims.check_claims` writes in each language (tables/claims.csv); the claims' tallies are counts
+on that table (`verify`'s "claims").
 """
 
 from __future__ import annotations
@@ -28,6 +27,8 @@ from synergies.narrative.slots import (
     Cap,
     Country,
     Data,
+    Escaped,
+    Label,
     Markup,
     Num,
     Seq,
@@ -513,11 +514,10 @@ def _pooled_body(f: _Facts, row) -> Slot:
         i2=msgp("a percentage", "{points}%", points=_whole_points(i2, where)),
         tau2=number("tau2", magnitude_text.TAU2_PLACES),
     )
-    label = {lang: f.labels[lang]["domain"].get(row.domain, row.domain) for lang in f.labels}
     body = msg(
         "{domain}: the pooled estimate ({measure}, aligned so that positive is good for households) "
         "is {estimate} ({interval}) across {k} evaluations; {verdict}, and {heterogeneity}",
-        domain=Written(render(Data(label["en"]), "en"), render(Data(label["es"]), "es")),
+        domain=Escaped(Label("domain", row.domain, f.labels, plain=True)),  # a heading-like name: no italics
         measure=msg(magnitude_text.MEASURES[row.effect_measure][0]),
         estimate=estimate,
         interval=msg("95% CI {low} to {high}", low=number("ci_low"), high=number("ci_high")),
@@ -540,10 +540,11 @@ def _claims_section(f: _Facts) -> Section | None:
     """Each coded conclusion of the source (claims.csv) with its verdict, reason and rows (`claims`)."""
     if f.ev.claims is None:
         return None
-    en, es = claims.check_claims(f.ev, "en"), claims.check_claims(f.ev, "es")
+    en = f.table("claims", lambda: claims.check_claims(f.ev, "en"))
+    es = claims.check_claims(f.ev, "es")
     tally = claims.verdict_counts(en)
     parts = items(
-        Seq((_verdict_word(v), Markup(" ("), _unverified_number(k), Markup(")")))
+        Seq((_verdict_word(v), Markup(" ("), Num(_count(k, "claims", verdict=v)), Markup(")")))
         for v, k in tally.items()
         if k
     )
@@ -555,7 +556,7 @@ def _claims_section(f: _Facts) -> Section | None:
         "against the findings and the institutional analysis above ({n} claims): {parts}. A claim is "
         "supported only where every part of the evidence it names bears it out.",
         len(en),
-        n=_unverified_number(len(en)),
+        n=Num(_count(len(en), "claims")),
         parts=parts,
     )
     listed = []
@@ -573,11 +574,6 @@ def _claims_section(f: _Facts) -> Section | None:
 def _verdict_word(verdict: str) -> Slot:
     """A claim's verdict in words ("partly supported"), as `claims.word_verdict` writes it."""
     return msgp("verdict on a claim", claims.VERDICT_WORDS[verdict])
-
-
-def _unverified_number(n: int) -> Slot:
-    """A tally of tables/claims.csv in digits: no table of `verify` holds the claims, so it has no Count."""
-    return Written(numbers.integer("en", n), numbers.integer("es", n))
 
 
 def _claim_refs(cell: str) -> list[Ref]:

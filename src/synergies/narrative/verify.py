@@ -87,6 +87,7 @@ class Tables:
             ),
             "missing_optional": lambda: pd.DataFrame({"file": list(ev.missing_optional)}),
             "robustness": lambda: robustness.robustness_grid(ev),
+            "claims": lambda: _claims(ev),
             "pooled_estimates": lambda: _pooled_estimates(ev),
         }
 
@@ -152,6 +153,13 @@ class Tables:
 def _missing(value: object) -> bool:
     """Whether a cell value is missing (None, pd.NA or NaN): pd.isna's answer for a scalar, cheaper."""
     return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
+
+
+def _claims(ev: Evidence) -> pd.DataFrame:
+    """tables/claims.csv as notebook 08 writes it (in English: the verdicts, not the wording, count)."""
+    from synergies import claims
+
+    return claims.check_claims(ev, "en")
 
 
 def _pooled_estimates(ev: Evidence) -> pd.DataFrame:
