@@ -125,11 +125,35 @@ def _arm_verdicts(f: _Facts, country: str, domain: str) -> list[tuple]:
 
 def _unmeasured_domains(f: _Facts, country: str) -> list[str]:
     """The domains the evidence-gap table lists as not measured in a country."""
-    gaps = f.gaps
-    if "domain" not in gaps.columns:
-        return []
-    unmeasured = gaps[gaps["kind"] == "domain_not_measured"] if "kind" in gaps.columns else gaps.iloc[0:0]
-    return [d for (d,) in _by_country(f, "unmeasured", unmeasured, ("country", "domain")).get(country, [])]
+    key = "country.unmeasured"
+    if key not in f._groups:
+        gaps = f.gaps
+        grouped: dict[str, list[str]] = {}
+        if not gaps.empty and {"kind", "domain"} <= set(gaps.columns):
+            for kind, c, domain in zip(
+                gaps["kind"].tolist(), gaps["country"].tolist(), gaps["domain"].tolist(), strict=True
+            ):
+                if kind == "domain_not_measured":
+                    grouped.setdefault(c, []).append(domain)
+        f._groups[key] = grouped
+    return f._groups[key].get(country, [])
+
+
+def _evaluated_cases(f: _Facts, country: str) -> list[str]:
+    """The cases of a country that have findings, as `_Facts.evaluated_cases` lists them (one pass)."""
+    key = "country.evaluated"
+    if key not in f._groups:
+        arms = f.arms
+        grouped: dict[str, dict[str, None]] = {}
+        if not arms.empty:
+            rows = zip(
+                arms["country"].tolist(), arms["case"].tolist(), arms["n_findings"].tolist(), strict=True
+            )
+            for c, case, n in rows:
+                if n > 0:
+                    grouped.setdefault(c, {})[case] = None
+        f._groups[key] = {c: list(cases) for c, cases in grouped.items()}
+    return f._groups[key].get(country, [])
 
 
 # =========================================================================== one country
@@ -138,7 +162,7 @@ def _unmeasured_domains(f: _Facts, country: str) -> list[str]:
 def _country_section(f: _Facts, country: str) -> Section:
     """A country's cases, what their findings show, single versus combined, and institutions."""
     paragraphs = [Paragraph(tuple(_case_sentences(f, country)))]
-    if f.evaluated_cases(country):
+    if _evaluated_cases(f, country):
         paragraphs.append(Paragraph(tuple(_findings_sentences(f, country))))
         paragraphs.append(Paragraph(tuple(_arm_comparison_sentences(f, country))))
     institutional = _institutional_country_sentences(f, country)
@@ -209,7 +233,7 @@ def _case_phrases(f: _Facts, country: str, cases: list[str]) -> tuple[list[Slot]
 
 def _case_sentences(f: _Facts, country: str) -> list[Sentence]:
     """Which cases a country has, their programmes and sectors, and which lack impact results."""
-    evaluated, gaps = f.evaluated_cases(country), f.gap_cases(country)
+    evaluated, gaps = _evaluated_cases(f, country), f.gap_cases(country)
     sentences = []
     if evaluated:
         phrases, refs = _case_phrases(f, country, evaluated)
@@ -288,7 +312,7 @@ def _findings_count_sentence(f: _Facts, country: str) -> Sentence:
     else:
         where = Seq((Markup(", "), f.label("domain", domains[0])))
     slots = {"findings": findings, "domains": in_domains, "where": where}
-    if len(f.evaluated_cases(country)) > 1:
+    if len(_evaluated_cases(f, country)) > 1:
         head = msg("Their evaluations report {findings} in {domains}{where}", **slots)
     else:
         head = msg("Its evaluation reports {findings} in {domains}{where}", **slots)
