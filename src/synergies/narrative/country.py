@@ -1,31 +1,160 @@
-"""One country's section: its cases, what their findings show by domain, and its institutions."""
+"""One country's section: its cases, what their findings show by domain, and its institutions.
+
+Each sentence is a typed-slot body (`slots`): numbers are `Num` slots carrying their Count, lists
+`Items`, labels `Label`; the text is rendered per language at render time.
+
+The sentences draw on tallies made in one pass over each table (findings, verdicts, institutional
+rows) the first time a country asks, stored in `f._groups` under "country.*" keys: a section then
+reads plain dicts, and 200 countries cost 200 dict lookups rather than 200 filters of every table.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
+import numpy as np
 import pandas as pd
 
 from synergies import i18n, vocabulary
-from synergies.narrative.arms import _arm_comparison_sentences
-from synergies.narrative.facts import _case_ref, _Facts, _finding_refs, _institutional_refs, country_name
-from synergies.narrative.model import (
-    Count,
-    Paragraph,
-    Ref,
-    Section,
-    Sentence,
-    _count,
-    _nor_list,
-    _say,
-    escape,
+from synergies.narrative.arms import _arm_comparison_sentences, _verb
+from synergies.narrative.facts import _Facts
+from synergies.narrative.model import Paragraph, Ref, Section, Sentence, _count, nor_items
+from synergies.narrative.phrases import EFFECT_ADJECTIVES, MAX_LISTED
+from synergies.narrative.refs import RefSet
+from synergies.narrative.slots import (
+    Cap,
+    Country,
+    Data,
+    Markup,
+    Msg,
+    Num,
+    Seq,
+    Slot,
+    Word,
+    items,
+    msg,
+    msgn,
+    msgnp,
+    msgp,
+    render,
 )
-from synergies.narrative.phrases import EFFECT_ADJECTIVES, MAX_LISTED, VERDICT_VERBS
-from synergies.text import t, tn, tp
-from synergies.text.grammar import (
-    capitalise,
-    count_noun,
-    join_list,
-    number_word,
-)
+
+# =========================================================================== tallies, made once
+
+
+def _findings_tally(f: _Facts) -> dict[str, dict]:
+    """Per country, in one pass over the findings: their citation numbers by domain, effect and change.
+
+    country → {"ids": [n...], "domains": {domain: [n...]}, "domain_effect": {(domain, effect): [n...]},
+    "effects": {effect: {"ids", "domains": {domain: count}, "changes": {(outcome, direction): [arm...]},
+    "contested": {outcome...}}}}; the numbers are the findings' citation numbers (`refs.RowIndex`).
+    """
+    key = "country.findings"
+    if key not in f._groups:
+        fr = f.findings
+        numbers = f.rows.numbers("findings.csv", ((i,) for i in fr["finding_id"].tolist())).tolist()
+        contested = fr["contested"].tolist() if "contested" in fr else [False] * len(fr)
+        columns = ("country", "domain", "effect", "outcome", "direction", "intervention")
+        tally: dict[str, dict] = {}
+        rows = zip(*(fr[c].tolist() for c in columns), numbers, contested, strict=True)
+        for country, domain, effect, outcome, direction, arm, number, disputed in rows:
+            mine = tally.get(country)
+            if mine is None:
+                mine = tally[country] = {"ids": [], "domains": {}, "domain_effect": {}, "effects": {}}
+            mine["ids"].append(number)
+            mine["domains"].setdefault(domain, []).append(number)
+            mine["domain_effect"].setdefault((domain, effect), []).append(number)
+            of_effect = mine["effects"].get(effect)
+            if of_effect is None:
+                of_effect = {"ids": [], "domains": {}, "changes": {}, "contested": set()}
+                mine["effects"][effect] = of_effect
+            of_effect["ids"].append(number)
+            of_effect["domains"][domain] = of_effect["domains"].get(domain, 0) + 1
+            of_effect["changes"].setdefault((outcome, direction), []).append(arm)
+            if bool(disputed):  # as `astype(bool)` reads the column
+                of_effect["contested"].add(outcome)
+        f._groups[key] = tally
+    return f._groups[key]
+
+
+_NO_FINDINGS: dict = {"ids": [], "domains": {}, "domain_effect": {}, "effects": {}}
+
+
+def _country_tally(f: _Facts, country: str) -> dict:
+    """The findings tally of one country (see `_findings_tally`)."""
+    return _findings_tally(f).get(country, _NO_FINDINGS)
+
+
+def _refs(f: _Facts, *numbers: Iterable[int]) -> RefSet:
+    """The findings with these citation numbers, as a row set."""
+    merged = [n for part in numbers for n in part]
+    return RefSet(f.rows, {"findings.csv": np.asarray(merged, dtype=np.int64)})
+
+
+def _by_country(f: _Facts, name: str, frame: pd.DataFrame | None, columns: tuple[str, ...]) -> dict:
+    """country → the rows of `frame` as tuples of `columns`, in table order, from one pass (cached)."""
+    key = f"country.{name}"
+    if key not in f._groups:
+        grouped: dict[str, list[tuple]] = {}
+        if frame is not None and not frame.empty:
+            for row in zip(*(frame[c].tolist() for c in columns), strict=True):
+                grouped.setdefault(row[0], []).append(row[1:])
+        f._groups[key] = grouped
+    return f._groups[key]
+
+
+def _country_verdicts(f: _Facts, country: str) -> list[tuple[str, str]]:
+    """(domain, verdict) of each domain of a country, in the verdict table's order."""
+    return _by_country(f, "verdicts", f.country_verdicts, ("country", "domain", "verdict")).get(country, [])
+
+
+def _arm_verdicts(f: _Facts, country: str, domain: str) -> list[tuple]:
+    """(intervention, case, verdict, {effect: findings}) of each arm of a country in one domain."""
+    key = "country.arm_verdicts"
+    if key not in f._groups:
+        table = f.arm_verdicts
+        grouped: dict[tuple[str, str], list[tuple]] = {}
+        if not table.empty:
+            columns = ("country", "domain", "intervention", "case", "verdict", *vocabulary.EFFECTS)
+            for row in zip(*(table[c].tolist() for c in columns), strict=True):
+                tally = dict(zip(vocabulary.EFFECTS, row[5:], strict=True))
+                grouped.setdefault((row[0], row[1]), []).append((row[2], row[3], row[4], tally))
+        f._groups[key] = grouped
+    return f._groups[key].get((country, domain), [])
+
+
+def _unmeasured_domains(f: _Facts, country: str) -> list[str]:
+    """The domains the evidence-gap table lists as not measured in a country."""
+    key = "country.unmeasured"
+    if key not in f._groups:
+        gaps = f.gaps
+        grouped: dict[str, list[str]] = {}
+        if not gaps.empty and {"kind", "domain"} <= set(gaps.columns):
+            for kind, c, domain in zip(
+                gaps["kind"].tolist(), gaps["country"].tolist(), gaps["domain"].tolist(), strict=True
+            ):
+                if kind == "domain_not_measured":
+                    grouped.setdefault(c, []).append(domain)
+        f._groups[key] = grouped
+    return f._groups[key].get(country, [])
+
+
+def _evaluated_cases(f: _Facts, country: str) -> list[str]:
+    """The cases of a country that have findings, as `_Facts.evaluated_cases` lists them (one pass)."""
+    key = "country.evaluated"
+    if key not in f._groups:
+        arms = f.arms
+        grouped: dict[str, dict[str, None]] = {}
+        if not arms.empty:
+            rows = zip(
+                arms["country"].tolist(), arms["case"].tolist(), arms["n_findings"].tolist(), strict=True
+            )
+            for c, case, n in rows:
+                if n > 0:
+                    grouped.setdefault(c, {})[case] = None
+        f._groups[key] = {c: list(cases) for c, cases in grouped.items()}
+    return f._groups[key].get(country, [])
+
 
 # =========================================================================== one country
 
@@ -33,76 +162,91 @@ from synergies.text.grammar import (
 def _country_section(f: _Facts, country: str) -> Section:
     """A country's cases, what their findings show, single versus combined, and institutions."""
     paragraphs = [Paragraph(tuple(_case_sentences(f, country)))]
-    if f.evaluated_cases(country):
+    if _evaluated_cases(f, country):
         paragraphs.append(Paragraph(tuple(_findings_sentences(f, country))))
         paragraphs.append(Paragraph(tuple(_arm_comparison_sentences(f, country))))
     institutional = _institutional_country_sentences(f, country)
     if institutional:
         paragraphs.append(Paragraph(tuple(institutional)))
-    title = {lang: country_name(country, lang) for lang in i18n.LANGS}
-    return Section(country, title, tuple(paragraphs))
+    name = Country(country)  # a Section's title is a text per language (model.Section), not a body
+    return Section(country, {lang: render(name, lang) for lang in i18n.LANGS}, tuple(paragraphs))
 
 
-def _programme_items(f: _Facts, country: str, case: str, lang: str) -> tuple[list[str], list[Ref]]:
+def _programme_items(f: _Facts, country: str, case: str) -> tuple[list[Slot], list[Ref]]:
     """The programmes of a case as "Name (sector)" items, with the programme rows they rest on."""
     cases = f.ev.cases
     if "programmes" not in cases.columns:
         return [], []
-    if "programmes" not in f._groups:
+    if "country.programmes" not in f._groups:
         keys = zip(cases["country"], cases["case"], strict=True)
-        f._groups["programmes"] = dict(zip(keys, cases["programmes"], strict=True))
+        f._groups["country.programmes"] = dict(zip(keys, cases["programmes"], strict=True))
         progs = f.ev.programmes
         pairs = (
             zip(progs["country"], progs["programme"], progs["sector"], strict=True)
             if progs is not None
             else ()
         )
-        f._groups["sectors"] = {(c, p): sector for c, p, sector in pairs}
-    listed = f._groups["programmes"].get((country, case), "")
+        f._groups["country.sectors"] = {(c, p): sector for c, p, sector in pairs}
+    listed = f._groups["country.programmes"].get((country, case), "")
     names = [p.strip() for p in str(listed).split(";") if p.strip()]
-    sectors = f._groups["sectors"]
-    items, refs = [], []
+    sectors = f._groups["country.sectors"]
+    found: list[Slot] = []
+    refs: list[Ref] = []
     for name in names:
         if (country, name) in sectors:
-            items.append(f"{escape(name)} ({i18n.word(sectors[(country, name)], lang)})")
+            sector = Word(sectors[(country, name)])
+            found.append(
+                msgp(
+                    "a programme and its sector",
+                    "{programme} ({sector})",
+                    programme=Data(name),
+                    sector=sector,
+                )
+            )
             refs.append(Ref("programmes.csv", (country, name)))
         else:
-            items.append(escape(name))
-    return items, refs
+            found.append(Data(name))
+    return found, refs
 
 
-def _case_phrase(f: _Facts, country: str, case: str, lang: str) -> tuple[str, list[Ref]]:
+def _case_phrase(f: _Facts, country: str, case: str) -> tuple[Slot, list[Ref]]:
     """A case's name and, when known, the programmes it brings together."""
-    items, refs = _programme_items(f, country, case, lang)
-    name = escape(case)
-    if len(items) >= 2:
-        joined = join_list(items, lang)
-        return (t(lang, "{name}, which brings together {joined}", name=name, joined=joined)), refs
-    if len(items) == 1:
-        return (t(lang, "{name}, built on {programme}", name=name, programme=items[0])), refs
+    programmes, refs = _programme_items(f, country, case)
+    name = Data(case)
+    if len(programmes) >= 2:
+        return msg("{name}, which brings together {joined}", name=name, joined=items(programmes)), refs
+    if len(programmes) == 1:
+        return msg("{name}, built on {programme}", name=name, programme=programmes[0]), refs
     return name, refs
+
+
+def _case_phrases(f: _Facts, country: str, cases: list[str]) -> tuple[list[Slot], list[Ref]]:
+    """The phrase of each case, and the case and programme rows they rest on."""
+    phrases: list[Slot] = []
+    refs: list[Ref] = [Ref("cases.csv", (country, c)) for c in cases]
+    for case in cases:
+        phrase, prog_refs = _case_phrase(f, country, case)
+        phrases.append(phrase)
+        refs += prog_refs
+    return phrases, refs
 
 
 def _case_sentences(f: _Facts, country: str) -> list[Sentence]:
     """Which cases a country has, their programmes and sectors, and which lack impact results."""
-    evaluated, gaps = f.evaluated_cases(country), f.gap_cases(country)
+    evaluated, gaps = _evaluated_cases(f, country), f.gap_cases(country)
     sentences = []
     if evaluated:
-        k = len(evaluated)
-        texts = {}
-        refs: list[Ref] = [_case_ref(country, c) for c in evaluated]
-        for lang in i18n.LANGS:
-            phrases = []
-            for case in evaluated:
-                phrase, prog_refs = _case_phrase(f, country, case, lang)
-                phrases.append(phrase)
-                refs += prog_refs
-            what = count_noun(k, "evaluated_case", lang)
-            verb = t(lang, "has")
-            lead = ", " if k == 1 else ": "
-            texts[lang] = f"{country_name(country, lang)} {verb} {what}{lead}{join_list(phrases, lang)}."
-        count = _count(k, "findings", "distinct:case", country=country)
-        sentences.append(_say(texts["en"], texts["es"], refs, [count]))
+        phrases, refs = _case_phrases(f, country, evaluated)
+        count = _count(len(evaluated), "findings", "distinct:case", country=country)
+        body = msgn(
+            "{country} has {cases}, {phrases}.",
+            "{country} has {cases}: {phrases}.",
+            "cases",
+            country=Country(country),
+            cases=Num(count, "word", "evaluated_case"),
+            phrases=items(phrases),
+        )
+        sentences.append(f.say(body, refs))
     if gaps:
         sentences.append(_gap_case_sentence(f, country, gaps, also=bool(evaluated)))
     return sentences
@@ -110,41 +254,29 @@ def _case_sentences(f: _Facts, country: str) -> list[Sentence]:
 
 def _gap_case_sentence(f: _Facts, country: str, gaps: list[str], also: bool) -> Sentence:
     """Cases of a country with no impact results: named as evidence gaps."""
-    g = len(gaps)
-    refs: list[Ref] = [_case_ref(country, c) for c in gaps]
-    texts = {}
-    for lang in i18n.LANGS:
-        phrases = []
-        for case in gaps:
-            phrase, prog_refs = _case_phrase(f, country, case, lang)
-            phrases.append(phrase)
-            refs += prog_refs
-        joined = join_list(phrases, lang)
-        name = country_name(country, lang)
-        what = count_noun(g, "case", lang)
-        if also:
-            texts[lang] = tn(
-                lang,
-                "It also has {what} with no reported impact results, {joined}: an evidence gap.",
-                "It also has {what} with no reported impact results, {joined}: evidence gaps.",
-                g,
-                what=what,
-                joined=joined,
-            )
-        else:
-            texts[lang] = tn(
-                lang,
-                "{name} has {what}, {joined}, but no impact results are reported for it, so it is an "
-                "evidence gap.",
-                "{name} has {what}, {joined}, but no impact results are reported for them, so they are "
-                "evidence gaps.",
-                g,
-                name=name,
-                what=what,
-                joined=joined,
-            )
-    count = _count(g, "evidence_gaps", kind="case_without_findings", country=country)
-    return _say(texts["en"], texts["es"], refs, [count])
+    phrases, refs = _case_phrases(f, country, gaps)
+    count = _count(len(gaps), "evidence_gaps", kind="case_without_findings", country=country)
+    what, joined = Num(count, "word", "case"), items(phrases)
+    if also:
+        body = msgn(
+            "It also has {what} with no reported impact results, {joined}: an evidence gap.",
+            "It also has {what} with no reported impact results, {joined}: evidence gaps.",
+            "what",
+            what=what,
+            joined=joined,
+        )
+    else:
+        body = msgn(
+            "{name} has {what}, {joined}, but no impact results are reported for it, so it is an "
+            "evidence gap.",
+            "{name} has {what}, {joined}, but no impact results are reported for them, so they are "
+            "evidence gaps.",
+            "what",
+            name=Country(country),
+            what=what,
+            joined=joined,
+        )
+    return f.say(body, refs)
 
 
 def _findings_sentences(f: _Facts, country: str) -> list[Sentence]:
@@ -158,107 +290,110 @@ def _findings_sentences(f: _Facts, country: str) -> list[Sentence]:
     return sentences
 
 
+def _domain_count(f: _Facts, domain: str, n: int, **where: str) -> Msg:
+    """ "*Domain* (three)": a domain and its number of findings."""
+    number = Num(_count(n, "findings", domain=domain, **where), "word", alone=True)
+    return msgp(
+        "a domain and its number of findings", "{domain} ({n})", domain=f.label("domain", domain), n=number
+    )
+
+
 def _findings_count_sentence(f: _Facts, country: str) -> Sentence:
     """ "Its evaluation reports N findings in K domains: A (n); ...; none on X or Y." """
-    rows = f.country_findings(country)
-    domains = f.domain_rank(rows["domain"])
-    n, k = len(rows), len(domains)
-    unmeasured = list(f.part("gaps", kind="domain_not_measured", country=country).get("domain", []))
-    several = len(f.evaluated_cases(country)) > 1
-    counts = [
-        _count(n, "findings", country=country),
-        _count(k, "findings", "distinct:domain", country=country),
-    ]
-    per_domain = {d: int((rows["domain"] == d).sum()) for d in domains}
+    tally = _country_tally(f, country)
+    by_domain = tally["domains"]
+    domains = f.domain_rank(by_domain)
+    n, k = len(tally["ids"]), len(domains)
+    findings = Num(_count(n, "findings", country=country), "word", "finding")
+    in_domains = Num(_count(k, "findings", "distinct:domain", country=country), "word", "domain")
     if k > 1:
-        counts += [_count(v, "findings", country=country, domain=d) for d, v in per_domain.items()]
-    texts = {}
-    for lang in i18n.LANGS:
-        listed = join_list(
-            [
-                f"{f.domain(d, lang)} ({number_word(v, lang, 'm', before_noun=False)})"
-                for d, v in per_domain.items()
-            ],
-            lang,
-        )
-        where = f": {listed}" if k > 1 else f", {f.domain(domains[0], lang)}"
-        slots = {"findings": count_noun(n, "finding", lang), "domains": count_noun(k, "domain", lang)}
-        if several:
-            text = t(lang, "Their evaluations report {findings} in {domains}{where}", where=where, **slots)
-        else:
-            text = t(lang, "Its evaluation reports {findings} in {domains}{where}", where=where, **slots)
-        if unmeasured:
-            listed = _nor_list(lang, [f.domain(d, lang) for d in unmeasured], "on")
-            text += t(lang, "; there are no findings on {domains}", domains=listed)
-        texts[lang] = text + "."
-    return _say(texts["en"], texts["es"], _finding_refs(rows), counts)
+        listed = items(_domain_count(f, d, len(by_domain[d]), country=country) for d in domains)
+        where: Slot = Seq((Markup(": "), listed))
+    else:
+        where = Seq((Markup(", "), f.label("domain", domains[0])))
+    slots = {"findings": findings, "domains": in_domains, "where": where}
+    if len(_evaluated_cases(f, country)) > 1:
+        head = msg("Their evaluations report {findings} in {domains}{where}", **slots)
+    else:
+        head = msg("Its evaluation reports {findings} in {domains}{where}", **slots)
+    parts: list[Slot] = [head]
+    unmeasured = _unmeasured_domains(f, country)
+    if unmeasured:
+        listed_nor = nor_items((f.label("domain", d) for d in unmeasured), "on")
+        parts.append(msg("; there are no findings on {domains}", domains=listed_nor))
+    parts.append(Markup("."))
+    return f.say(Seq(tuple(parts)), _refs(f, tally["ids"]))
 
 
-def _effect_breakdown(tally: dict[str, int], lang: str, where: dict[str, str]) -> tuple[str, list[Count]]:
-    """ "two beneficial and one adverse" from findings counted by effect, with the counts it states."""
-    parts, counts = [], []
+def _adjective(effect: str, n: int) -> Msg:
+    """How findings of this effect are described ("beneficial"), agreeing with `n` findings."""
+    singular, plural = EFFECT_ADJECTIVES[effect]["en"]
+    return msgnp("describing findings by effect", singular, plural, n)
+
+
+def _effect_breakdown(tally: dict[str, int], where: dict[str, str]) -> Slot:
+    """ "two beneficial and one adverse" from findings counted by effect."""
+    parts = []
     for effect in vocabulary.EFFECTS:
         n = int(tally.get(effect, 0))
         if n:
-            adjective = EFFECT_ADJECTIVES[effect][lang][0 if n == 1 else 1]
-            parts.append(f"{number_word(n, lang, 'm', before_noun=False)} {adjective}")
-            counts.append(_count(n, "findings", effect=effect, **where))
-    return join_list(parts, lang), counts
+            number = Num(_count(n, "findings", effect=effect, **where), "word", alone=True)
+            parts.append(
+                msgp(
+                    "a number of findings described by their effect",
+                    "{n} {effect}",
+                    n=number,
+                    effect=_adjective(effect, n),  # the plural form agrees with the number stated
+                )
+            )
+    return items(parts)
 
 
 def _domain_verdict_sentences(f: _Facts, country: str) -> list[Sentence]:
     """Domains where the country's cases agree on a verdict, then domains where they do not."""
-    table = f.part("country_verdicts", country=country)
-    rows = f.country_findings(country)
+    table = _country_verdicts(f, country)
+    tally = _country_tally(f, country)
+    n_rows = len(tally["ids"])
     k = len(table)
     sentences = []
     for verdict in vocabulary.DISCERNIBLE:
-        domains = list(table.loc[table["verdict"] == verdict, "domain"])
+        domains = [d for d, v in table if v == verdict]
         if not domains:
             continue
-        refs = _finding_refs(rows[rows["domain"].isin(domains) & (rows["effect"] == verdict)])
-        counts = []
-        texts = {}
-        for lang in i18n.LANGS:
-            if len(domains) == k and k > 1:
-                where = t(lang, "all {number} domains", number=number_word(k, lang))
-            else:
-                where = join_list([f.domain(d, lang) for d in domains], lang)
-            one = len(rows) == 1
-            verb = VERDICT_VERBS[verdict][lang][0 if one else 1]
-            texts[lang] = tn(
-                lang,
-                "Its only finding {verb} in {where}.",
-                "The findings {verb} in {where}.",
-                len(rows),
-                verb=verb,
-                where=where,
-            )
+        of_effect = tally["domain_effect"]
+        refs = _refs(f, *(of_effect.get((d, verdict), ()) for d in domains))
         if len(domains) == k and k > 1:
-            counts.append(_count(k, "country_domain_verdicts", country=country))
-        sentences.append(_say(texts["en"], texts["es"], refs, counts))
-    unclear = list(table.loc[table["verdict"] == "unclear", "domain"])
+            number = Num(_count(k, "country_domain_verdicts", country=country), "word")
+            where: Slot = msg("all {number} domains", number=number)
+        else:
+            where = items(f.label("domain", d) for d in domains)
+        body = msgn(
+            "Its only finding {verb} in {where}.",
+            "The findings {verb} in {where}.",
+            n_rows,
+            verb=_verb(verdict, n_rows),
+            where=where,
+        )
+        sentences.append(f.say(body, refs))
+    unclear = [d for d, v in table if v == "unclear"]
     if unclear:
-        texts = {
-            lang: t(
-                lang,
-                "In {domains}, every change concerns an outcome of ambiguous desirability, so the "
-                "direction of the effect cannot be judged.",
-                domains=join_list([f.domain(d, lang) for d in unclear], lang),
-            )
-            for lang in i18n.LANGS
-        }
-        sentences.append(_say(texts["en"], texts["es"], _finding_refs(rows[rows["domain"].isin(unclear)])))
-    for domain in table.loc[table["verdict"].isin(["conflicting", "mixed"]), "domain"]:
-        sentences.append(_split_domain_sentence(f, country, domain))
+        body = msg(
+            "In {domains}, every change concerns an outcome of ambiguous desirability, so the "
+            "direction of the effect cannot be judged.",
+            domains=items(f.label("domain", d) for d in unclear),
+        )
+        sentences.append(f.say(body, _refs(f, *(tally["domains"].get(d, ()) for d in unclear))))
+    for domain, verdict in table:
+        if verdict in ("conflicting", "mixed"):
+            sentences.append(_split_domain_sentence(f, country, domain))
     return sentences
 
 
-def _arm_subject(arm: str, case: str, lang: str) -> str:
+def _arm_subject(arm: str, case: str) -> Slot:
     """The arm whose result a clause reports, never its case: 'PPP', or 'FEST (an arm of FEST + UNIDOS)'."""
     if arm == case:
-        return escape(arm)
-    return t(lang, "{arm} (an arm of {case})", arm=escape(arm), case=escape(case))
+        return Data(arm)
+    return msg("{arm} (an arm of {case})", arm=Data(arm), case=Data(case))
 
 
 def _split_domain_sentence(f: _Facts, country: str, domain: str) -> Sentence:
@@ -267,145 +402,118 @@ def _split_domain_sentence(f: _Facts, country: str, domain: str) -> Sentence:
     Each clause names the arm whose findings it reports: a case's name would attribute one arm's
     result to the case, or to its other arms.
     """
-    arms = f.part("arm_verdicts", country=country, domain=domain)
-    rows = f.part("findings", country=country, domain=domain)
-    counts: list[Count] = []
-    texts = {}
-    records = list(arms.itertuples())  # once for every language: itertuples has a fixed cost per call
-    for lang in i18n.LANGS:
-        clauses = []
-        for r in records:
-            clause = f"{_arm_subject(r.intervention, r.case, lang)} {VERDICT_VERBS[r.verdict][lang][0]}"
-            if r.verdict == "conflicting":
-                tally = {e: getattr(r, e) for e in vocabulary.EFFECTS}
-                breakdown, found = _effect_breakdown(
-                    tally,
-                    lang,
-                    {"country": country, "case": r.case, "intervention": r.intervention, "domain": domain},
+    clauses: list[Slot] = []
+    for intervention, case, verdict, tally in _arm_verdicts(f, country, domain):
+        subject, verb = _arm_subject(intervention, case), _verb(verdict, 1)
+        if verdict == "conflicting":
+            where = {"country": country, "case": case, "intervention": intervention, "domain": domain}
+            breakdown = _effect_breakdown(tally, where)
+            clauses.append(
+                msgp(
+                    "an arm and what its findings in a domain show",
+                    "{arm} {verb} ({breakdown})",
+                    arm=subject,
+                    verb=verb,
+                    breakdown=breakdown,
                 )
-                clause += f" ({breakdown})"
-                if lang == i18n.LANGS[0]:  # the counts are the same in every language: keep one set
-                    counts += found
-            clauses.append(clause)
-        prefix = t(lang, "In")
-        texts[lang] = f"{prefix} {f.domain(domain, lang)}, {join_list(clauses, lang)}."
-    return _say(texts["en"], texts["es"], _finding_refs(rows), counts)
+            )
+        else:
+            clauses.append(
+                msgp("an arm and what its findings in a domain show", "{arm} {verb}", arm=subject, verb=verb)
+            )
+    body = msg("In {domain}, {clauses}.", domain=f.label("domain", domain), clauses=items(clauses))
+    return f.say(body, _refs(f, _country_tally(f, country)["domains"].get(domain, ())))
 
 
-def _change_groups(f: _Facts, rows: pd.DataFrame) -> list[tuple[str, str, list[str], bool]]:
-    """(outcome, direction, interventions, contested) for each outcome and direction among `rows`.
+def _change_groups(f: _Facts, changes: dict, disputed: set) -> list[tuple[str, str, list[str], bool]]:
+    """(outcome, direction, interventions, contested) for each outcome and direction of a tally.
 
-    Grouped once per sentence and worded in each language by `_change_items`.
+    In codebook outcome order, then by direction; outcomes outside the codebook first, as found.
     """
-    order = {o: i for i, o in enumerate(f.ev.outcomes["outcome"])}
-    groups = rows.groupby(["outcome", "direction"], sort=False)["intervention"]
-    disputed = set(rows.loc[rows["contested"].astype(bool), "outcome"]) if "contested" in rows else set()
+    if "country.outcome_order" not in f._groups:
+        f._groups["country.outcome_order"] = {o: i for i, o in enumerate(f.ev.outcomes["outcome"])}
+    order = f._groups["country.outcome_order"]
     return [
         (outcome, direction, sorted(set(interventions), key=str.casefold), outcome in disputed)
         for (outcome, direction), interventions in sorted(
-            groups, key=lambda g: (order.get(g[0][0], 0), g[0][1])
+            changes.items(), key=lambda g: (order.get(g[0][0], 0), g[0][1])
         )
     ]
 
 
-def _change_items(
-    f: _Facts, rows: pd.DataFrame, lang: str, groups: list[tuple[str, str, list[str], bool]] | None = None
-) -> list[str]:
-    """ "an increase in X under A and B" for each outcome and direction among `rows`."""
-    items = []
-    for outcome, direction, interventions, contested in (
-        groups if groups is not None else _change_groups(f, rows)
-    ):
-        names = [escape(a) for a in interventions]
-        mark = " " + t(lang, "(its direction is contested by another source)") if contested else ""
-        if len(names) == 2:
-            arms = t(lang, "both {first} and {second}", first=names[0], second=names[1])
-        else:
-            arms = tp(lang, "the interventions a change came under", "{arms}", arms=join_list(names, lang))
-        change = {"increase": t(lang, "an increase"), "decrease": t(lang, "a decrease")}.get(
-            direction, tp(lang, "the change in an outcome", "no change")
-        )
-        items.append(
-            t(
-                lang,
-                "{change} in the outcome {outcome} under {arms}",
-                change=change,
-                outcome=f.outcome(outcome, lang),
-                arms=arms,
-            )
-            + mark
-        )
-    return items
+_CHANGES: dict[str, Callable[[], Msg]] = {
+    "increase": lambda: msg("an increase"),
+    "decrease": lambda: msg("a decrease"),
+}
 
 
-def _domain_counts(f: _Facts, rows: pd.DataFrame, lang: str) -> str:
-    """ "A (three) and B (one)": findings per domain among `rows`."""
-    domains = f.domain_rank(rows["domain"])
-    if len(domains) == 1:
-        return f.domain(domains[0], lang)
-    return join_list(
-        [
-            f"{f.domain(d, lang)} ({number_word(int((rows['domain'] == d).sum()), lang, before_noun=False)})"
-            for d in domains
-        ],
-        lang,
+def _change_item(f: _Facts, outcome: str, direction: str, interventions: list[str], contested: bool) -> Slot:
+    """ "an increase in the outcome X under A and B", marked when another source contests it."""
+    names = [Data(a) for a in interventions]
+    if len(names) == 2:
+        arms: Slot = msg("both {first} and {second}", first=names[0], second=names[1])
+    else:
+        arms = msgp("the interventions a change came under", "{arms}", arms=items(names))
+    change = _CHANGES[direction]() if direction in _CHANGES else msgp("the change in an outcome", "no change")
+    item: Slot = msg(
+        "{change} in the outcome {outcome} under {arms}",
+        change=change,
+        outcome=f.label("outcome", outcome),
+        arms=arms,
     )
+    if contested:
+        item = Seq((item, Markup(" "), msg("(its direction is contested by another source)")))
+    return item
 
 
 def _effect_detail_sentence(f: _Facts, country: str, effect: str) -> Sentence | None:
     """The adverse, unclear or no-change findings of a country, spelled out when few, else counted."""
-    rows = f.part("findings", country=country, effect=effect)
-    n = len(rows)
-    if not n:
+    tally = _country_tally(f, country)["effects"].get(effect)
+    if not tally:
         return None
-    counts = [_count(n, "findings", country=country, effect=effect)]
-    groups = _change_groups(f, rows) if effect != "no_change" else None
+    n = len(tally["ids"])
+    groups = _change_groups(f, tally["changes"], tally["contested"]) if effect != "no_change" else None
     detailed = groups is not None and len(groups) <= MAX_LISTED
-    if not detailed and rows["domain"].nunique() > 1:
-        counts += [
-            _count(int((rows["domain"] == d).sum()), "findings", country=country, effect=effect, domain=d)
-            for d in f.domain_rank(rows["domain"])
-        ]
-    texts = {}
-    for lang in i18n.LANGS:
-        number = capitalise(number_word(n, lang, "m"))
-        detail = (
-            join_list(_change_items(f, rows, lang, groups), lang)
-            if detailed
-            else _domain_counts(f, rows, lang)
-        )
-        texts[lang] = _effect_detail_text(effect, n, number, detail, detailed, lang)
-    return _say(texts["en"], texts["es"], _finding_refs(rows), counts)
+    if detailed:
+        where: Slot = Seq((Markup(": "), items(_change_item(f, *g) for g in groups)))
+    else:
+        domains = f.domain_rank(tally["domains"])
+        if len(domains) == 1:
+            place: Slot = f.label("domain", domains[0])
+        else:
+            place = items(
+                _domain_count(f, d, tally["domains"][d], country=country, effect=effect) for d in domains
+            )
+        where = msg(", in {place}", place=place)
+    number = Num(_count(n, "findings", country=country, effect=effect), "word")
+    body = Cap(_effect_detail_msg(effect, number, where))  # every template starts with the number
+    return f.say(body, _refs(f, tally["ids"]))
 
 
-def _effect_detail_text(effect: str, n: int, number: str, detail: str, detailed: bool, lang: str) -> str:
+def _effect_detail_msg(effect: str, number: Num, where: Slot) -> Msg:
     """The wording of one effect-detail sentence."""
-    where = ": " + detail if detailed else t(lang, ", in {place}", place=detail)
     if effect == "adverse":
-        return tn(
-            lang,
+        return msgn(
             "{number} finding is adverse{where}.",
             "{number} findings are adverse{where}.",
-            n,
+            "number",
             number=number,
             where=where,
         )
     if effect == "unclear":
-        return tn(
-            lang,
+        return msgn(
             "{number} change cannot be judged, because the codebook marks the desirable direction of its "
             "outcome as ambiguous{where}.",
             "{number} changes cannot be judged, because the codebook marks the desirable direction of their "
             "outcomes as ambiguous{where}.",
-            n,
+            "number",
             number=number,
             where=where,
         )
-    return tn(
-        lang,
+    return msgn(
         "{number} finding shows no change{where}.",
         "{number} findings show no change{where}.",
-        n,
+        "number",
         number=number,
         where=where,
     )
@@ -413,61 +521,94 @@ def _effect_detail_text(effect: str, n: int, number: str, detail: str, detailed:
 
 # --------------------------------------------------------------------------- institutions of a country
 
+# An institutional row as the sentences read it: (country, case, factor, level, assessment).
+_INSTITUTIONAL = ("country", "case", "factor", "level", "assessment")
+_LEVELS = {"national": 0, "local": 1}
 
-def _role_records(rows: pd.DataFrame) -> list:
-    """A case's institutional rows as tuples, taken from the frame once for every language."""
-    return list(rows[["country", "case", "factor", "level", "assessment"]].itertuples(index=False))
+
+def _institutional_key(f: _Facts) -> Callable[[tuple], tuple]:
+    """Sort key of an institutional row tuple: factor-vocabulary order, then level, then factor key.
+
+    Factors outside the vocabulary come after it, levels other than national and local last.
+    """
+    if "country.factor_rank" not in f._groups:
+        order = list(f.ev.factors["factor"]) if f.ev.factors is not None else []
+        f._groups["country.factor_rank"] = {k: i for i, k in enumerate(order)}
+    rank = f._groups["country.factor_rank"]
+    last = len(rank)
+    return lambda r: (rank.get(r[2], last), _LEVELS.get(r[3], 2), r[2].casefold())
 
 
-def _roles(
-    f: _Facts, rows: pd.DataFrame, lang: str, records: list | None = None
-) -> tuple[list[str], list[Count]]:
+def _institutional_rows(frame: pd.DataFrame | None) -> list[tuple]:
+    """The rows of an institutional frame as (country, case, factor, level, assessment) tuples."""
+    if frame is None or frame.empty:
+        return []
+    return list(zip(*(frame[c].tolist() for c in _INSTITUTIONAL), strict=True))
+
+
+def _sorted_institutional(f: _Facts, rows: Iterable[tuple]) -> list[tuple]:
+    """Institutional row tuples in factor-vocabulary order, then by level and factor key (stable)."""
+    return sorted(rows, key=_institutional_key(f))
+
+
+def _institutional_by_case(f: _Facts, country: str) -> dict[str, list[tuple]]:
+    """case → its institutional row tuples in display order, for one country (one pass, cached)."""
+    key = "country.institutional"
+    if key not in f._groups:
+        by_country: dict[str, list[tuple]] = {}
+        for row in _institutional_rows(f.ev.institutional):
+            by_country.setdefault(row[0], []).append(row)
+        grouped: dict[str, dict[str, list[tuple]]] = {}
+        for c, rows in by_country.items():
+            cases: dict[str, list[tuple]] = {}
+            for row in _sorted_institutional(f, rows):
+                cases.setdefault(row[1], []).append(row)
+            grouped[c] = cases
+        f._groups[key] = grouped
+    return f._groups[key].get(country, {})
+
+
+def _roles(f: _Facts, records: list[tuple]) -> list[Slot]:
     """ "two enablers, A (national) and B (local)" per assessment, for a case's institutional rows."""
-    parts, counts = [], []
-    records = _role_records(rows) if records is None else records
+    parts: list[Slot] = []
     for assessment in vocabulary.ASSESSMENTS:
-        mine = [r for r in records if r.assessment == assessment]
+        mine = [r for r in records if r[4] == assessment]
         if not mine:
             continue
-        n = len(mine)
-        factors = [f"{f.factor(r.factor, lang)} ({i18n.word(r.level, lang)})" for r in mine]
-        parts.append(f"{count_noun(n, assessment, lang)}, {join_list(factors, lang)}")
-        counts.append(
-            _count(n, "institutional", country=mine[0].country, case=mine[0].case, assessment=assessment)
+        country, case = mine[0][0], mine[0][1]
+        number = Num(
+            _count(len(mine), "institutional", country=country, case=case, assessment=assessment),
+            "word",
+            assessment,
         )
-    return parts, counts
-
-
-def _sorted_institutional(f: _Facts, rows: pd.DataFrame) -> pd.DataFrame:
-    """Institutional rows in factor-vocabulary order, then by level and factor key."""
-    order = list(f.ev.factors["factor"]) if f.ev.factors is not None else []
-    rank = {k: i for i, k in enumerate(order)}
-    work = rows.assign(
-        _rank=rows["factor"].map(rank).fillna(len(rank)),
-        _level=rows["level"].map({"national": 0, "local": 1}),
-        _name=rows["factor"].str.casefold(),
-    )
-    work = work.sort_values(["_rank", "_level", "_name"], kind="stable")
-    return work.drop(columns=["_rank", "_level", "_name"])
+        factors = items(
+            msgp(
+                "an institutional factor and its level",
+                "{factor} ({level})",
+                factor=f.label("factor", r[2]),
+                level=Word(r[3]),
+            )
+            for r in mine
+        )
+        parts.append(
+            msgp("an institutional role and its factors", "{roles}, {factors}", roles=number, factors=factors)
+        )
+    return parts
 
 
 def _institutional_country_sentences(f: _Facts, country: str) -> list[Sentence]:
     """Per case: the enablers, barriers and mixed factors its institutional analysis names."""
-    inst = f.ev.institutional
-    if inst is None:
+    if f.ev.institutional is None:
         return []
-    mine = _sorted_institutional(f, f.part("institutional", country=country))
-    by_case = dict(list(mine.groupby("case", sort=False)))
+    by_case = _institutional_by_case(f, country)
     sentences = []
     for case in sorted(by_case, key=str.casefold):
-        rows = by_case[case]
-        texts, counts = {}, []
-        records = _role_records(rows)
-        for lang in i18n.LANGS:
-            parts, found = _roles(f, rows, lang, records)
-            counts = found
-            verb = t(lang, "names")
-            head = t(lang, "The institutional analysis of")
-            texts[lang] = f"{head} {escape(case)} {verb} {join_list(parts, lang)}."
-        sentences.append(_say(texts["en"], texts["es"], _institutional_refs(rows), counts))
+        records = by_case[case]
+        body = msg(
+            "The institutional analysis of {case} names {roles}.",
+            case=Data(case),
+            roles=items(_roles(f, records)),
+        )
+        refs = [Ref("institutional.csv", (r[0], r[1], r[2])) for r in records]
+        sentences.append(f.say(body, refs))
     return sentences
