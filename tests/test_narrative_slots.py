@@ -138,3 +138,17 @@ def test_citing_a_row_that_does_not_exist_is_an_error(index: RowIndex) -> None:
         index.findings(["NO-SUCH-FINDING"])
     with pytest.raises(ValueError, match="unknown file"):
         index.of([Ref("elsewhere.csv", ("x",))])
+
+
+def test_every_sentence_is_a_template_with_slots_not_finished_text(synthetic_dir) -> None:
+    """Only a claim's reason (worded per language by `claims.check_claims`) is finished text."""
+    from synergies import narrative
+
+    for ev in (load_evidence(DATA_DIR), load_evidence(synthetic_dir)):
+        built = narrative.build(ev)
+        for section in built.sections:
+            for paragraph in section.paragraphs:
+                for sentence in paragraph.sentences:
+                    written = [s for s in slots.walk(sentence.body) if isinstance(s, slots.Written)]
+                    assert not written or section.key == "claims", (section.key, sentence.en)
+                    assert not any(s.counts for s in written)  # a finished text states no counted number

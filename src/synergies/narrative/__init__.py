@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from synergies.narrative import verify
 from synergies.narrative.compose import build
-from synergies.narrative.facts import _Facts, country_name
+from synergies.narrative.facts import _Facts
 from synergies.narrative.model import (
     MAX_CITED_IDS,
     Count,
@@ -38,8 +38,6 @@ from synergies.narrative.model import (
     _count,
     _id_items,
     _item_text,
-    _said,
-    _say,
     citation,
     compact_ids,
     escape,
@@ -97,15 +95,12 @@ __all__ = [
     "_count",
     "_id_items",
     "_item_text",
-    "_said",
-    "_say",
     "build",
     "capitalise",
     "citation",
     "compact_ids",
     "conjunction",
     "count_noun",
-    "country_name",
     "digits",
     "escape",
     "gender",

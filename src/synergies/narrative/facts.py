@@ -10,12 +10,8 @@ import pandas as pd
 from synergies import aggregate, i18n
 from synergies.load import Evidence
 from synergies.narrative import slots
-from synergies.narrative.model import Ref, Sentence, escape
+from synergies.narrative.model import Ref, Sentence
 from synergies.narrative.refs import RefSet, RowIndex
-from synergies.text import names, tn
-from synergies.text.grammar import (
-    join_list,
-)
 
 # =========================================================================== facts
 
@@ -126,34 +122,6 @@ class _Facts:
         """The findings in `frame`, as a row set."""
         return self.rows.findings(frame["finding_id"].tolist())
 
-    def domain(self, key: str, lang: str) -> str:
-        """A domain's label, escaped and in italics (labels are names of categories)."""
-        return f"*{escape(self.labels[lang]['domain'].get(key, key))}*"
-
-    def outcome(self, key: str, lang: str) -> str:
-        """An outcome's label, escaped and in italics, never case-changed.
-
-        A label may be a noun phrase ("Food crop products") or a clause ("Recovered from the
-        2016/17 drought", "A household member has a job"), and may start with an acronym: every
-        template names it as a name ("the outcome *...*", or after a colon), so any label reads
-        right in every language.
-        """
-        return f"*{escape(self.labels[lang]['outcome'].get(key, key))}*"
-
-    def outcomes(self, keys: Sequence[str], lang: str) -> str:
-        """ "the outcome *A*" / "the outcomes *A* and *B*": labels named as outcomes, for running text."""
-        return tn(
-            lang,
-            "the outcome {outcomes}",
-            "the outcomes {outcomes}",
-            len(keys),
-            outcomes=join_list([self.outcome(k, lang) for k in keys], lang),
-        )
-
-    def factor(self, key: str, lang: str) -> str:
-        """An institutional factor's label, escaped and in italics."""
-        return f"*{escape(self.labels[lang]['factor'].get(key, key))}*"
-
     def domain_rank(self, domains: Iterable[str]) -> list[str]:
         """Domains in display order."""
         order = {d: i for i, d in enumerate(self.ev.domain_order)}
@@ -203,21 +171,6 @@ class _Facts:
     def gap_cases(self, country: str) -> list[str]:
         """Cases of a country without findings (evidence gaps), alphabetically."""
         return list(self.part("gaps", kind="case_without_findings", country=country).get("case", []))
-
-
-def country_name(country: str, lang: str) -> str:
-    """A country's name in `lang`, escaped."""
-    return escape(names.country(lang, country))
-
-
-def _case_in_country(case: str, country: str, lang: str) -> str:
-    """ "Case (Country)", escaped."""
-    return f"{escape(case)} ({country_name(country, lang)})"
-
-
-def _finding_refs(frame: pd.DataFrame) -> list[Ref]:
-    """Refs to the findings in `frame`."""
-    return [Ref("findings.csv", (i,)) for i in frame["finding_id"].tolist()]
 
 
 def _case_ref(country: str, case: str) -> Ref:

@@ -6,17 +6,16 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from synergies import i18n
 from synergies.narrative import slots
 from synergies.narrative.phrases import REF_FILES
-from synergies.text import numbers, t, tp
+from synergies.text import NP_, numbers, t
 from synergies.text.grammar import (
     gender,
-    join_list,
     noun,
     number_word,
 )
@@ -135,48 +134,24 @@ def _count(value: float, table: str, unit: str = "rows", **where: object) -> Cou
     return Count(value, table, unit, tuple(pairs))
 
 
-def _say(en: str, es: str, refs: Iterable[Ref] = (), counts: Iterable[Count] = ()) -> Sentence:
-    """A sentence from finished texts (the older form, being replaced by `Msg` bodies; see `slots`)."""
-    return Sentence(slots.Written(en, es, tuple(counts)), _sorted_refs(refs))
-
-
-def _sorted_refs(refs: Iterable[Ref]) -> tuple[Ref, ...]:
-    """Refs de-duplicated and in citation order, so the same data give the same text."""
-    return tuple(sorted(set(refs), key=lambda r: (REF_FILES.index(r.file), [natural_key(k) for k in r.key])))
+def nor_items(values: Iterable[slots.Slot], after: str) -> slots.Items:
+    """A negative list ("no findings on A or B" / "sobre A ni sobre B") after the preposition `after`."""
+    return slots.Items(tuple(values), "nor", (_NOR_CONTEXTS[after], "{item}"))
 
 
 # The context of each later item of a negative list, by the preposition the sentence puts before the
-# list: Spanish repeats it before every later item ("sobre A ni sobre B"), English does not.
-_NOR_ITEM = {
-    "on": lambda lang, item: tp(lang, "a later item of a negative list after 'on'", "{item}", item=item),
-    "in": lambda lang, item: tp(lang, "a later item of a negative list after 'in'", "{item}", item=item),
-    "concerns": lambda lang, item: tp(
-        lang, "a later item of a negative list after 'concerns'", "{item}", item=item
-    ),
-}
-
-
-def _nor_list(lang: str, items: Sequence[str], after: str) -> str:
-    """A negative list ("no findings on A or B" / "sobre A ni sobre B") after the preposition `after`."""
-    later = [_NOR_ITEM[after](lang, item) for item in items[1:]]
-    return join_list([*items[:1], *later], lang, "nor")
-
-
-def nor_items(values: Iterable[slots.Slot], after: str) -> slots.Items:
-    """A negative list after the preposition `after` ("on", "in", "concerns") as a slot: see `_nor_list`."""
-    return slots.Items(tuple(values), "nor", (_NOR_CONTEXT[after], "{item}"))
-
-
-_NOR_CONTEXT = {
+# list: Spanish repeats it before every later item ("sobre A ni sobre B"), English does not. Each pair
+# is marked for extraction below, so the catalogue keeps its translation.
+_NOR_CONTEXTS = {
     "on": "a later item of a negative list after 'on'",
     "in": "a later item of a negative list after 'in'",
     "concerns": "a later item of a negative list after 'concerns'",
 }
-
-
-def _said(text_of: Callable[[str], str], refs: Iterable[Ref] = (), counts: Iterable[Count] = ()) -> Sentence:
-    """A sentence whose text in each language is `text_of(lang)` (a catalogue lookup)."""
-    return _say(text_of("en"), text_of("es"), refs, counts)
+_NOR_MARKED = (
+    NP_("a later item of a negative list after 'on'", "{item}"),
+    NP_("a later item of a negative list after 'in'", "{item}"),
+    NP_("a later item of a negative list after 'concerns'", "{item}"),
+)
 
 
 # =========================================================================== wording helpers
@@ -306,11 +281,6 @@ def _with_citation(text: str, refs: Sequence[Ref], lang: str = "en") -> str:
     return text + cite
 
 
-def _percent(value: float, lang: str) -> str:
-    """A percentage as each language writes it: "70%" / "70 %"."""
-    return numbers.percent(lang, value, 0 if float(value).is_integer() else 1)
-
-
 def p_num(p: float, column: str, table: str, **where: object) -> slots.Num:
     """A p-value slot ("p = 0.125" / "p = 0,125", "p < 0.001"): its Count is the value as stated."""
     relation, shown = numbers.p_shown(p)
@@ -321,10 +291,3 @@ def p_num(p: float, column: str, table: str, **where: object) -> slots.Num:
 def percent_num(value: float, table: str, unit: str = "rows", **where: object) -> slots.Num:
     """A percentage slot ("70%" / "70 %", one decimal unless whole) whose Count is the points stated."""
     return slots.Num(_count(value, table, unit, **where), "percent")
-
-
-def _p_value(p: float, column: str, table: str, lang: str = "en", **where: object) -> tuple[str, Count]:
-    """ "p = 0.125" / "p = 0,125" (or "p < 0.001") by `text.numbers`, and the Count that checks it."""
-    relation, shown = numbers.p_shown(p)
-    kind = "below" if relation == "<" else "value"
-    return numbers.p_value(lang, p), _count(float(shown), table, f"{kind}:{column}", **where)
