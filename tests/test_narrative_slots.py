@@ -152,3 +152,15 @@ def test_every_sentence_is_a_template_with_slots_not_finished_text(synthetic_dir
                     written = [s for s in slots.walk(sentence.body) if isinstance(s, slots.Written)]
                     assert not written or section.key == "claims", (section.key, sentence.en)
                     assert not any(s.counts for s in written)  # a finished text states no counted number
+
+
+def test_a_row_set_cites_exactly_as_a_list_of_refs_does(synthetic_dir) -> None:
+    """Runs, ranges and the counted rest found on row numbers match the id-by-id compaction."""
+    index = RowIndex(load_evidence(synthetic_dir))
+    ids = [k[0] for k in index.file("findings.csv").keys]
+    rng = np.random.default_rng(5)
+    for size in (1, 2, 3, 5, 13, 40, len(ids)):
+        picked = list(rng.choice(ids, size=min(size, len(ids)), replace=False))
+        refs = index.findings(picked)
+        for lang in ("en", "es"):
+            assert citation(refs, lang) == citation([Ref("findings.csv", (i,)) for i in picked], lang)

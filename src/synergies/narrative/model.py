@@ -238,13 +238,32 @@ def citation(refs: Sequence[Ref], lang: str = "en") -> str:
     """Refs as printed: " [F01–F03, F07; Colombia/PPP; Peru/Haku Wiñay + Juntos: factor_a, factor_b]"."""
     if not refs:
         return ""
+    if hasattr(refs, "id_items"):  # a RefSet: its rows are already unique and in citation order
+        return _row_set_citation(refs, lang)
     groups: list[str] = []
     findings = [r.key[0] for r in refs if r.file == "findings.csv"]
     if findings:
         groups.append(_cited_findings(findings, lang))
+    groups += _other_groups({file: [r.key for r in refs if r.file == file] for file in REF_FILES[1:]})
+    return " [" + "; ".join(groups) + "]"
+
+
+def _row_set_citation(refs: Any, lang: str) -> str:
+    """`citation` of a RefSet: finding runs found on row numbers, other files' keys read directly."""
+    groups: list[str] = []
+    items, rest = refs.id_items("findings.csv", MAX_CITED_IDS)
+    if items:
+        groups.append(_findings_text(items, rest, lang))
+    groups += _other_groups({file: refs.keys(file) for file in REF_FILES[1:]})
+    return " [" + "; ".join(groups) + "]"
+
+
+def _other_groups(keys_by_file: dict[str, list[tuple[str, ...]]]) -> list[str]:
+    """The citation groups of every file but findings.csv: "Colombia/PPP", "Peru/case: a, b"."""
+    groups: list[str] = []
     seen: set[str] = set()
     for file in REF_FILES[1:]:
-        of_file = [r for r in refs if r.file == file]
+        of_file = [Ref(file, key) for key in keys_by_file.get(file, ())]
         if file == "institutional.csv":
             by_case: dict[tuple[str, str], list[str]] = {}
             for r in of_file:
@@ -258,16 +277,20 @@ def citation(refs: Sequence[Ref], lang: str = "en") -> str:
             if label not in seen:
                 seen.add(label)
                 groups.append(escape(label))
-    return " [" + "; ".join(groups) + "]"
+    return groups
 
 
 def _cited_findings(ids: Sequence[str], lang: str) -> str:
     """Finding ids as printed, compacted into ranges; past MAX_CITED_IDS items the others are counted."""
     items = _id_items(ids)
-    shown = ", ".join(escape(_item_text(item)) for item in items[:MAX_CITED_IDS])
-    if len(items) <= MAX_CITED_IDS:
+    return _findings_text(items[:MAX_CITED_IDS], sum(len(item) for item in items[MAX_CITED_IDS:]), lang)
+
+
+def _findings_text(items: list[list[str]], rest: int, lang: str) -> str:
+    """The printed items, then ", … and N more findings" when `rest` findings are not printed."""
+    shown = ", ".join(escape(_item_text(item)) for item in items)
+    if not rest:
         return shown
-    rest = sum(len(item) for item in items[MAX_CITED_IDS:])
     more = number_word(rest, lang, gender("finding"))
     findings = noun(rest, "finding", lang)
     return shown + (t(lang, ", … and {more} more {findings}", more=more, findings=findings))

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from synergies.load import Evidence
-from synergies.narrative.model import Ref, natural_key
+from synergies.narrative.model import _TRAILING_NUMBER, Ref, natural_key
 from synergies.narrative.phrases import REF_FILES
 
 # The key columns of each file's rows, as a citation names them.
@@ -49,6 +49,22 @@ class _FileRows:
         order = sorted(range(len(raw)), key=lambda i: [natural_key(k) for k in raw[i]])
         self.keys: list[tuple[str, ...]] = [raw[i] for i in order]
         self.number = {key: n for n, key in enumerate(self.keys)}
+        self._runs: tuple[np.ndarray, np.ndarray] | None = None
+
+    def run_parts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per row (citation order): a code for the id's text before its trailing digits and their
+        width, and the trailing number (-1 if none): what `model._id_items` compares to find runs."""
+        if self._runs is None:
+            codes: dict[tuple[str, int], int] = {}
+            code = np.full(len(self.keys), -1, dtype=np.int64)
+            number = np.full(len(self.keys), -1, dtype=np.int64)
+            for n, key in enumerate(self.keys):
+                match = _TRAILING_NUMBER.fullmatch(key[0])
+                if match:
+                    code[n] = codes.setdefault((match.group(1), len(match.group(2))), len(codes))
+                    number[n] = int(match.group(2))
+            self._runs = (code, number)
+        return self._runs
 
 
 class RowIndex:
@@ -129,6 +145,38 @@ class RefSet:
             return []
         keys = self._index.file(file).keys
         return [keys[n] for n in numbers.tolist()]
+
+    def id_items(self, file: str, limit: int) -> tuple[list[list[str]], int]:
+        """The first `limit` items a citation prints for `file`'s rows, and how many rows the rest hold.
+
+        An item is a run of three or more consecutive ids (F03, F04, F05 → its first and last id) or
+        one id, exactly as `model._id_items` makes them, found with array operations on the row
+        numbers instead of parsing every id of every citation again.
+        """
+        numbers = self._rows.get(file)
+        if numbers is None or self._index is None:
+            return [], 0
+        rows = self._index.file(file)
+        code, number = (a[numbers] for a in rows.run_parts())
+        follows = np.zeros(len(numbers), dtype=bool)
+        follows[1:] = (code[1:] == code[:-1]) & (code[1:] >= 0) & (number[1:] == number[:-1] + 1)
+        starts = np.flatnonzero(~follows)
+        ends = np.append(starts[1:], len(numbers))
+        out: list[list[str]] = []
+        used = 0
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            if len(out) >= limit:
+                break
+            ids = [rows.keys[n][0] for n in numbers[start:end].tolist()]
+            if len(ids) >= 3:
+                out.append([ids[0], ids[-1]])
+                used += len(ids)
+                continue
+            for ident in ids:
+                if len(out) < limit:
+                    out.append([ident])
+                    used += 1
+        return out, len(numbers) - used
 
     def count(self, file: str) -> int:
         """How many rows of `file` are cited."""
