@@ -95,9 +95,11 @@ class _Facts:
 
     @property
     def countries(self) -> list[str]:
-        """Every country of the findings or the cases, alphabetically."""
-        names = set(self.findings["country"]) | set(self.ev.cases["country"])
-        return sorted(names, key=str.casefold)
+        """Every country of the findings or the cases, alphabetically (found once)."""
+        if "countries" not in self._groups:
+            names = set(self.findings["country"].unique()) | set(self.ev.cases["country"].unique())
+            self._groups["countries"] = sorted(names, key=str.casefold)
+        return list(self._groups["countries"])
 
     # ----------------------------------------------------------------------- typed slots and sentences
 

@@ -128,9 +128,12 @@ class Narrative:
 def _count(value: float, table: str, unit: str = "rows", **where: object) -> Count:
     """A Count with its filters normalised to sorted (column, values-as-strings) pairs."""
     pairs = []
-    for column, allowed in sorted(where.items()):
-        values = allowed if isinstance(allowed, list | tuple | set | frozenset) else (allowed,)
-        pairs.append((column, tuple(sorted(str(v) for v in values))))
+    for column in sorted(where):
+        allowed = where[column]
+        if isinstance(allowed, list | tuple | set | frozenset):
+            pairs.append((column, tuple(sorted(str(v) for v in allowed))))
+        else:
+            pairs.append((column, (str(allowed),)))
     return Count(value, table, unit, tuple(pairs))
 
 

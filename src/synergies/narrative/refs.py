@@ -9,6 +9,7 @@ per narrative. Iterating a RefSet still yields `Ref(file, key)`, in citation ord
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
@@ -37,6 +38,24 @@ _FRAMES = {
 }
 
 
+_SIMPLE_ID = re.compile(r"(\D*)(\d+)")
+
+
+def _citation_order(raw: list[tuple[str, ...]]) -> list[int]:
+    """Row positions sorted by the natural order of their keys (`model.natural_key`: F2 before F10).
+
+    Ids of one letter prefix and a number ("F00123", the usual form) sort by (prefix, number), which
+    is what natural_key gives them, without building a key tuple per part; any other key falls back
+    to natural_key itself. Ties keep table order in both, as sorted() is stable.
+    """
+    if raw and len(raw[0]) == 1:
+        parsed = [_SIMPLE_ID.fullmatch(key[0]) for key in raw]
+        if all(parsed):
+            simple = [(m.group(1).casefold(), int(m.group(2))) for m in parsed]  # type: ignore[union-attr]
+            return sorted(range(len(raw)), key=simple.__getitem__)
+    return sorted(range(len(raw)), key=lambda i: [natural_key(k) for k in raw[i]])
+
+
 class _FileRows:
     """One file's keys in citation order, and each key's citation number."""
 
@@ -46,7 +65,7 @@ class _FileRows:
             raw: list[tuple[str, ...]] = []
         else:
             raw = list(zip(*(frame[c].astype(str).tolist() for c in columns), strict=True))
-        order = sorted(range(len(raw)), key=lambda i: [natural_key(k) for k in raw[i]])
+        order = _citation_order(raw)
         self.keys: list[tuple[str, ...]] = [raw[i] for i in order]
         self.number = {key: n for n, key in enumerate(self.keys)}
         self._runs: tuple[np.ndarray, np.ndarray] | None = None

@@ -238,6 +238,10 @@ def recompute(count: Count, tables: Tables) -> float | None:
         return len(tables[count.table]) if positions is None else len(positions)
     if kind == "distinct":
         picked = [tables.values(count.table, count.where, c) for c in cols]
+        if len(picked) == 1:  # one column: a set of the values, all missing values counted as one
+            found = set(picked[0])
+            missing = sum(1 for v in found if _missing(v))
+            return len(found) - missing + bool(missing)
         combos = zip(*picked, strict=True)
         return len({tuple(_MISSING if _missing(v) else v for v in combo) for combo in combos})
     if kind in ("value", "below"):
