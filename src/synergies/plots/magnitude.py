@@ -22,7 +22,14 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 from synergies import magnitude, palette
 from synergies.i18n import check_lang, labels
 from synergies.load import Evidence
-from synergies.magnitude_text import fmt_number, fmt_p_tick, interval, measure_label, measure_unit
+from synergies.magnitude_text import (
+    fmt_number,
+    fmt_p_tick,
+    interval,
+    measure_label,
+    measure_unit,
+    not_pooled_parts,
+)
 from synergies.plots.canvas import Canvas, _draw_footer, _draw_header, _footer_block, _header_block
 from synergies.plots.measure import text_width, wrap
 from synergies.plots.rows import arm_label, source_line
@@ -208,35 +215,7 @@ def forest_pages(
 
 def _not_drawn_note(page: ForestPage, lang: str) -> str:
     """Which findings of the domain with an estimate are not on the figure, and why."""
-    parts = []
-    counts = page.not_drawn
-    if counts.get(magnitude.NOT_ALIGNED, 0):
-        parts.append(
-            tn(
-                lang,
-                "{n} on an outcome of ambiguous desirability (it cannot be aligned)",
-                "{n} on outcomes of ambiguous desirability (they cannot be aligned)",
-                int(counts[magnitude.NOT_ALIGNED]),
-            )
-        )
-    if counts.get(magnitude.NO_SE, 0):
-        parts.append(
-            tn(
-                lang,
-                "{n} without a standard error",
-                "{n} without a standard error",
-                int(counts[magnitude.NO_SE]),
-            )
-        )
-    if counts.get(magnitude.RAW_UNIT, 0):
-        parts.append(
-            tn(
-                lang,
-                "{n} in a raw unit (units differ between outcomes)",
-                "{n} in raw units (units differ between outcomes)",
-                int(counts[magnitude.RAW_UNIT]),
-            )
-        )
+    parts = not_pooled_parts(page.not_drawn, "note", lang)
     note = ""
     if parts:
         note = t(lang, "Not drawn, in the table: {parts}.", parts="; ".join(parts))
