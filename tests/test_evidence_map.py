@@ -177,6 +177,20 @@ def test_same_data_give_the_same_bytes_anywhere(tmp_path: Path, evidence: Eviden
     assert not list((tmp_path / "a" / "html").glob("*.part"))
 
 
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_notebook_links_the_page_from_where_its_html_is_rendered(
+    tmp_path: Path, evidence: Evidence, lang: str
+) -> None:
+    """Notebook 09 shows a link relative to its rendered HTML (<output_dir>/html/), not a bare path.
+
+    The link in the rendered notebook itself is checked in a real run (tests/test_pipeline.py).
+    """
+    page = evidence_map.write_evidence_map(evidence, tmp_path / "out", lang)
+    link = evidence_map.page_link(page, tmp_path / "out", lang)
+    words = {"en": "Open the evidence map", "es": "Abrir el mapa de la evidencia"}[lang]
+    assert link.startswith(f"[{words}](evidence-map.html) (`html/evidence-map.html` ")
+
+
 def test_page_is_self_contained_in_the_run_language(evidence: Evidence) -> None:
     html = evidence_map.render_page(evidence, "es")
     assert html.startswith('<!DOCTYPE html>\n<html lang="es">')

@@ -149,6 +149,38 @@ def test_alignment_negates_lower_is_better_and_leaves_ambiguous_out(tmp_path: Pa
     assert a.at["F1", "p_value"] == pytest.approx(2 * (1 - 0.998650), abs=1e-5)  # z = 3
 
 
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_summary_and_forest_note_give_the_same_reasons_for_not_pooling(tmp_path: Path, lang: str) -> None:
+    """One list of reasons (`magnitude.NOT_POOLED`) drives the notebook's summary and the figure's note."""
+    from synergies import magnitude_plots, magnitude_text
+
+    ev = load_evidence(
+        _data(
+            tmp_path,
+            [
+                _finding("F1", "C1", "up", "increase", "0.30", "0.10"),
+                _finding("F2", "C2", "up", "increase", "0.20", "0.10"),
+                _finding("F3", "C1", "odd", "increase", "0.40", "0.10"),
+                _finding("F4", "C1", "up", "increase", "0.25", ""),
+                {**_finding("F5", "C2", "up", "increase", "120", "30", "raw"), "note": "kg of maize"},
+            ],
+        )
+    )
+    aligned = magnitude.aligned_estimates(ev)
+    cases = magnitude.case_estimates(aligned)
+    pooled = magnitude.pooled_estimates(cases)
+    reasons = set(aligned["pooled_as"]) - set(magnitude.POOLED_MEASURES)
+    assert reasons == set(magnitude.NOT_POOLED) == set(magnitude_text.NOT_POOLED_WORDS)
+    counts = dict.fromkeys(magnitude.NOT_POOLED, 1)
+    summary = magnitude_text.summary(ev, aligned, pooled, lang)
+    (page,) = magnitude_plots.forest_pages(ev, aligned, cases, pooled, lang)
+    note = magnitude_plots.alt_forest(ev, page, lang)
+    for form, text in (("clause", summary), ("note", note)):
+        parts = magnitude_text.not_pooled_parts(counts, form, lang)
+        assert len(parts) == 3 and all(part in text for part in parts), (form, text)
+        assert [text.index(part) for part in parts] == sorted(text.index(part) for part in parts)
+
+
 def test_one_estimate_per_case_is_the_mean_with_correlation_one(tmp_path: Path) -> None:
     ev = load_evidence(
         _data(

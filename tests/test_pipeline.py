@@ -133,6 +133,9 @@ def test_other_countries_and_domains_with_only_the_required_files(minimal_run: P
     assert "institutional.csv" in institutions
     heatmap = (out / "html" / "02-plot-effect-directions.html").read_text(encoding="utf-8")
     assert 'alt="Effect-direction heatmap' in heatmap and "No description" not in heatmap
+    evidence_map = (out / "html" / "09-map-evidence.html").read_text(encoding="utf-8")
+    assert '<a href="evidence-map.html">Open the evidence map</a>' in evidence_map
+    assert (out / "html" / "evidence-map.html").is_file()  # the link's target, beside the rendered notebook
 
 
 def test_a_moved_output_directory_is_still_recognised_as_the_runner_s(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from synergies import aggregate, combination, plots, robustness
+from synergies import aggregate, combination, magnitude, plots, robustness
 from synergies.config import ROOT
 from synergies.load import Evidence
 
@@ -16,6 +16,8 @@ def _data(ev: Evidence) -> dict[str, object]:
     by_domain = aggregate.effects_by_domain(ev)
     comparison = aggregate.single_vs_combined(ev)
     grid = robustness.robustness_grid(ev)
+    aligned = magnitude.aligned_estimates(ev)
+    cases = magnitude.case_estimates(aligned)
     return {
         "effect_directions": aggregate.arm_outcome_cells(ev),
         "verdicts": by_domain,
@@ -27,6 +29,8 @@ def _data(ev: Evidence) -> dict[str, object]:
         "single_vs_combined_domains": aggregate.single_combined_domains(comparison, ev),
         "combination": combination.combination_outcomes(ev),
         "institutional_matrix": aggregate.institutional_matrix(ev),
+        "forest": (aligned, cases, magnitude.pooled_estimates(cases)),
+        "albatross": magnitude.albatross_points(ev),
     }
 
 
@@ -70,3 +74,46 @@ def test_data_without_pairs_or_institutions_save_no_pages_of_those_figures(
         if len(data[name]) == 0:
             assert plots.save_figures(name, ev, data[name], "en", tmp_path) == []
     assert plots.save_figures("verdicts", ev, data["verdicts"], "en", tmp_path)
+
+
+def test_forest_and_albatross_plots_are_registered_with_language_free_pages(tmp_path: Path) -> None:
+    """Notebook 04's figures come from the registry: the files and words it drew by hand, en and es."""
+    from matplotlib.text import Text
+
+    from synergies import magnitude_plots
+    from synergies.load import load_evidence
+    from synergies.synthetic import write_synthetic
+
+    ev = load_evidence(write_synthetic(tmp_path / "data", with_estimates=True))
+    data = _data(ev)
+    pages = plots.figure_pages("forest", ev, data["forest"])
+    assert pages and pages == magnitude_plots.forest_pages(ev, *data["forest"], "es")
+    assert plots.figure_pages("albatross", ev, data["albatross"]) == [None]
+    for lang in ("en", "es"):
+        saved = plots.save_figures("forest", ev, data["forest"], lang, tmp_path / lang)
+        assert [files.png.stem for files, _ in saved] == [p.name for p in pages]
+        for (files, alt), page in zip(saved, pages, strict=True):
+            assert (
+                alt
+                == magnitude_plots.alt_forest(ev, page, lang)
+                == files.alt.read_text(encoding="utf-8").strip()
+            )
+        ((files, alt),) = plots.save_figures("albatross", ev, data["albatross"], lang, tmp_path / lang)
+        left_out = magnitude.albatross_left_out(ev, data["albatross"])
+        assert files.png.stem == "albatross"
+        assert alt == magnitude_plots.alt_albatross(ev, data["albatross"], left_out, lang)
+    # One set of pages draws in either language: the rows' labels are written when drawn.
+    words = {
+        lang: " ".join(
+            t.get_text()
+            for t in plots.figure("forest").draw(ev, data["forest"], lang, pages[-1]).findobj(Text)
+        )
+        for lang in ("en", "es")
+    }
+    assert "Pooled, " in words["en"] and "Pooled, " not in words["es"]
+    no_estimates = load_evidence(write_synthetic(tmp_path / "plain"))
+    plain = _data(no_estimates)
+    assert plots.save_figures("forest", no_estimates, plain["forest"], "en", tmp_path / "plain-out") == []
+    assert (
+        plots.save_figures("albatross", no_estimates, plain["albatross"], "en", tmp_path / "plain-out") == []
+    )

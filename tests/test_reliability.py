@@ -1,6 +1,6 @@
 """Crashes, odd files and places, concurrent runs: the runner recovers by itself or says what to do.
 
-Publishing states are simulated through the runner's own seams (`runner._step`, the names
+Publishing states are simulated through the runner's own seams (`synergies.run.common._step`, the names
 `synergies.publish` documents) without kernels; a few tests run the tiny fixture notebook
 (tests/fixtures/runner) in real kernels, one at a time, on a throw-away project.
 scripts/fault_inject.py does the same with real SIGKILLs at every step of whole runs.
@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from synergies import config, publish, runner
-from synergies.run import cli, common
+from synergies.run import checks, cli, common
+from synergies.run import publish as run_publish
 
 FIXTURES = Path(__file__).parent / "fixtures" / "runner"
 
@@ -128,7 +129,7 @@ def run(
 STEPS = ["journal", "set-aside out", "swapped out", "set-aside figs", "swapped figs", "done", "old removed"]
 
 
-def staged(tmp_path: Path, version: str) -> tuple[runner._Staging, Path, Path]:
+def staged(tmp_path: Path, version: str) -> tuple[run_publish._Staging, Path, Path]:
     """A published version 'old' of out/ and figs/, and a complete staging of `version`."""
     out, figs = tmp_path / "out", tmp_path / "figs"
     options = runner.Options(
@@ -137,7 +138,7 @@ def staged(tmp_path: Path, version: str) -> tuple[runner._Staging, Path, Path]:
     for target in (out, figs):
         target.mkdir()
         (target / "file.txt").write_text("old\n", encoding="utf-8")
-    staging = runner._Staging(options)
+    staging = run_publish._Staging(options)
     staging.create()
     for tree in (staging.output, staging.figures):
         (tree / "file.txt").write_text(f"{version}\n", encoding="utf-8")
@@ -194,7 +195,7 @@ def test_a_read_only_published_tree_can_be_replaced_and_removed(tmp_path: Path) 
     for target in (out, figs):
         (target / "file.txt").chmod(0o444)
         target.chmod(0o555)
-    assert runner._directory_mode(out) & 0o700 == 0o700  # staging never inherits read-only
+    assert run_publish._directory_mode(out) & 0o700 == 0o700  # staging never inherits read-only
     staging.publish()
     assert (out / "file.txt").read_text() == "new\n"
     assert leftovers(tmp_path) == []
@@ -372,7 +373,7 @@ def test_an_output_directory_inside_another_output_tree_is_refused(
     assert f"is inside {project / 'out'}, the output tree of another run" in err
     assert not (project / "out" / "es").exists()
     with pytest.raises(runner.RunError, match="the output tree of another run"):
-        runner._check_places(runner.parse_options(["--output-dir", str(config.OUTPUTS_DIR / "es")]))
+        checks._check_places(runner.parse_options(["--output-dir", str(config.OUTPUTS_DIR / "es")]))
 
 
 def test_a_second_run_waits_for_the_lock_with_a_message(
@@ -437,7 +438,7 @@ def test_two_concurrent_runs_publish_one_after_the_other(project: Path) -> None:
     manifest = json.loads((project / "out" / runner.MANIFEST_NAME).read_text())
     entry = manifest["notebooks"]["01-count-rows.ipynb"]
     for rel, sha in entry["outputs"].items():  # the tree is exactly one run's, as its manifest says
-        assert runner._sha256_file(project / "out" / rel) == sha
+        assert common._sha256_file(project / "out" / rel) == sha
     lang = entry["inputs"]["parameter_values"]["lang"]
     assert (project / "out" / "narrative" / "rows.md").read_text().endswith(f"({lang})\n")
     assert leftovers(project) == []

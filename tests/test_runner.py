@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from synergies import config, runner
-from synergies.run import common
+from synergies.run import common, discovery, execute
 from synergies.run import publish as run_publish
 
 FIXTURES = Path(__file__).parent / "fixtures" / "runner"
@@ -185,9 +185,9 @@ def test_an_unknown_language_is_refused(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_only_accepts_number_stem_or_file_name(project: Project) -> None:
-    notebooks = runner._discover(project.notebooks)
+    notebooks = discovery._discover(project.notebooks)
     for wanted in ("02", "02-echo-lang", "02-echo-lang.ipynb", "notebooks/02-echo-lang.ipynb"):
-        assert [nb.name for nb in runner._select(notebooks, (wanted,))] == ["02-echo-lang.ipynb"]
+        assert [nb.name for nb in discovery._select(notebooks, (wanted,))] == ["02-echo-lang.ipynb"]
     code, _, err = project.run("--only", "07")
     assert code == 1
     assert "--only 07: no such notebook" in err
@@ -442,7 +442,7 @@ def test_a_failed_second_swap_rolls_the_first_back(
     assert code == 0, err
     before = snapshot(published.out, figures)
     (published.data / "b.csv").write_text("x\n5\n", encoding="utf-8")
-    real_rename = runner._rename
+    real_rename = run_publish._rename
 
     def failing_rename(source: Path, target: Path) -> None:
         if target == figures and ".staging-" in source.name:
@@ -553,8 +553,8 @@ def test_the_fast_exit_extension_freezes_the_heap_at_exit(monkeypatch: pytest.Mo
 def test_papermill_is_imported_without_the_unused_grammar_package() -> None:
     script = (
         "import sys\n"
-        "from synergies import runner\n"
-        "runner._import_heavy_modules()\n"
+        "from synergies.run import execute\n"
+        "execute._import_heavy_modules()\n"
         "assert 'papermill' in sys.modules and 'nbformat' in sys.modules\n"
         "assert 'rfc3987_syntax' not in sys.modules\n"
         "import nbformat\n"
@@ -566,5 +566,5 @@ def test_papermill_is_imported_without_the_unused_grammar_package() -> None:
 
 
 def test_a_kernel_that_hangs_at_exit_is_stopped_within_a_second() -> None:
-    manager = runner._kernel_manager_class(None, runner._Kernels())(kernel_name="python3")
-    assert manager.shutdown_wait_time == runner.KERNEL_SHUTDOWN_WAIT <= 1.0
+    manager = execute._kernel_manager_class(None, execute._Kernels())(kernel_name="python3")
+    assert manager.shutdown_wait_time == execute.KERNEL_SHUTDOWN_WAIT <= 1.0

@@ -147,7 +147,7 @@ def test_findings_continue_on_more_pages_at_scale(tmp_path: Path, monkeypatch: p
 
 
 def test_chapter_page_is_spanish_and_loads_nothing_from_the_network() -> None:
-    from synergies.runner import _render_html
+    from synergies.run.render import _render_html
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [

@@ -51,3 +51,39 @@ def test_rows_that_citations_link_to_are_never_cut(evidence: Evidence) -> None:
     frame = _long_frame(tables.SHOWN_ROWS + 5)
     shown = tables.for_people(frame, evidence, "en", max_rows=None)
     assert len(shown.frame) == tables.SHOWN_ROWS + 5
+
+
+@pytest.mark.parametrize(
+    "derive",
+    [
+        lambda f: f[f["count"] >= 500],  # a subset of more than SHOWN_ROWS rows
+        lambda f: f.sort_values("count", ascending=False),  # same shape and columns, another frame
+        lambda f: f.copy(),
+        lambda f: f.assign(extra=1),
+    ],
+    ids=["subset", "sorted", "copy", "assigned"],
+)
+def test_a_frame_derived_from_a_written_table_does_not_call_its_csv_the_full_table(
+    evidence: Evidence, tmp_path, derive
+) -> None:
+    """pandas copies attrs to derived frames: only the very frame written names tables/NAME.csv."""
+    frame = _long_frame(tables.SHOWN_ROWS * 5)
+    outputs.write_table(frame, tmp_path, "parent")
+    derived = derive(frame)
+    assert len(derived) > tables.SHOWN_ROWS and tables.table_file(derived) == ""
+    page = tables.for_people(derived, evidence, "en").html()
+    assert "synergies-table-note" in page and "parent.csv" not in page and "<a " not in page
+    assert tables.table_file(frame) == "tables/parent.csv"  # the written frame itself still links
+
+
+def test_a_written_table_changed_in_shape_afterwards_is_no_longer_its_csv(
+    evidence: Evidence, tmp_path
+) -> None:
+    frame = _long_frame(tables.SHOWN_ROWS + 50)
+    outputs.write_table(frame, tmp_path, "changed")
+    frame["added"] = 1  # in place: the same object, no longer what the CSV holds
+    assert tables.table_file(frame) == ""
+    frame = _long_frame(tables.SHOWN_ROWS + 50)
+    outputs.write_table(frame, tmp_path, "changed")
+    frame.loc[len(frame)] = [-1, "a row added in place"]
+    assert tables.table_file(frame) == ""

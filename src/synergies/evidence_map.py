@@ -31,11 +31,13 @@ otherwise: `risk_of_bias` on cases (a filter), `significant` / `p_value` on find
 from __future__ import annotations
 
 import json
+import os
 import re
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -552,6 +554,24 @@ def index_entry(lang: str) -> dict[str, str]:
             "to list its findings with their sources.",
         ),
     }
+
+
+def page_link(page: str | Path, output_dir: str | Path, lang: str) -> str:
+    """A Markdown link to the written page, for notebook 09 to show where a bare path was no link.
+
+    The link is relative to where the runner renders the notebook as HTML (`<output_dir>/html/`,
+    `run.render`), so it opens from the report read from disk. Its text is words (a link set in
+    code type does not look like one); the page's path in the output directory follows, for a
+    reader of the executed notebook, from where the relative link does not lead.
+    """
+    page, output = Path(page), Path(output_dir)
+    href = Path(os.path.relpath(page, output / HTML_SUBDIR)).as_posix()
+    return t(
+        lang,
+        "[Open the evidence map]({href}) (`{path}` in the output directory).",
+        path=page.relative_to(output).as_posix(),
+        href=quote(href),
+    )
 
 
 def write_evidence_map(evidence: Evidence, output_dir: str | Path, lang: str) -> Path:

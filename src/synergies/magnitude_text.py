@@ -9,6 +9,7 @@ data; citations are finding ids of `findings.csv` ([F01–F03]), escaped for Mar
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -17,7 +18,7 @@ from synergies.cells import is_blank
 from synergies.i18n import labels
 from synergies.load import Evidence
 from synergies.narrative import compact_ids, escape, join_list
-from synergies.text import N_, NP_, gettext, numbers, pgettext, t, tn
+from synergies.text import N_, NN_, NP_, gettext, numbers, pgettext, t, tn
 
 # Measure -> (name, short unit). The unit of a ratio is empty: "1.07", not "1.07 ratio".
 MEASURES = {
@@ -26,6 +27,34 @@ MEASURES = {
     "log_or": (N_("log odds ratio"), NP_("unit", "log OR")),
     "ratio": (N_("ratio"), ""),
     "raw": (N_("difference in the source's unit"), ""),
+}
+# Each reason of `magnitude.NOT_POOLED` in words, as a clause of the notebook's summary ("3 have no
+# standard error") and as a phrase of the forest plot's note ("3 without a standard error").
+NOT_POOLED_WORDS = {
+    magnitude.NOT_ALIGNED: {
+        "clause": NN_(
+            "{n} is on an outcome of ambiguous desirability and cannot be aligned",
+            "{n} are on outcomes of ambiguous desirability and cannot be aligned",
+        ),
+        "note": NN_(
+            "{n} on an outcome of ambiguous desirability (it cannot be aligned)",
+            "{n} on outcomes of ambiguous desirability (they cannot be aligned)",
+        ),
+    },
+    magnitude.NO_SE: {
+        "clause": NN_("{n} has no standard error", "{n} have no standard error"),
+        "note": NN_("{n} without a standard error", "{n} without a standard error"),
+    },
+    magnitude.RAW_UNIT: {
+        "clause": NN_(
+            "{n} is in a raw unit, and such units differ between outcomes",
+            "{n} are in raw units, which differ between outcomes",
+        ),
+        "note": NN_(
+            "{n} in a raw unit (units differ between outcomes)",
+            "{n} in raw units (units differ between outcomes)",
+        ),
+    },
 }
 PLACES = 2  # decimals of estimates and intervals
 TAU2_PLACES = 3
@@ -57,6 +86,20 @@ def fmt_p_tick(p: float, lang: str) -> str:
         return "10" + str(round(math.log10(p))).translate(superscript)
     places = len(f"{p:g}".split(".")[-1]) if p < 1 else 0  # 0.05 -> 2, 0.001 -> 3
     return numbers.decimal(lang, p, places) if p < 1 else numbers.integer(lang, 1)
+
+
+def not_pooled_parts(counts: Mapping[str, int], form: str, lang: str) -> list[str]:
+    """Why findings with an estimate are not pooled, one part per reason of `magnitude.NOT_POOLED` that
+    `counts` (reason -> findings, e.g. of the `pooled_as` column) has, in that order.
+
+    `form` is "clause" (for a sentence: "3 have no standard error") or "note" (for a figure's
+    note: "3 without a standard error"); one list drives both, so they always give the same reasons.
+    """
+    return [
+        tn(lang, *NOT_POOLED_WORDS[reason][form], int(counts[reason]))
+        for reason in magnitude.NOT_POOLED
+        if counts.get(reason, 0)
+    ]
 
 
 def cite(ids: list[str] | str) -> str:
@@ -98,29 +141,7 @@ def summary(ev: Evidence, aligned: pd.DataFrame, pooled: pd.DataFrame, lang: str
         "{n} have a standard error in a measure that can be pooled.",
         usable,
     )
-    reasons = []
-    if counts.get(magnitude.NOT_ALIGNED, 0):
-        reasons.append(
-            tn(
-                lang,
-                "{n} is on an outcome of ambiguous desirability and cannot be aligned",
-                "{n} are on outcomes of ambiguous desirability and cannot be aligned",
-                int(counts[magnitude.NOT_ALIGNED]),
-            )
-        )
-    if counts.get(magnitude.NO_SE, 0):
-        reasons.append(
-            tn(lang, "{n} has no standard error", "{n} have no standard error", int(counts[magnitude.NO_SE]))
-        )
-    if counts.get(magnitude.RAW_UNIT, 0):
-        reasons.append(
-            tn(
-                lang,
-                "{n} is in a raw unit, and such units differ between outcomes",
-                "{n} are in raw units, which differ between outcomes",
-                int(counts[magnitude.RAW_UNIT]),
-            )
-        )
+    reasons = not_pooled_parts(counts.to_dict(), "clause", lang)
     if reasons:
         text += " " + t(lang, "Left out of pooling: {reasons}.", reasons=join_list(reasons, lang))
     if pooled.empty:

@@ -92,14 +92,36 @@ def write_table(frame: pd.DataFrame, output_dir: str | Path, name: str) -> Path:
     """Write `frame` to <output_dir>/tables/NAME.csv as UTF-8 with LF line endings and no index.
 
     The file's name is recorded in `frame.attrs` (vocabulary.TABLE_NAME_ATTR), so that a
-    table shown in part (site.tables.for_people) names the CSV holding all its rows.
+    table shown in part (site.tables.for_people) names the CSV holding all its rows; see
+    `written_table` for why the record also identifies the frame.
     """
     directory = Path(output_dir) / TABLES_SUBDIR
     directory.mkdir(parents=True, exist_ok=True)
     path = _inside(directory, name, ".csv")
     frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-    frame.attrs[TABLE_NAME_ATTR] = path.stem
+    frame.attrs[TABLE_NAME_ATTR] = {"name": path.stem, "frame": _identity(frame)}
     return path
+
+
+def _identity(frame: pd.DataFrame) -> tuple:
+    """What tells the frame written apart from frames derived from it: the object, its shape, its columns."""
+    return (id(frame), frame.shape, tuple(str(c) for c in frame.columns))
+
+
+def written_table(frame: pd.DataFrame) -> str:
+    """The name of the CSV under tables/ that `write_table` wrote this very frame to, else "".
+
+    pandas copies `attrs` to every frame derived from a written one (a filter, a sort, a copy,
+    a merge), so the name alone would make a subset of 500 rows call its parent's CSV "the full
+    table". The record also holds the written frame's identity (the object, its shape and its
+    columns, checked without reading the data), so only the frame that was written, unchanged in
+    shape and columns, gets the name; a derived frame, or one given a column or rows in place
+    after writing, gets "".
+    """
+    record = frame.attrs.get(TABLE_NAME_ATTR)
+    if not isinstance(record, dict) or record.get("frame") != _identity(frame):
+        return ""
+    return str(record.get("name", ""))
 
 
 def figure_image(saved: SavedFigure, alt_text: str):

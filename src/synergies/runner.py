@@ -1,32 +1,13 @@
-"""The runner's former single module, kept so that `synergies.runner.main` and the names tests and
-scripts import keep working. The code lives in the `synergies.run` subpackage, one module per stage.
+"""The runner's former single module, kept so that `synergies.runner.main` and its public names keep
+working for scripts. The code lives in the `synergies.run` subpackage, one module per stage;
+private names (`_x`) are imported from the module that defines them, never from here.
 """
 
 from __future__ import annotations
 
-from synergies.run.checks import (  # noqa: F401
-    FIGURE_SUFFIXES,
-    _check_inputs,
-    _check_places,
-    _check_targets,
-    _looks_published,
-    _not_a_readable_file,
-    _refuse_foreign_files,
-    _validate_data,
-)
-from synergies.run.cli import (  # noqa: F401
-    _absolute,
-    _argument_parser,
-    _first_html,
-    _positive_int,
-    _run,
-    _run_locked,
-    _tell_where,
-    _unexpected,
-    main,
-    parse_options,
-)
-from synergies.run.common import (  # noqa: F401
+from synergies.run.checks import FIGURE_SUFFIXES
+from synergies.run.cli import main, parse_options
+from synergies.run.common import (
     ANSI_ESCAPE,
     CRASH_VARIABLE,
     DEBUG_VARIABLE,
@@ -43,94 +24,48 @@ from synergies.run.common import (  # noqa: F401
     QUIET_LOGGERS,
     Options,
     RunError,
-    _all_files,
-    _display,
-    _one_line,
-    _quiet_logging,
-    _raise_deferred,
-    _raise_terminated,
-    _sha256_bytes,
-    _sha256_file,
-    _signal_handling,
-    _signals_deferred,
-    _step,
-    _tell,
-    _tell_error,
-    _Terminated,
-    _working_directory,
 )
-from synergies.run.discovery import (  # noqa: F401
-    NOTEBOOK_NAME,
-    Notebook,
-    _cell_tags,
-    _check_parameters,
-    _declared_inputs,
-    _discover,
-    _first_line,
-    _matches,
-    _read_notebook,
-    _select,
-)
-from synergies.run.execute import (  # noqa: F401
-    KERNEL_ENVIRONMENT,
-    KERNEL_EXTENSION,
-    KERNEL_SHUTDOWN_WAIT,
-    UNUSED_AT_IMPORT,
-    _area,
-    _CellTracker,
-    _Context,
-    _describe_failure,
-    _execute,
-    _execute_all,
-    _import_heavy_modules,
-    _kernel_manager_class,
-    _Kernels,
-    _kill_kernel,
-    _Outcome,
-    _papermill,
-    _Progress,
-    _stderr_tail,
-    _unused_modules_hidden,
-    _write_outcome,
-)
-from synergies.run.plan import (  # noqa: F401
-    _data_files,
-    _entry_figures_dir,
-    _entry_files,
-    _entry_is_valid,
-    _fingerprint,
-    _Hasher,
-    _is_intact,
-    _manifest_text,
-    _parameters,
-    _Plan,
-    _plan,
-    _read_manifest,
-    _same_places,
-    _visible_files,
-)
-from synergies.run.publish import (  # noqa: F401
-    _assemble,
-    _build_site,
-    _claim,
-    _copy_reused,
-    _directory_mode,
-    _move_fresh,
-    _rename,
-    _Staging,
-    _staging,
-)
-from synergies.run.render import (  # noqa: F401
+from synergies.run.discovery import NOTEBOOK_NAME, Notebook
+from synergies.run.execute import KERNEL_ENVIRONMENT, KERNEL_EXTENSION, KERNEL_SHUTDOWN_WAIT, UNUSED_AT_IMPORT
+from synergies.run.render import (
     HTML_ATTRIBUTES,
     HTML_TAGS,
     HTML_TEMPLATE,
     REPORT_TAGS,
     SCRIPT_OR_STYLE,
     TIMING_KEYS,
-    _clean_html,
-    _normalise,
-    _render_html,
-    _replace_strings,
-    _with_resolved,
-    _write_results,
 )
+
+__all__ = [
+    "ANSI_ESCAPE",
+    "CRASH_VARIABLE",
+    "DEBUG_VARIABLE",
+    "DEFAULT_JOBS",
+    "DEFAULT_TIMEOUT",
+    "FIGURE_SUFFIXES",
+    "HTML_ATTRIBUTES",
+    "HTML_TAGS",
+    "HTML_TEMPLATE",
+    "KERNEL_ENVIRONMENT",
+    "KERNEL_EXTENSION",
+    "KERNEL_NAME",
+    "KERNEL_SHUTDOWN_WAIT",
+    "LANGUAGES",
+    "MANIFEST_FORMAT",
+    "MANIFEST_NAME",
+    "NOTEBOOK_NAME",
+    "OUTPUT_LAYOUT",
+    "PACKAGE_DIR",
+    "PARAMETER_NAMES",
+    "PLACEHOLDERS",
+    "QUIET_LOGGERS",
+    "REPORT_TAGS",
+    "SCRIPT_OR_STYLE",
+    "TIMING_KEYS",
+    "UNUSED_AT_IMPORT",
+    "Notebook",
+    "Options",
+    "RunError",
+    "main",
+    "parse_options",
+]

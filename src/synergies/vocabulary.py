@@ -83,5 +83,7 @@ LANGS = ("en", "es")  # output languages; each but English has a catalogue in te
 PARAMETER_NAMES = ("data_dir", "output_dir", "figures_dir", "lang")
 
 # The key of pandas.DataFrame.attrs under which outputs.write_table records the name of the CSV a
-# frame was written to; site.tables reads it to name that CSV under a table shown in part.
+# frame was written to, with what identifies that very frame (pandas copies attrs to every frame
+# derived from it); site.tables names that CSV under a table shown in part only for that frame
+# (outputs.written_table).
 TABLE_NAME_ATTR = "synergies_table"

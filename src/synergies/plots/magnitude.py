@@ -22,7 +22,14 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 from synergies import magnitude, palette
 from synergies.i18n import check_lang, labels
 from synergies.load import Evidence
-from synergies.magnitude_text import fmt_number, fmt_p_tick, interval, measure_label, measure_unit
+from synergies.magnitude_text import (
+    fmt_number,
+    fmt_p_tick,
+    interval,
+    measure_label,
+    measure_unit,
+    not_pooled_parts,
+)
 from synergies.plots.canvas import Canvas, _draw_footer, _draw_header, _footer_block, _header_block
 from synergies.plots.measure import text_width, wrap
 from synergies.plots.rows import arm_label, source_line
@@ -68,15 +75,24 @@ RATIO_TICKS = (
 
 @dataclass
 class ForestRow:
-    """One line of a forest plot: a case heading, a finding, a case estimate or the pooled estimate."""
+    """One line of a forest plot: a case heading, a finding, a case estimate or the pooled estimate.
+
+    A row holds the data's codes, not words: `row_label` writes its label in the language the
+    figure is drawn in, so one set of pages serves every language.
+    """
 
     kind: str  # case | finding | case_estimate | pooled
-    label: str
     estimate: float = math.nan
     low: float = math.nan
     high: float = math.nan
     significant: bool | None = None
     finding_id: str = ""
+    country: str = ""  # case: the case's country and name
+    case: str = ""
+    intervention: str = ""  # finding: its arm (intervention and arm type) and outcome
+    arm: str = ""
+    outcome: str = ""
+    k: int = 0  # pooled: how many evaluations
 
 
 @dataclass
@@ -103,7 +119,7 @@ def forest_pages(
     aligned: pd.DataFrame,
     cases: pd.DataFrame,
     pooled: pd.DataFrame,
-    lang: str,
+    lang: str | None = None,
     max_rows: int = MAX_ROWS_PER_PAGE,
     max_pages: int = MAX_PAGES,
 ) -> list[ForestPage]:
@@ -113,9 +129,12 @@ def forest_pages(
     by case (case heading, its arms' findings, then the case's one estimate), and the pooled
     estimate last. Cases are kept whole on a page; beyond `max_pages` pages of one domain and
     measure the rest are counted in the last page's note and are in the table.
+
+    Pages are the same in every language (labels are written when a page is drawn), so the figure
+    registry pages them once; `lang`, which callers written before gave, is only checked.
     """
-    check_lang(lang)
-    outcome_label = labels(ev.outcomes, "outcome", lang)
+    if lang is not None:
+        check_lang(lang)
     pages: list[ForestPage] = []
     drawable = aligned[aligned["pooled_as"].isin(magnitude.POOLED_MEASURES)]
     for domain in ev.domain_order:
@@ -129,39 +148,25 @@ def forest_pages(
             blocks: list[list[ForestRow]] = []
             case_table = cases[(cases["domain"] == domain) & (cases["effect_measure"] == measure)]
             for (country, case), group in rows_here.groupby(["country", "case"], sort=False):
-                shown = t(lang, "{country} / {case}", country=country_name(lang, country), case=case)
-                block = [ForestRow("case", shown)]
+                block = [ForestRow("case", country=country, case=case)]
                 for r in group.itertuples(index=False):
-                    arm = arm_label(r.intervention, r.arm, lang)
                     block.append(
                         ForestRow(
                             "finding",
-                            t(
-                                lang,
-                                "{finding} · {arm} · {outcome}",
-                                finding=r.finding_id,
-                                arm=arm,
-                                outcome=outcome_label.get(r.outcome, r.outcome),
-                            ),
                             r.aligned_estimate,
                             r.ci_low,
                             r.ci_high,
                             bool(r.significant) if pd.notna(r.significant) else None,
                             r.finding_id,
+                            intervention=r.intervention,
+                            arm=r.arm,
+                            outcome=r.outcome,
                         )
                     )
                 one = case_table[(case_table["country"] == country) & (case_table["case"] == case)]
                 if len(group) > 1 and not one.empty:
                     c = one.iloc[0]
-                    block.append(
-                        ForestRow(
-                            "case_estimate",
-                            t(lang, "Evaluation estimate (mean, r = 1)"),
-                            c["estimate"],
-                            c["ci_low"],
-                            c["ci_high"],
-                        )
-                    )
+                    block.append(ForestRow("case_estimate", c["estimate"], c["ci_low"], c["ci_high"]))
                 # A case longer than a page is cut into page-long pieces, each under its heading.
                 body = block[1:]
                 step = max_rows - 1
@@ -182,13 +187,7 @@ def forest_pages(
                     if measure in magnitude.LOG_SCALE
                     else (p["ci_low"], p["ci_high"], p["estimate"])
                 )
-                label = tn(
-                    lang,
-                    "Pooled, {n} evaluation (random effects)",
-                    "Pooled, {n} evaluations (random effects)",
-                    int(p["k"]),
-                )
-                chunks[-1].append(ForestRow("pooled", label, centre, low, high))
+                chunks[-1].append(ForestRow("pooled", centre, low, high, k=int(p["k"])))
             base = f"forest-{domain}-{measure}"
             for i, chunk in enumerate(chunks, start=1):
                 pages.append(
@@ -208,35 +207,7 @@ def forest_pages(
 
 def _not_drawn_note(page: ForestPage, lang: str) -> str:
     """Which findings of the domain with an estimate are not on the figure, and why."""
-    parts = []
-    counts = page.not_drawn
-    if counts.get(magnitude.NOT_ALIGNED, 0):
-        parts.append(
-            tn(
-                lang,
-                "{n} on an outcome of ambiguous desirability (it cannot be aligned)",
-                "{n} on outcomes of ambiguous desirability (they cannot be aligned)",
-                int(counts[magnitude.NOT_ALIGNED]),
-            )
-        )
-    if counts.get(magnitude.NO_SE, 0):
-        parts.append(
-            tn(
-                lang,
-                "{n} without a standard error",
-                "{n} without a standard error",
-                int(counts[magnitude.NO_SE]),
-            )
-        )
-    if counts.get(magnitude.RAW_UNIT, 0):
-        parts.append(
-            tn(
-                lang,
-                "{n} in a raw unit (units differ between outcomes)",
-                "{n} in raw units (units differ between outcomes)",
-                int(counts[magnitude.RAW_UNIT]),
-            )
-        )
+    parts = not_pooled_parts(page.not_drawn, "note", lang)
     note = ""
     if parts:
         note = t(lang, "Not drawn, in the table: {parts}.", parts="; ".join(parts))
@@ -251,18 +222,45 @@ def _not_drawn_note(page: ForestPage, lang: str) -> str:
     return note.strip()
 
 
-def _label_width(row: ForestRow) -> float:
+def row_label(ev: Evidence, row: ForestRow, lang: str, outcome_label: dict[str, str] | None = None) -> str:
+    """The label of a forest row in `lang`: 'Peru / Haku Wiñay', 'F07 · Haku Wiñay (single) · Income'.
+
+    `outcome_label` is `labels(ev.outcomes, "outcome", lang)`, for a caller labelling many rows.
+    """
+    if row.kind == "case":
+        return t(lang, "{country} / {case}", country=country_name(lang, row.country), case=row.case)
+    if row.kind == "finding":
+        if outcome_label is None:
+            outcome_label = labels(ev.outcomes, "outcome", lang)
+        return t(
+            lang,
+            "{finding} · {arm} · {outcome}",
+            finding=row.finding_id,
+            arm=arm_label(row.intervention, row.arm, lang),
+            outcome=outcome_label.get(row.outcome, row.outcome),
+        )
+    if row.kind == "case_estimate":
+        return t(lang, "Evaluation estimate (mean, r = 1)")
+    return tn(
+        lang, "Pooled, {n} evaluation (random effects)", "Pooled, {n} evaluations (random effects)", row.k
+    )
+
+
+def _label_width(row: ForestRow, label: str) -> float:
     """Inches a row label needs: bold for case headings and the pooled row, indented for the others."""
     bold = row.kind in ("case", "pooled")
-    return text_width(row.label, LABEL_SIZE, bold) + (0.0 if bold else 0.12)
+    return text_width(label, LABEL_SIZE, bold) + (0.0 if bold else 0.12)
 
 
 def forest_plot(ev: Evidence, page: ForestPage, lang: str) -> Figure:
     """A forest plot of one page: estimates aligned so that right of the zero line is good for households."""
+    check_lang(lang)
     domain_label = labels(ev.domains, "domain", lang).get(page.domain, page.domain)
+    outcome_label = labels(ev.outcomes, "outcome", lang)
+    row_labels = [row_label(ev, r, lang, outcome_label) for r in page.rows]
     label_w = min(
         LABEL_W_MAX,
-        max(_label_width(r) for r in page.rows) + 0.1,
+        max(_label_width(r, label) for r, label in zip(page.rows, row_labels, strict=True)) + 0.1,
     )
     width = max(MIN_WIDTH, 2 * MARGIN + label_w + PLOT_W + VALUE_W + 0.2)
     title = t(lang, "Estimated effects on {domain}", domain=domain_label)
@@ -292,11 +290,11 @@ def forest_plot(ev: Evidence, page: ForestPage, lang: str) -> Figure:
     top = _draw_header(canvas, title_lines, sub_lines)
     plot_left = MARGIN + label_w + 0.1
     values_left = plot_left + PLOT_W + 0.15
-    for i, row in enumerate(page.rows):
+    for i, (row, label) in enumerate(zip(page.rows, row_labels, strict=True)):
         y = top + ROW_H * (i + 0.75)
         bold = row.kind in ("case", "pooled")
         indent = 0.0 if row.kind in ("case", "pooled") else 0.12
-        text = wrap(row.label, label_w - indent, LABEL_SIZE, bold, max_lines=1)[0]
+        text = wrap(label, label_w - indent, LABEL_SIZE, bold, max_lines=1)[0]
         canvas.text(
             MARGIN + indent,
             y,
@@ -408,7 +406,7 @@ def alt_forest(ev: Evidence, page: ForestPage, lang: str) -> str:
         text += " " + t(
             lang,
             "{label}: {estimate} ({interval}).",
-            label=p.label,
+            label=row_label(ev, p, lang),
             estimate=estimate,
             interval=interval(low, high, lang),
         )

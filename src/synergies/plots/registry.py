@@ -8,8 +8,9 @@ described from the same page, so the picture and its words cannot drift:
 
 `data` is the one table (or tuple of tables) the figure is drawn from, named in each entry's
 `data` field; `table` is the CSV under `tables/` that holds every row, for the pages note.
-Figures of one page (the sign tests, the robustness grid) have a single page `None` and are
-saved under `stem`.
+Figures of one page (the sign tests, the robustness grid, the albatross plot) have a single
+page `None` and are saved under `stem`; the forest plots page by domain and measure
+(`ForestPage`, named like `Page`).
 """
 
 from __future__ import annotations
@@ -21,11 +22,19 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from synergies import outputs
+from synergies import magnitude, outputs
 from synergies.load import Evidence
 from synergies.plots.domains import country_domain_figure, country_domain_pages, verdict_matrix
 from synergies.plots.heatmap import effect_direction_heatmap, heatmap_pages
 from synergies.plots.institutional import institutional_figure, institutional_pages
+from synergies.plots.magnitude import (
+    ForestPage,
+    albatross_figure,
+    alt_albatross,
+    alt_forest,
+    forest_pages,
+    forest_plot,
+)
 from synergies.plots.paging import Page, arm_pages
 from synergies.plots.robustness import robustness_figure
 from synergies.plots.sign_tests import sign_test_figure
@@ -46,6 +55,9 @@ def _describe():
     return describe
 
 
+AnyPage = Page | ForestPage  # what a figure's pages are; both carry the file name `name`
+
+
 @dataclass(frozen=True)
 class FigureSpec:
     """One figure: its default file stem, what it is drawn from, and how to page, draw and describe it."""
@@ -53,9 +65,9 @@ class FigureSpec:
     stem: str  # file name of a one-page figure; pages carry their own names (`Page.name`)
     data: str  # what `data` is, e.g. "aggregate.effects_by_domain(ev)"
     table: str  # the CSV under tables/ with every row the figure draws
-    pages: Callable[[Evidence, Any], list[Page | None]]
-    draw: Callable[[Evidence, Any, str, Page | None], Figure]
-    alt: Callable[[Evidence, Any, Page | None, str], str]
+    pages: Callable[[Evidence, Any], list[AnyPage | None]]
+    draw: Callable[[Evidence, Any, str, AnyPage | None], Figure]
+    alt: Callable[[Evidence, Any, AnyPage | None, str], str]
 
 
 FIGURES: dict[str, FigureSpec] = {
@@ -139,6 +151,25 @@ FIGURES: dict[str, FigureSpec] = {
         institutional_figure,
         lambda ev, matrix, page, lang: _describe().alt_institutional(matrix, page, lang),
     ),
+    "forest": FigureSpec(
+        "forest",
+        "(aligned, cases, pooled): magnitude.aligned_estimates(ev), case_estimates(aligned), "
+        "pooled_estimates(cases)",
+        "aligned_estimates.csv",
+        lambda ev, estimates: list(forest_pages(ev, *estimates)),
+        lambda ev, estimates, lang, page: forest_plot(ev, page, lang),
+        lambda ev, estimates, page, lang: alt_forest(ev, page, lang),
+    ),
+    "albatross": FigureSpec(
+        "albatross",
+        "magnitude.albatross_points(ev)",
+        "albatross_points.csv",
+        lambda ev, points: [None] if len(points) else [],
+        lambda ev, points, lang, page: albatross_figure(ev, points, lang),
+        lambda ev, points, page, lang: alt_albatross(
+            ev, points, magnitude.albatross_left_out(ev, points), lang
+        ),
+    ),
 }
 
 
@@ -149,7 +180,7 @@ def figure(name: str) -> FigureSpec:
     return FIGURES[name]
 
 
-def figure_pages(name: str, ev: Evidence, data: Any) -> list[Page | None]:
+def figure_pages(name: str, ev: Evidence, data: Any) -> list[AnyPage | None]:
     """The pages figure `name` draws from `data` (empty when the data offer nothing to draw)."""
     return figure(name).pages(ev, data)
 
@@ -160,7 +191,7 @@ def save_figures(
     data: Any,
     lang: str,
     figures_dir: str | Path,
-    pages: list[Page | None] | None = None,
+    pages: list[AnyPage | None] | None = None,
     stem: str | None = None,
 ) -> list[tuple[outputs.SavedFigure, str]]:
     """Draw, describe and save every page of figure `name`; returns (saved files, alt text) per page.

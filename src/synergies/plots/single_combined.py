@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 import pandas as pd
@@ -63,11 +64,7 @@ def single_combined_figure(
         )
         rows.append(Row((pair, domain_label[t.domain]), outcome_label[t.outcome]))
         directions = (getattr(t, "single_direction", ""), getattr(t, "combined_direction", ""))
-        for j, (effect, direction) in enumerate(
-            zip((t.single_effect, t.combined_effect), directions, strict=True)
-        ):
-            if effect:
-                cells[(i, j)] = effect_cell(effect, sign=_sign(effect, direction))
+        _effect_cells(cells, i, zip((t.single_effect, t.combined_effect), directions, strict=True))
         if "comparison" in shown:
             cells[(i, 2)] = Cell(note=comparison_word(t.comparison, lang), outline=False)
     notes = [word("note_sign", lang), word("note_single_combined", lang)]
@@ -82,14 +79,36 @@ def single_combined_figure(
     columns = [Column("", word("single_arm", lang)), Column("", word("combined_arm", lang))]
     if "comparison" in shown:
         columns.append(Column("", tl.t(lang, "Combined against single")))
+    title = _page_title(word("title_single_combined", lang), page, lang)
+    heading = (title, word("subtitle_single_combined", lang))
+    return _arm_grid(ev, lang, heading, rows, columns, cells, notes, 2.0)
+
+
+def _arm_grid(
+    ev: Evidence,
+    lang: str,
+    heading: tuple[str, str],
+    rows: list[Row],
+    columns: list[Column],
+    cells: dict[tuple[int, int], Cell],
+    notes: list[str],
+    case_cap: float,
+) -> Figure:
+    """Draw a grid of arm pairs by outcome, an effect per arm: the single-vs-combined and combination figures.
+
+    Both label rows by case, domain and outcome, key the effect glyphs, cite the findings and keep
+    their column headers horizontal; only the title and subtitle (`heading`), the columns, the
+    notes and the width allowed for the case label (`case_cap`, inches) differ.
+    """
+    title, subtitle = heading
     grid = Grid(
-        title=_page_title(word("title_single_combined", lang), page, lang),
-        subtitle=word("subtitle_single_combined", lang),
+        title=title,
+        subtitle=subtitle,
         rows=rows,
         columns=columns,
         cells=cells,
         label_headers=(word("case", lang), word("domain", lang), word("outcome", lang)),
-        label_caps=(2.0, 1.5, 2.0),
+        label_caps=(case_cap, 1.5, 2.0),
         legend=effect_legend(lang, list(palette.EFFECT_GLYPHS)),
         notes=notes,
         source=_findings_source(ev, lang),
@@ -97,6 +116,14 @@ def single_combined_figure(
         rotate_labels=False,
     )
     return draw_grid(grid)
+
+
+def _effect_cells(cells: dict[tuple[int, int], Cell], i: int, sides: Iterable[tuple[str, str]]) -> None:
+    """Put in row `i` of `cells` one effect cell per (effect, direction) of `sides`, column by column;
+    a side without an effect stays empty (not reported)."""
+    for j, (effect, direction) in enumerate(sides):
+        if effect:
+            cells[(i, j)] = effect_cell(effect, sign=_sign(effect, direction))
 
 
 # What `comparison` says, in the figures' third column and in notes (combination.COMPARISONS).
@@ -133,13 +160,21 @@ def comparison_word(comparison: str, lang: str) -> str:
     return tl.gettext(lang, COMPARISON_WORDS[comparison]) if comparison in COMPARISON_WORDS else ""
 
 
-def _comparators_note(shown: pd.DataFrame, lang: str) -> list[str]:
-    """A note naming what the drawn arms are compared with, so an unknown comparator is shown as unknown."""
+def _comparators_note(
+    shown: pd.DataFrame, lang: str, kinds: tuple[str, str] = ("single", "combined"), skip_blank: bool = False
+) -> list[str]:
+    """A note naming what the drawn arms (columns `{kind}_arm`, `{kind}_comparator`) are compared with.
+
+    A blank comparator is said to be unknown, so that it shows as unknown; with `skip_blank` (the
+    combination figure, where an arm without a result on the outcome has no comparator) it is left out.
+    """
     parts = []
-    for kind in ("single", "combined"):
+    for kind in kinds:
         pairs = shown[[f"{kind}_arm", f"{kind}_comparator"]].drop_duplicates()
         parts += [
-            comparator_phrase(arm, comparator, lang) for arm, comparator in pairs.itertuples(index=False)
+            comparator_phrase(arm, comparator, lang)
+            for arm, comparator in pairs.itertuples(index=False)
+            if comparator or not skip_blank
         ]
     return [tl.t(lang, "Compared with: {list}.", list="; ".join(dict.fromkeys(parts)))] if parts else []
 
@@ -213,44 +248,26 @@ def combination_figure(
             (t.extended_effect, t.extended_direction),
             (t.direct_effect, t.direct_direction),
         )
-        for j, (effect, direction) in enumerate(sides):
-            if effect:
-                cells[(i, j)] = effect_cell(effect, sign=_sign(effect, direction))
+        _effect_cells(cells, i, sides)
         cells[(i, 3)] = Cell(note=comparison_word(t.comparison, lang), outline=False)
-    parts = []
-    for kind in ("base", "extended"):
-        pairs = shown[[f"{kind}_arm", f"{kind}_comparator"]].drop_duplicates()
-        parts += [
-            comparator_phrase(arm, against, lang) for arm, against in pairs.itertuples(index=False) if against
-        ]
     notes = [word("note_sign", lang), tl.t(lang, COMBINATION_NOTE)]
-    if parts:
-        notes.append(tl.t(lang, "Compared with: {list}.", list="; ".join(dict.fromkeys(parts))))
+    notes += _comparators_note(shown, lang, ("base", "extended"), skip_blank=True)
     notes += _not_drawn_notes(page, "combination.csv", lang)
-    grid = Grid(
-        title=_page_title(tl.t(lang, "Does adding programmes to an arm change its effects?"), page, lang),
-        subtitle=tl.t(
+    heading = (
+        _page_title(tl.t(lang, "Does adding programmes to an arm change its effects?"), page, lang),
+        tl.t(
             lang,
             "Rows: every outcome of a pair of arms of one case in which one arm receives all the other's "
             "programmes and more (arms.csv).",
         ),
-        rows=rows,
-        columns=[
-            Column("", tl.t(lang, "Base arm")),
-            Column("", tl.t(lang, "Arm adding programmes")),
-            Column("", tl.t(lang, "Direct contrast")),
-            Column("", tl.t(lang, "Adding programmes")),
-        ],
-        cells=cells,
-        label_headers=(word("case", lang), word("domain", lang), word("outcome", lang)),
-        label_caps=(2.2, 1.5, 2.0),
-        legend=effect_legend(lang, list(palette.EFFECT_GLYPHS)),
-        notes=notes,
-        source=_findings_source(ev, lang),
-        cell_width=0.9,
-        rotate_labels=False,
     )
-    return draw_grid(grid)
+    columns = [
+        Column("", tl.t(lang, "Base arm")),
+        Column("", tl.t(lang, "Arm adding programmes")),
+        Column("", tl.t(lang, "Direct contrast")),
+        Column("", tl.t(lang, "Adding programmes")),
+    ]
+    return _arm_grid(ev, lang, heading, rows, columns, cells, notes, 2.2)
 
 
 COMBINATION_NOTE = tl.N_(

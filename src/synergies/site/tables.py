@@ -470,11 +470,13 @@ def shown_note(total: int, shown: int, table_file: str, lang: str) -> str:
 
 
 def table_file(frame: pd.DataFrame) -> str:
-    """The CSV outputs.write_table wrote `frame` to (tables/NAME.csv), or "" if it wrote none."""
-    from synergies.outputs import TABLES_SUBDIR
-    from synergies.vocabulary import TABLE_NAME_ATTR
+    """The CSV outputs.write_table wrote this very `frame` to (tables/NAME.csv), or "" if it wrote none.
 
-    name = frame.attrs.get(TABLE_NAME_ATTR, "")
+    A frame derived from a written one (filtered, sorted, merged) is not that CSV's table: "".
+    """
+    from synergies.outputs import TABLES_SUBDIR, written_table
+
+    name = written_table(frame)
     return f"{TABLES_SUBDIR}/{name}.csv" if name else ""
 
 

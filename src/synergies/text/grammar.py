@@ -162,13 +162,6 @@ def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def lower_first(label: str) -> str:
-    """Lower-case a label's first letter for running text, unless it starts an acronym or name."""
-    if len(label) > 1 and label[0].isupper() and label[1].islower():
-        return label[0].lower() + label[1:]
-    return label
-
-
 def _first_letters(item: str) -> str:
     """The first word of an item as pronounced, without Markdown marks, escapes or accents."""
     plain = html.unescape(re.sub(r"[\\*_`]", "", item)).strip()
