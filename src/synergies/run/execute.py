@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from synergies import config
-from synergies.run import kernel_evidence
+from synergies.run import kernel_evidence, narrative_cache
 from synergies.run.common import (
     KERNEL_NAME,
     OUTPUT_LAYOUT,
@@ -205,6 +205,7 @@ def _evidence_environment(context: _Context, area: Path) -> dict[str, str]:
         kernel_evidence.CACHE_VARIABLE: str(context.evidence_cache),
         kernel_evidence.DATA_VARIABLE: str(context.options.data_dir.resolve()),
         kernel_evidence.RECORD_VARIABLE: str(area / EVIDENCE_RECORD),
+        narrative_cache.NARRATIVE_VARIABLE: str(context.staging.work / narrative_cache.NARRATIVE_CACHE),
     }
 
 

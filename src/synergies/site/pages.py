@@ -39,6 +39,7 @@ from synergies.site.translate import site_text
 
 if TYPE_CHECKING:
     from synergies.load import Evidence
+    from synergies.narrative import Narrative
 # Findings rows per page: a citation's link jumps to its row, so no page is paged by script.
 FINDINGS_PER_PAGE = 2000
 # Findings listed in all: beyond, the pages would weigh hundreds of megabytes.
@@ -261,18 +262,21 @@ def build(
     published_figures: Path | None = None,
     notebooks_dir: str | Path = config.NOTEBOOKS_DIR,
     data_name: str = "",
+    built: Narrative | None = None,
 ) -> list[Path]:
     """Write index.html, narrative.html and findings*.html of `ev` into `html_dir`; return them.
 
     `figures_dir` is where the figures are now (a staging directory during a run);
     `published_html` / `published_figures` are where pages and figures will be read from, so
-    the index links the headline figure where it ends up.
+    the index links the headline figure where it ends up. `built` is `narrative.build(ev)` when
+    the caller has it already (the runner gets it from notebook 07's kernel); else it is built here.
     """
     from synergies import narrative
 
     i18n.check_lang(lang)
     html_dir.mkdir(parents=True, exist_ok=True)
-    built = narrative.build(ev)
+    if built is None:
+        built = narrative.build(ev)
     pages = _findings_pages(ev)
     places = _Places({i: name for name, ids in pages for i in ids})
     chapter_list = chapters(notebooks_dir)
@@ -307,10 +311,13 @@ def build(
 def narrative_fragment(ev: Evidence, lang: str) -> str:
     """The narrative of `ev` in `lang` as HTML, citations linking to the findings page beside it.
 
-    Notebook 06 shows this; its rendered page sits in `html/` next to `findings.html`.
+    Notebook 07 shows this; its rendered page sits in `html/` next to `findings.html`. In a kernel
+    the runner started, the narrative built here is kept for the site (`run.narrative_cache`).
     """
     from synergies import narrative
+    from synergies.run import narrative_cache
 
     built = narrative.build(ev)
+    narrative_cache.keep(ev, built)
     places = _Places({i: name for name, ids in _findings_pages(ev) for i in ids})
     return citations.narrative_html(built, lang, places.page_of)
