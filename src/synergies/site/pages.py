@@ -97,8 +97,26 @@ def _row_table(frame: Any, ev: Evidence, lang: str, ids: list[str], caption: str
     return table.html(row_ids=ids)
 
 
-def _findings_body(ev: Evidence, lang: str, ids: list[str], first: bool, pages: list[str]) -> str:
-    """One findings page: its share of the findings; the first page also the other cited files."""
+def _listed_columns(ev: Evidence) -> list[str]:
+    """The findings columns the pages show: columns no row fills (e.g. estimates, when the sources
+    report directions only) are left out."""
+    return [c for c in FINDINGS_COLUMNS if c in ev.findings.columns and _filled(ev.findings[c])]
+
+
+def _findings_body(
+    ev: Evidence,
+    lang: str,
+    ids: list[str],
+    first: bool,
+    pages: list[str],
+    shown: list[str] | None = None,
+    id_text: Any = None,
+) -> str:
+    """One findings page: its share of the findings; the first page also the other cited files.
+
+    `shown` (`_listed_columns`) and `id_text` (the finding ids as text) are the same for every page;
+    `build` passes them in rather than have each page scan every finding again.
+    """
     parts = []
     if first:
         parts.append(f"<p>{html.escape(site_text(FINDINGS_INTRO, lang))}</p>")
@@ -113,9 +131,11 @@ def _findings_body(ev: Evidence, lang: str, ids: list[str], first: bool, pages: 
     if len(pages) > 1:
         links = " ".join(f'<a href="{p}">{i + 1}</a>' for i, p in enumerate(pages))
         parts.append(f"<p>{html.escape(site_text('Pages of findings:', lang))} {links}</p>")
-    findings = ev.findings[ev.findings["finding_id"].astype(str).isin(set(ids))]
-    # columns no row fills (e.g. estimates, when the sources report directions only) are left out
-    shown = [c for c in FINDINGS_COLUMNS if c in ev.findings.columns and _filled(ev.findings[c])]
+    if id_text is None:
+        id_text = ev.findings["finding_id"].astype(str)
+    findings = ev.findings[id_text.isin(set(ids))]
+    if shown is None:
+        shown = _listed_columns(ev)
     parts.append(
         _row_table(
             findings[shown],
@@ -301,8 +321,9 @@ def build(
     body = citations.narrative_html(built, lang, places.page_of)
     write(NARRATIVE, _render_page(lang, built.title[lang], body, nav_html(lang, chapter_list, None)))
     names = [name for name, _ in pages]
+    shown, id_text = _listed_columns(ev), ev.findings["finding_id"].astype(str)
     for number, (name, ids) in enumerate(pages):
-        body = _findings_body(ev, lang, ids, number == 0, names)
+        body = _findings_body(ev, lang, ids, number == 0, names, shown, id_text)
         title = site_text("Findings", lang) + (f" ({number + 1})" if number else "")
         write(name, _render_page(lang, title, body, nav_html(lang, chapter_list, None), wide=True))
     return written
