@@ -194,6 +194,7 @@ def _cache_evidence(evidence: Any, staging: _Staging) -> Path | None:
     path = staging.work / EVIDENCE_CACHE
     with path.open("wb") as handle:
         pickle.dump(evidence, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    narrative_cache.write_digest(evidence, path)  # lets notebook 07 hand its narrative to the site
     return path
 
 

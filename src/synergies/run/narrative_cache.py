@@ -1,5 +1,9 @@
 """The narrative a run's kernel built, handed to the runner so that the site does not build it again.
 
+What is handed over is the site's view of it (`site.pages.SiteNarrative`: title, the index's
+sentences and the narrative page, as HTML in the run's language), a few megabytes, where the whole
+structure at 10^6 findings took the runner 40 s and 3 GB to read back.
+
 Building the narrative is the slowest step of a run at scale (`synergies.narrative.build`: about
 half a minute at 10^5 findings). Notebook 07 builds it to show it (`site.pages.narrative_fragment`),
 and the runner used to build it once more, after every notebook had ended and with nothing else to
@@ -25,44 +29,77 @@ NARRATIVE_VARIABLE = "SYNERGIES_NARRATIVE_CACHE"  # where a kernel pickles the n
 NARRATIVE_CACHE = "narrative.pickle"  # in the staging work area, removed with it
 
 
-def _same(a: Any, b: Any) -> bool:
-    """Whether two Evidence field values are equal (tables by content, dtypes included)."""
-    import pandas as pd  # only kernels compare: the runner's quick paths stay free of pandas
+DIGEST_NAME = "evidence.digest"  # beside the evidence pickle: the digest of the data it holds
 
-    if isinstance(a, pd.DataFrame) or isinstance(b, pd.DataFrame):
-        return isinstance(a, pd.DataFrame) and isinstance(b, pd.DataFrame) and a.equals(b)
-    return bool(a == b)
+
+def digest(ev: Any) -> str:
+    """A digest of an Evidence's content: every field, tables by their values, dtypes and labels.
+
+    Fields are read through `vars`, so in a kernel this is not recorded as the notebook reading them.
+    About a second at 10^6 findings, with no copy of the data.
+    """
+    import hashlib
+
+    import pandas as pd  # only called where pandas is loaded already
+
+    total = hashlib.sha256()
+    for name, value in vars(ev).items():
+        total.update(name.encode() + b"\0")
+        if isinstance(value, pd.DataFrame):
+            total.update(repr((list(value.columns), [str(t) for t in value.dtypes])).encode())
+            total.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+        else:
+            total.update(repr(sorted(value) if isinstance(value, frozenset) else value).encode())
+        total.update(b"\0")
+    return total.hexdigest()
+
+
+def write_digest(ev: Any, cache: Path) -> None:
+    """In the runner: record beside the evidence pickle `cache` the digest of the data it holds.
+
+    Data a digest cannot be taken of (a table holding unhashable values) get none: the site then
+    builds its narrative itself.
+    """
+    try:
+        value = digest(ev)
+    except (TypeError, ValueError):
+        return
+    cache.with_name(DIGEST_NAME).write_text(value, encoding="utf-8")
 
 
 def _is_served_data(ev: Any) -> bool:
-    """Whether `ev` holds exactly the run's validated data (compared with a fresh copy of its pickle).
+    """Whether `ev` holds exactly the run's validated data (its digest is the one the runner wrote).
 
-    Fields are read through `vars`, so the comparison is not recorded as the notebook reading them.
+    A digest, not a comparison with a fresh copy of the pickle: at 10^6 findings the copy added
+    half a gigabyte to the kernel.
     """
     cache = os.environ.get(kernel_evidence.CACHE_VARIABLE)
-    if not cache or not Path(cache).is_file():
+    if not cache:
         return False
-    with open(cache, "rb") as handle:
-        served = pickle.load(handle)
-    mine, theirs = vars(ev), vars(served)
-    return mine.keys() == theirs.keys() and all(_same(mine[k], theirs[k]) for k in mine)
+    recorded = Path(cache).with_name(DIGEST_NAME)
+    if not recorded.is_file():
+        return False
+    try:
+        return recorded.read_text(encoding="utf-8") == digest(ev)
+    except (TypeError, ValueError):
+        return False
 
 
-def keep(ev: Any, built: Any) -> bool:
-    """In a kernel the runner started: pickle `built` (the narrative of `ev`) for the site; True if kept."""
+def keep(ev: Any, view: Any) -> bool:
+    """In a kernel the runner started: pickle `view` (the site's view of `ev`'s narrative); True if kept."""
     target = os.environ.get(NARRATIVE_VARIABLE)
     if not target or not _is_served_data(ev):
         return False
     path = Path(target)
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
     with partial.open("wb") as handle:
-        pickle.dump(built, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(view, handle, protocol=pickle.HIGHEST_PROTOCOL)
     partial.replace(path)  # whole or absent: a kernel stopped mid-write leaves no narrative
     return True
 
 
 def load(work: Path) -> Any | None:
-    """In the runner: the narrative a kernel of this run kept in the work area `work`, or None."""
+    """In the runner: the site's narrative a kernel of this run kept in the work area `work`, or None."""
     path = work / NARRATIVE_CACHE
     if not path.is_file():
         return None

@@ -209,7 +209,7 @@ def _assemble(plan: _Plan, staging: _Staging, options: Options, evidence: Any = 
             fingerprint = _fingerprint(notebook, options, plan.hasher, scope)
             entry = _move_fresh(notebook, staging, owners)
             entries[notebook.name] = {"inputs": fingerprint, **entry}
-    built = narrative_cache.load(staging.work)  # the narrative a kernel built, if one kept it
+    view = narrative_cache.load(staging.work)  # the site's narrative a kernel built, if one kept it
     shutil.rmtree(staging.work)
     for sub in OUTPUT_LAYOUT:
         (staging.output / sub).mkdir(exist_ok=True)
@@ -217,15 +217,16 @@ def _assemble(plan: _Plan, staging: _Staging, options: Options, evidence: Any = 
         for name in PLACEHOLDERS:
             if (target / name).is_file():
                 shutil.copyfile(target / name, place / name)
-    _build_site(staging, options, evidence, built)
+    _build_site(staging, options, evidence, view)
     (staging.output / MANIFEST_NAME).write_text(_manifest_text(entries, plan.data), encoding="utf-8")
 
 
-def _build_site(staging: _Staging, options: Options, evidence: Any, built: Any = None) -> None:
+def _build_site(staging: _Staging, options: Options, evidence: Any, view: Any = None) -> None:
     """Write the site's index, narrative and findings pages (synergies.site.pages) into the new tree.
 
     `evidence` is the run's validated data (`checks._validate_data`), not read a second time;
-    `built` its narrative when a kernel of this run kept it (`run.narrative_cache`), else None.
+    `view` the site's view of its narrative when a kernel of this run kept it
+    (`run.narrative_cache`), else None.
     """
     import importlib
 
@@ -244,7 +245,7 @@ def _build_site(staging: _Staging, options: Options, evidence: Any, built: Any =
             published_figures=options.figures_dir,
             notebooks_dir=options.notebooks_dir,
             data_name=_display(options.data_dir),
-            built=built,
+            view=view,
         )
     except Exception as error:  # reported as one message; nothing is published
         raise RunError(
