@@ -122,6 +122,37 @@ def test_linked_citations_say_what_the_markdown_says(evidence: Evidence) -> None
             assert _plain(linked) == html.unescape(markdown)
 
 
+def _items_as_narrative_prints(ids: list[str]) -> tuple[tuple[tuple[str, ...], ...], int]:
+    """What the narrative's own compaction prints for `ids`: the shown items and the count of the rest."""
+    items = narrative._id_items(ids)
+    shown = tuple((i[0], i[-1]) if len(i) > 1 else (i[0],) for i in items[: narrative.MAX_CITED_IDS])
+    return shown, sum(len(i) for i in items[narrative.MAX_CITED_IDS :])
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_long_citations_compact_ids_as_the_narrative_does(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    n = rng.choice([30, 200, 2000])
+    prefixes = rng.choice([["F"], ["F", "G"], ["F", "f"], ["", "X"], ["F-"], ["F", "Fx"], ["É"]])
+    ids = [f"{rng.choice(prefixes)}{rng.randrange(1, 3 * n):0{rng.choice([1, 3, 5])}d}" for _ in range(n)]
+    if seed % 5 == 0:
+        ids.append("F12b")  # another shape: the narrative's own path
+    citations._shown_items.cache_clear()
+    assert citations._shown_items(tuple(ids)) == _items_as_narrative_prints(ids)
+
+
+def test_a_long_linked_citation_says_what_the_markdown_says() -> None:
+    ids = [f"F{i:05d}" for i in range(1, 4000) if i % 7 and i % 11]
+    refs = [narrative.Ref("findings.csv", (i,)) for i in ids]
+    for lang in ("en", "es"):
+        markdown = narrative.citation(refs, lang).replace("\\", "")
+        linked = citations.citation_html(refs, lang, lambda ref: pages.FINDINGS)
+        assert _plain(linked) == html.unescape(markdown)
+        assert linked.count('class="cite"') == narrative.MAX_CITED_IDS
+
+
 def test_every_citation_link_has_its_row(tmp_path: Path, evidence: Evidence) -> None:
     written = pages.build(evidence, tmp_path / "html", config.FIGURES_DIR, "es")
     texts = {p.name: p.read_text(encoding="utf-8") for p in written}

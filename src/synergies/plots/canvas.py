@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import PatchCollection
+from matplotlib.collections import PatchCollection, PathCollection
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
+from matplotlib.path import Path
+from matplotlib.text import Text
+from matplotlib.textpath import TextPath
+from matplotlib.transforms import IdentityTransform
 
 from synergies import palette
 from synergies.i18n import word
@@ -43,11 +49,44 @@ class Canvas:
         self.ax.set_axis_off()
         self.width, self.height = width, height
         self.patches: list[Rectangle] = []
+        # Cell marks (glyphs, signs, counts) collected as shapes when the page is dense, else None.
+        self.marks: dict[tuple[str, float, str], list[tuple[float, float, str]]] | None = None
+
+    def collect_marks(self) -> None:
+        """Draw the cell marks that follow as filled outlines, a few collections, not one text each.
+
+        A page of thousands of cells (DENSE_CELLS) spent most of its drawing and saving time on
+        the per-text work of matplotlib (layout, font lookup, one SVG element per glyph). Each mark
+        is placed where the text would be (`_pen_offset`, matplotlib's own layout) and drawn from
+        the same font's outline, so the page looks the same; smaller pages keep their texts.
+        """
+        self.marks = {}
 
     def finish(self) -> Figure:
-        """Add the collected rectangles as one collection (fast to draw) and return the figure."""
+        """Add the collected rectangles (and marks) as collections (fast to draw) and return the figure."""
         self.ax.add_collection(PatchCollection(self.patches, match_original=True, zorder=1))
+        for (s, size, ha), placed in sorted((self.marks or {}).items()):
+            path = _mark_path(s, size, ha)
+            marks = PathCollection(
+                [path],
+                sizes=[1.0],  # 1 point of the path is 1/72 inch at any dpi
+                offsets=[(x, y) for x, y, _ in placed],
+                offset_transform=self.ax.transData,
+                transform=IdentityTransform(),  # the path is in points, scaled by `sizes` alone
+                facecolors=[colour for _, _, colour in placed],
+                edgecolors="none",
+                linewidths=0,
+                zorder=3,  # where texts are drawn
+            )
+            self.ax.add_collection(marks, autolim=False)
         return self.fig
+
+    def mark(self, x: float, y: float, s: str, size: float, ha: str, colour: str) -> None:
+        """A short text in a cell (glyph, sign, count): a text, or a collected shape on a dense page."""
+        if self.marks is None or not s.strip():
+            self.text(x, y, s, size, ha=ha, color=colour)
+            return
+        self.marks.setdefault((s, size, ha), []).append((x, y, colour))
 
     def text(self, x: float, y: float, s: str, size: float, **kwargs) -> None:
         """One line of plain text (never parsed as mathematics)."""
@@ -119,9 +158,7 @@ def _draw_cell(canvas: Canvas, cell: Cell, x: float, y: float, w: float, h: floa
                 palette.INK if colour in (palette.GREY, palette.EFFECT_COLOURS["unclear"]) else "white"
             )
             if glyph and seg_w >= text_width(glyph, SMALL_SIZE) + 0.03:
-                canvas.text(
-                    left + seg_w / 2, by + 0.04 + bar_h / 2, glyph, SMALL_SIZE, ha="center", color=text_colour
-                )
+                canvas.mark(left + seg_w / 2, by + 0.04 + bar_h / 2, glyph, SMALL_SIZE, "center", text_colour)
             left += seg_w
         if cell.note:
             canvas.text(
@@ -142,11 +179,11 @@ def _draw_cell(canvas: Canvas, cell: Cell, x: float, y: float, w: float, h: floa
         start = max(bx + 0.01, bx + bw / 2 - (glyph_w + sign_w) / 2 - shift)
         _draw_glyph(canvas, start, centre_y, cell.glyph, cell.colour, size)
         if cell.sign:
-            canvas.text(start + glyph_w + 0.02, centre_y, cell.sign, SIGN_SIZE, ha="left", color=cell.colour)
+            canvas.mark(start + glyph_w + 0.02, centre_y, cell.sign, SIGN_SIZE, "left", cell.colour)
     if cell.corner:
-        canvas.text(bx + bw - 0.015, by + 0.045, cell.corner, SMALL_SIZE, ha="right", color=cell.colour)
+        canvas.mark(bx + bw - 0.015, by + 0.045, cell.corner, SMALL_SIZE, "right", cell.colour)
     if cell.note:
-        canvas.text(bx + bw / 2, by + bh * 0.74, cell.note, SMALL_SIZE, ha="center", color=cell.colour)
+        canvas.mark(bx + bw / 2, by + bh * 0.74, cell.note, SMALL_SIZE, "center", cell.colour)
 
 
 GLYPH_SPACING = 0.012  # between the characters of a two-part glyph such as ◄► or +−
@@ -165,8 +202,30 @@ def _draw_glyph(
     """Draw a glyph from `left`, character by character, so two-part glyphs do not run together."""
     for char in glyph:
         char_size = size * GLYPH_SCALE.get(char, 1)
-        canvas.text(left, y, char, char_size, ha="left", color=colour)
+        canvas.mark(left, y, char, char_size, "left", colour)
         left += text_width(char, char_size) + GLYPH_SPACING
+
+
+@functools.cache
+def _pen_offset(s: str, size: float, ha: str) -> tuple[float, float]:
+    """Where matplotlib puts the pen of `s` relative to its anchor, in points (Canvas.text's alignment)."""
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(dpi=72)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        text = Text(0, 0, s, fontsize=size, fontfamily=FONT, ha=ha, va="center_baseline", parse_math=False)
+        text.set_figure(fig)
+        _, info, _ = text._get_layout(renderer)
+    ((_, _, (x, y)),) = info  # the one line: (text, (width, ascent, descent), pen position)
+    return float(x), float(y)
+
+
+@functools.cache
+def _mark_path(s: str, size: float, ha: str) -> Path:
+    """The outline of `s` in `size` points, placed as Canvas.text would place it about its anchor."""
+    x, y = _pen_offset(s, size, ha)
+    with matplotlib.rc_context(STYLE):
+        outline = TextPath((x, y), s, size=size, prop=FontProperties(family=FONT))
+    return Path(outline.vertices.copy(), outline.codes.copy())
 
 
 @dataclass(frozen=True)

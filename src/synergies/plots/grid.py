@@ -20,7 +20,16 @@ from synergies.plots.canvas import (
     _header_block,
 )
 from synergies.plots.measure import _block_width, line_height, text_width, wrap
-from synergies.plots.style import BAND, GROUP_GAP, GROUP_SIZE, INSET, LABEL_SIZE, MARGIN, MIN_WIDTH
+from synergies.plots.style import (
+    BAND,
+    DENSE_CELLS,
+    GROUP_GAP,
+    GROUP_SIZE,
+    INSET,
+    LABEL_SIZE,
+    MARGIN,
+    MIN_WIDTH,
+)
 
 
 @dataclass(frozen=True)
@@ -222,6 +231,8 @@ def draw_grid(grid: Grid) -> Figure:
     body_h = sum(lay.row_h)
     height = body_top + body_h + footer_h + 0.15 + bottom_h + MARGIN
     canvas = Canvas(width, height)
+    if sum(not row.gap for row in grid.rows) * len(grid.columns) >= DENSE_CELLS:
+        canvas.collect_marks()
     _draw_header(canvas, title_lines, sub_lines)
     _draw_column_headers(canvas, grid, lay, MARGIN + title_h)
     _draw_body(canvas, grid, lay, body_top)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from synergies import config
-from synergies.run import kernel_evidence
+from synergies.run import kernel_evidence, narrative_cache
 from synergies.run.common import (
     KERNEL_NAME,
     OUTPUT_LAYOUT,
@@ -194,6 +194,7 @@ def _cache_evidence(evidence: Any, staging: _Staging) -> Path | None:
     path = staging.work / EVIDENCE_CACHE
     with path.open("wb") as handle:
         pickle.dump(evidence, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    narrative_cache.write_digest(evidence, path)  # lets notebook 07 hand its narrative to the site
     return path
 
 
@@ -205,6 +206,7 @@ def _evidence_environment(context: _Context, area: Path) -> dict[str, str]:
         kernel_evidence.CACHE_VARIABLE: str(context.evidence_cache),
         kernel_evidence.DATA_VARIABLE: str(context.options.data_dir.resolve()),
         kernel_evidence.RECORD_VARIABLE: str(area / EVIDENCE_RECORD),
+        narrative_cache.NARRATIVE_VARIABLE: str(context.staging.work / narrative_cache.NARRATIVE_CACHE),
     }
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from synergies import publish
-from synergies.run import common
+from synergies.run import common, narrative_cache
 from synergies.run.common import (
     MANIFEST_NAME,
     OUTPUT_LAYOUT,
@@ -209,6 +209,7 @@ def _assemble(plan: _Plan, staging: _Staging, options: Options, evidence: Any = 
             fingerprint = _fingerprint(notebook, options, plan.hasher, scope)
             entry = _move_fresh(notebook, staging, owners)
             entries[notebook.name] = {"inputs": fingerprint, **entry}
+    view = narrative_cache.load(staging.work)  # the site's narrative a kernel built, if one kept it
     shutil.rmtree(staging.work)
     for sub in OUTPUT_LAYOUT:
         (staging.output / sub).mkdir(exist_ok=True)
@@ -216,14 +217,16 @@ def _assemble(plan: _Plan, staging: _Staging, options: Options, evidence: Any = 
         for name in PLACEHOLDERS:
             if (target / name).is_file():
                 shutil.copyfile(target / name, place / name)
-    _build_site(staging, options, evidence)
+    _build_site(staging, options, evidence, view)
     (staging.output / MANIFEST_NAME).write_text(_manifest_text(entries, plan.data), encoding="utf-8")
 
 
-def _build_site(staging: _Staging, options: Options, evidence: Any) -> None:
+def _build_site(staging: _Staging, options: Options, evidence: Any, view: Any = None) -> None:
     """Write the site's index, narrative and findings pages (synergies.site.pages) into the new tree.
 
-    `evidence` is the run's validated data (`checks._validate_data`), not read a second time.
+    `evidence` is the run's validated data (`checks._validate_data`), not read a second time;
+    `view` the site's view of its narrative when a kernel of this run kept it
+    (`run.narrative_cache`), else None.
     """
     import importlib
 
@@ -242,6 +245,7 @@ def _build_site(staging: _Staging, options: Options, evidence: Any) -> None:
             published_figures=options.figures_dir,
             notebooks_dir=options.notebooks_dir,
             data_name=_display(options.data_dir),
+            view=view,
         )
     except Exception as error:  # reported as one message; nothing is published
         raise RunError(

@@ -39,6 +39,7 @@ from synergies.site.translate import site_text
 
 if TYPE_CHECKING:
     from synergies.load import Evidence
+    from synergies.narrative import Narrative
 # Findings rows per page: a citation's link jumps to its row, so no page is paged by script.
 FINDINGS_PER_PAGE = 2000
 # Findings listed in all: beyond, the pages would weigh hundreds of megabytes.
@@ -96,8 +97,26 @@ def _row_table(frame: Any, ev: Evidence, lang: str, ids: list[str], caption: str
     return table.html(row_ids=ids)
 
 
-def _findings_body(ev: Evidence, lang: str, ids: list[str], first: bool, pages: list[str]) -> str:
-    """One findings page: its share of the findings; the first page also the other cited files."""
+def _listed_columns(ev: Evidence) -> list[str]:
+    """The findings columns the pages show: columns no row fills (e.g. estimates, when the sources
+    report directions only) are left out."""
+    return [c for c in FINDINGS_COLUMNS if c in ev.findings.columns and _filled(ev.findings[c])]
+
+
+def _findings_body(
+    ev: Evidence,
+    lang: str,
+    ids: list[str],
+    first: bool,
+    pages: list[str],
+    shown: list[str] | None = None,
+    id_text: Any = None,
+) -> str:
+    """One findings page: its share of the findings; the first page also the other cited files.
+
+    `shown` (`_listed_columns`) and `id_text` (the finding ids as text) are the same for every page;
+    `build` passes them in rather than have each page scan every finding again.
+    """
     parts = []
     if first:
         parts.append(f"<p>{html.escape(site_text(FINDINGS_INTRO, lang))}</p>")
@@ -112,9 +131,11 @@ def _findings_body(ev: Evidence, lang: str, ids: list[str], first: bool, pages: 
     if len(pages) > 1:
         links = " ".join(f'<a href="{p}">{i + 1}</a>' for i, p in enumerate(pages))
         parts.append(f"<p>{html.escape(site_text('Pages of findings:', lang))} {links}</p>")
-    findings = ev.findings[ev.findings["finding_id"].astype(str).isin(set(ids))]
-    # columns no row fills (e.g. estimates, when the sources report directions only) are left out
-    shown = [c for c in FINDINGS_COLUMNS if c in ev.findings.columns and _filled(ev.findings[c])]
+    if id_text is None:
+        id_text = ev.findings["finding_id"].astype(str)
+    findings = ev.findings[id_text.isin(set(ids))]
+    if shown is None:
+        shown = _listed_columns(ev)
     parts.append(
         _row_table(
             findings[shown],
@@ -199,9 +220,45 @@ def _headline(figures_dir: Path, published_figures: Path, html_dir: Path, lang: 
     )
 
 
+@dataclass(frozen=True)
+class SiteNarrative:
+    """What the site shows of a narrative in one language: its title, the index's sentences, the page.
+
+    Small where the Narrative at 10^6 findings holds millions of cited rows: this is what notebook
+    07's kernel hands the runner (`run.narrative_cache`), so the site neither builds the narrative
+    again nor reads the whole structure back.
+    """
+
+    lang: str
+    title: str
+    found_html: str  # the index's two or three cited sentences of findings, as HTML
+    body_html: str  # the whole narrative as HTML (`citations.narrative_html`)
+
+
+def _found_sentences(built: Narrative) -> list[Any]:
+    """The sentences the index quotes: the overview's first two and the comparison's first, if any."""
+    found = list(built.section("overview").paragraphs[0].sentences[:2])
+    try:
+        comparison = built.section("comparison")
+        found += list(comparison.paragraphs[0].sentences[:1])
+    except StopIteration:
+        pass
+    return found
+
+
+def site_narrative(built: Narrative, lang: str, places: _Places) -> SiteNarrative:
+    """The site's view of `built` in `lang`, citations linking to the findings pages `places` knows."""
+    return SiteNarrative(
+        lang=lang,
+        title=built.title[lang],
+        found_html=citations.sentences_html(_found_sentences(built), lang, places.page_of),
+        body_html=citations.narrative_html(built, lang, places.page_of),
+    )
+
+
 def _index_body(
     ev: Evidence,
-    built: Any,
+    found_html: str,
     lang: str,
     places: _Places,
     chapter_list: Sequence[Chapter],
@@ -218,14 +275,7 @@ def _index_body(
     found_heading = html.escape(site_text("What the analysis found", lang))
     note = f'<p class="data-text-note">{html.escape(site_text(DATA_TEXT_NOTE, lang))}</p>'
     parts = [f"<p>{html.escape(data_line)}</p>", note, f"<h2>{found_heading}</h2>"]
-    overview = built.section("overview").paragraphs[0].sentences[:2]
-    found = list(overview)
-    try:
-        comparison = built.section("comparison")
-        found += list(comparison.paragraphs[0].sentences[:1])
-    except StopIteration:
-        pass
-    parts.append(citations.sentences_html(found, lang, places.page_of))
+    parts.append(found_html)
     more = site_text("The whole narrative, every sentence with the rows it rests on", lang)
     parts.append(f'<p><a href="{NARRATIVE}">{html.escape(more)}</a></p>')
     parts.append(headline)
@@ -261,18 +311,20 @@ def build(
     published_figures: Path | None = None,
     notebooks_dir: str | Path = config.NOTEBOOKS_DIR,
     data_name: str = "",
+    view: SiteNarrative | None = None,
 ) -> list[Path]:
     """Write index.html, narrative.html and findings*.html of `ev` into `html_dir`; return them.
 
     `figures_dir` is where the figures are now (a staging directory during a run);
     `published_html` / `published_figures` are where pages and figures will be read from, so
-    the index links the headline figure where it ends up.
+    the index links the headline figure where it ends up. `view` is `site_narrative` of `ev` in
+    `lang` when the caller has it already (the runner gets it from notebook 07's kernel); else the
+    narrative is built here.
     """
     from synergies import narrative
 
     i18n.check_lang(lang)
     html_dir.mkdir(parents=True, exist_ok=True)
-    built = narrative.build(ev)
     pages = _findings_pages(ev)
     places = _Places({i: name for name, ids in pages for i in ids})
     chapter_list = chapters(notebooks_dir)
@@ -290,15 +342,17 @@ def build(
         for directory in (html_dir, published_html)
         if directory is not None
     )
+    if view is None or view.lang != lang:
+        view = site_narrative(narrative.build(ev), lang, places)
     index = _index_body(
-        ev, built, lang, places, chapter_list, headline, data_name or ev.data_dir.name, has_map
+        ev, view.found_html, lang, places, chapter_list, headline, data_name or ev.data_dir.name, has_map
     )
     write(INDEX, _render_page(lang, site_name(lang), index, nav_html(lang, chapter_list, None)))
-    body = citations.narrative_html(built, lang, places.page_of)
-    write(NARRATIVE, _render_page(lang, built.title[lang], body, nav_html(lang, chapter_list, None)))
+    write(NARRATIVE, _render_page(lang, view.title, view.body_html, nav_html(lang, chapter_list, None)))
     names = [name for name, _ in pages]
+    shown, id_text = _listed_columns(ev), ev.findings["finding_id"].astype(str)
     for number, (name, ids) in enumerate(pages):
-        body = _findings_body(ev, lang, ids, number == 0, names)
+        body = _findings_body(ev, lang, ids, number == 0, names, shown, id_text)
         title = site_text("Findings", lang) + (f" ({number + 1})" if number else "")
         write(name, _render_page(lang, title, body, nav_html(lang, chapter_list, None), wide=True))
     return written
@@ -307,10 +361,14 @@ def build(
 def narrative_fragment(ev: Evidence, lang: str) -> str:
     """The narrative of `ev` in `lang` as HTML, citations linking to the findings page beside it.
 
-    Notebook 06 shows this; its rendered page sits in `html/` next to `findings.html`.
+    Notebook 07 shows this; its rendered page sits in `html/` next to `findings.html`. In a kernel
+    the runner started, the narrative built here is kept for the site (`run.narrative_cache`).
     """
     from synergies import narrative
+    from synergies.run import narrative_cache
 
     built = narrative.build(ev)
     places = _Places({i: name for name, ids in _findings_pages(ev) for i in ids})
-    return citations.narrative_html(built, lang, places.page_of)
+    view = site_narrative(built, lang, places)
+    narrative_cache.keep(ev, view)
+    return view.body_html
