@@ -122,25 +122,30 @@ def test_linked_citations_say_what_the_markdown_says(evidence: Evidence) -> None
             assert _plain(linked) == html.unescape(markdown)
 
 
-def _items_as_narrative_prints(ids: list[str]) -> tuple[tuple[tuple[str, ...], ...], int]:
-    """What the narrative's own compaction prints for `ids`: the shown items and the count of the rest."""
-    items = narrative._id_items(ids)
-    shown = tuple((i[0], i[-1]) if len(i) > 1 else (i[0],) for i in items[: narrative.MAX_CITED_IDS])
-    return shown, sum(len(i) for i in items[narrative.MAX_CITED_IDS :])
-
-
 @pytest.mark.parametrize("seed", range(40))
-def test_long_citations_compact_ids_as_the_narrative_does(seed: int) -> None:
+def test_long_citations_of_row_sets_compact_ids_as_the_narrative_does(seed: int) -> None:
+    """Runs found on a row set's numbers print what the id-by-id compaction prints, linked or not."""
     import random
+    from types import SimpleNamespace
+
+    from synergies.narrative.refs import RowIndex
 
     rng = random.Random(seed)
     n = rng.choice([30, 200, 2000])
     prefixes = rng.choice([["F"], ["F", "G"], ["F", "f"], ["", "X"], ["F-"], ["F", "Fx"], ["É"]])
     ids = [f"{rng.choice(prefixes)}{rng.randrange(1, 3 * n):0{rng.choice([1, 3, 5])}d}" for _ in range(n)]
     if seed % 5 == 0:
-        ids.append("F12b")  # another shape: the narrative's own path
-    citations._shown_items.cache_clear()
-    assert citations._shown_items(tuple(ids)) == _items_as_narrative_prints(ids)
+        ids.append("F12b")  # another shape
+    by_key = {narrative.natural_key(i): i for i in ids}  # ids that sort alike would order by the table
+    ids = sorted(by_key.values())
+    index = RowIndex(SimpleNamespace(findings=pd.DataFrame({"finding_id": ids})))  # type: ignore[arg-type]
+    refs = index.findings(ids)
+    as_list = [narrative.Ref("findings.csv", (i,)) for i in ids]
+    assert citations._shown_items(refs) == citations._shown_items(as_list)
+    for lang in ("en", "es"):
+        assert narrative.citation(refs, lang) == narrative.citation(as_list, lang)
+        page_of = lambda ref: pages.FINDINGS  # noqa: E731
+        assert citations.citation_html(refs, lang, page_of) == citations.citation_html(as_list, lang, page_of)
 
 
 def test_a_long_linked_citation_says_what_the_markdown_says() -> None:

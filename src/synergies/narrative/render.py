@@ -40,9 +40,13 @@ def output_paths(output_dir: str | Path) -> dict[str, Path]:
     return {lang: folder / f"{FILE_STEM}.{lang}.md" for lang in i18n.LANGS}
 
 
-def write(ev: Evidence, output_dir: str | Path) -> list[Path]:
-    """Write the narrative in English and Spanish under `output_dir`/narrative and return the paths."""
-    narrative = build(ev)
+def write(ev: Evidence, output_dir: str | Path, built: Narrative | None = None) -> list[Path]:
+    """Write the narrative in English and Spanish under `output_dir`/narrative and return the paths.
+
+    `built` is the narrative of `ev` when the caller has built it already (notebook 07 shows it
+    too), so it is not built twice.
+    """
+    narrative = built if built is not None else build(ev)
     paths = output_paths(output_dir)
     written = []
     for lang, path in paths.items():

@@ -8,7 +8,6 @@ the same thing. Rows live on the findings pages (`findings.html#F05`, `#case:Col
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 from collections.abc import Callable, Sequence
@@ -57,85 +56,17 @@ def _link(page_of: PageOf, ref: Ref, text: str) -> str:
     return f'<a class="cite" href="{html.escape(href(page, anchor(ref)))}">{text}</a>'
 
 
-@functools.lru_cache(maxsize=1024)
-def _shown_items(findings: tuple[str, ...]) -> tuple[tuple[tuple[str, ...], ...], int]:
-    """The id items a citation of `findings` prints (as `narrative._id_items`) and how many it counts.
+def _shown_items(refs: Sequence[Ref]) -> tuple[list[list[str]], int]:
+    """The finding-id items a citation of `refs` prints (ranges as [first, last]) and how many it counts.
 
-    A range item is (first, last), a single id (id,). Compacting sorts every cited id, and a
-    sentence may cite 10^5 findings and be rendered on the narrative page and again on the index,
-    so ids of one shape (letters, then digits: F0123) are sorted by pyarrow and only the printed
-    items are built; anything else goes through the narrative's own `_id_items`. The result is kept
-    for ids already seen. tests/test_site.py checks both paths against `_id_items`.
+    A RefSet (every narrative sentence's refs) finds them on its row numbers (`RefSet.id_items`), the
+    same runs `narrative._id_items` finds id by id, which serves any other sequence of Refs.
     """
-    fast = _fast_items(findings)
-    if fast is not None:
-        return fast
-    items = narrative._id_items(findings)
-    shown = tuple(
-        (item[0], item[-1]) if len(item) > 1 else (item[0],) for item in items[: narrative.MAX_CITED_IDS]
-    )
+    if hasattr(refs, "id_items"):
+        return refs.id_items("findings.csv", narrative.MAX_CITED_IDS)
+    items = narrative._id_items([r.key[0] for r in refs if r.file == "findings.csv"])
+    shown = [[item[0], item[-1]] if len(item) > 1 else [item[0]] for item in items[: narrative.MAX_CITED_IDS]]
     return shown, sum(len(item) for item in items[narrative.MAX_CITED_IDS :])
-
-
-_DIGITS_LIMIT = 18  # longest digit run that fits an int64 exactly
-
-
-def _fast_items(findings: tuple[str, ...]) -> tuple[tuple[tuple[str, ...], ...], int] | None:
-    """`_shown_items` for ids that are ASCII non-digits then digits, with no two of the same value.
-
-    Natural order of such ids is (prefix case-folded, number); a run continues while the prefix and
-    the digit count stay and the number grows by one, as in `narrative._id_items`. None when an id
-    has another shape or two ids sort alike (their order would rest on the set's), so the caller
-    takes the narrative's path.
-    """
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if len(findings) < 2 * narrative.MAX_CITED_IDS:
-        return None  # short lists are cheap either way
-    unique = pa.array(list(set(findings)), type=pa.string())  # order comes from the sort below
-    if not pc.all(pc.equal(pc.string_is_ascii(unique), True)).as_py():
-        return None
-    parts = pc.extract_regex(unique, rf"^(?P<prefix>\D*)(?P<digits>\d{{1,{_DIGITS_LIMIT}}})$")
-    if parts.null_count:
-        return None
-    prefix = pc.struct_field(parts, "prefix")
-    digits = pc.struct_field(parts, "digits")
-    table = pa.table({"folded": pc.utf8_lower(prefix), "value": pc.cast(digits, pa.int64())})
-    order = pc.sort_indices(table, sort_keys=[("folded", "ascending"), ("value", "ascending")])
-
-    def sorted_pairs(column: pa.Array) -> tuple[pa.Array, pa.Array]:
-        """The column in sort order, without its last and without its first element."""
-        column = column.take(order)
-        return column[1:], column[:-1]
-
-    def same(column: pa.Array) -> np.ndarray:
-        """Whether each element of `column`, in sort order, equals the one before it."""
-        return pc.equal(*sorted_pairs(column)).to_numpy(zero_copy_only=False)
-
-    value = table["value"].take(order).to_numpy()
-    if (same(table["folded"]) & (value[1:] == value[:-1])).any():
-        return None
-    width = pc.utf8_length(digits)
-    follows = same(prefix) & same(width) & (value[1:] == value[:-1] + 1)
-    starts = np.flatnonzero(np.concatenate(([True], ~follows)))
-    ends = np.append(starts[1:], len(unique))  # each run is sorted ids[start:end]
-    ids = unique.take(order)
-    shown: list[tuple[str, ...]] = []
-    counted = 0
-    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-        if len(shown) >= narrative.MAX_CITED_IDS:
-            break
-        if end - start >= 3:
-            shown.append((ids[start].as_py(), ids[end - 1].as_py()))
-            counted += end - start
-        else:
-            for i in range(start, end):
-                if len(shown) < narrative.MAX_CITED_IDS:
-                    shown.append((ids[i].as_py(),))
-                    counted += 1
-    return tuple(shown), len(unique) - counted
 
 
 def _more_findings(rest: int, lang: str) -> str:
@@ -153,9 +84,8 @@ def citation_html(refs: Sequence[Ref], lang: str, page_of: PageOf) -> str:
     if not refs:
         return ""
     groups: list[str] = []
-    findings = tuple(r.key[0] for r in refs if r.file == "findings.csv")
-    if findings:
-        shown, rest = _shown_items(findings)
+    shown, rest = _shown_items(refs)
+    if shown:
         links = [
             _link(page_of, Ref("findings.csv", (item[0],)), html.escape(narrative._item_text(item)))
             for item in shown
@@ -166,7 +96,10 @@ def citation_html(refs: Sequence[Ref], lang: str, page_of: PageOf) -> str:
         groups.append(text)
     seen: set[str] = set()  # as in the Markdown: a label printed once, even if two files hold it
     for file in narrative.REF_FILES[1:]:
-        of_file = [r for r in refs if r.file == file]
+        if hasattr(refs, "keys"):  # a RefSet: read each file's keys, not every cited row as a Ref
+            of_file = [Ref(file, key) for key in refs.keys(file)]
+        else:
+            of_file = [r for r in refs if r.file == file]
         if file == "institutional.csv":
             by_case: dict[tuple[str, str], list[Ref]] = {}
             for r in of_file:

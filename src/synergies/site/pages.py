@@ -358,16 +358,18 @@ def build(
     return written
 
 
-def narrative_fragment(ev: Evidence, lang: str) -> str:
+def narrative_fragment(ev: Evidence, lang: str, built: Narrative | None = None) -> str:
     """The narrative of `ev` in `lang` as HTML, citations linking to the findings page beside it.
 
     Notebook 07 shows this; its rendered page sits in `html/` next to `findings.html`. In a kernel
     the runner started, the narrative built here is kept for the site (`run.narrative_cache`).
+    `built` is the narrative of `ev` when the caller has built it already.
     """
     from synergies import narrative
     from synergies.run import narrative_cache
 
-    built = narrative.build(ev)
+    if built is None:
+        built = narrative.build(ev)
     places = _Places({i: name for name, ids in _findings_pages(ev) for i in ids})
     view = site_narrative(built, lang, places)
     narrative_cache.keep(ev, view)
