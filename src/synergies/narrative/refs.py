@@ -69,6 +69,7 @@ class _FileRows:
         self.keys: list[tuple[str, ...]] = [raw[i] for i in order]
         self.number = {key: n for n, key in enumerate(self.keys)}
         self._runs: tuple[np.ndarray, np.ndarray] | None = None
+        self.by_id: dict[str, int] | None = None  # single-column keys by their one value
 
     def run_parts(self) -> tuple[np.ndarray, np.ndarray]:
         """Per row (citation order): a code for the id's text before its trailing digits and their
@@ -120,8 +121,17 @@ class RowIndex:
         return RefSet(self, {file: self.numbers(file, keys) for file, keys in by_file.items()})
 
     def findings(self, ids: Iterable[str]) -> RefSet:
-        """The findings with these ids."""
-        return RefSet(self, {"findings.csv": self.numbers("findings.csv", ((i,) for i in ids))})
+        """The findings with these ids (one dict lookup per id: sentences cite thousands)."""
+        rows = self.file("findings.csv")
+        if rows.by_id is None:
+            rows.by_id = {key[0]: n for key, n in rows.number.items()}
+        by_id = rows.by_id
+        ids = list(ids)  # read twice when an id is not found
+        try:
+            numbers = [by_id[i] for i in ids]
+        except (KeyError, TypeError):
+            return RefSet(self, {"findings.csv": self.numbers("findings.csv", ((str(i),) for i in ids))})
+        return RefSet(self, {"findings.csv": np.asarray(numbers, dtype=np.int64)})
 
 
 class RefSet:
