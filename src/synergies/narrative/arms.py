@@ -6,6 +6,7 @@ Each sentence is a typed-slot body (`slots`): numbers are `Num` slots carrying t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 import numpy as np
@@ -126,15 +127,11 @@ def _pair_refs(
 ) -> RefSet:
     """The findings of both arms of a pair's rows (their ids are ";"-joined in the comparison table)."""
     number = _finding_numbers(f)[1]
-    found: list[int] = []
-    for column in columns:
-        for joined in rows[column]:
-            for ident in joined.split(";"):
-                if ident:
-                    n = number.get(ident)
-                    if n is None:
-                        return f.rows.findings([ident])  # no row of findings.csv: its error
-                    found.append(n)
+    ids = ";".join(joined for column in columns for joined in rows[column]).split(";")
+    try:
+        found = [number[i] for i in ids if i]
+    except KeyError as missing:
+        return f.rows.findings([missing.args[0]])  # no row of findings.csv: its error
     return _finding_refs(f, found)
 
 
@@ -174,6 +171,7 @@ def _case_arm_verdicts(f: _Facts, country: str, case: str) -> dict[str, dict[str
     return f._groups[key].get((country, case), {})
 
 
+@functools.cache  # a Msg is immutable: thousands of clauses share the few there are
 def _verb(verdict: str, n: int) -> Msg:
     """What a unit with this verdict does ("points to beneficial effects"), agreeing with `n` subjects."""
     singular, plural = VERDICT_VERBS[verdict]["en"]

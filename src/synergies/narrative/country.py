@@ -10,13 +10,14 @@ reads plain dicts, and 200 countries cost 200 dict lookups rather than 200 filte
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
 from synergies import i18n, vocabulary
-from synergies.narrative.arms import _arm_comparison_sentences, _evaluated_cases, _verb
+from synergies.narrative.arms import _arm_comparison_sentences, _evaluated_cases, _finding_numbers, _verb
 from synergies.narrative.facts import _Facts
 from synergies.narrative.model import Count, Paragraph, Ref, Section, Sentence, _count, nor_items
 from synergies.narrative.phrases import EFFECT_ADJECTIVES, MAX_LISTED
@@ -52,7 +53,7 @@ def _findings_tally(f: _Facts) -> dict[str, dict]:
     key = "country.findings"
     if key not in f._groups:
         fr = f.findings
-        numbers = f.rows.numbers("findings.csv", ((i,) for i in fr["finding_id"].tolist())).tolist()
+        numbers = _finding_numbers(f)[0]
         contested = fr["contested"].tolist() if "contested" in fr else [False] * len(fr)
         columns = ("country", "domain", "effect", "outcome", "direction", "intervention")
         tally: dict[str, dict] = {}
@@ -308,6 +309,7 @@ def _findings_count_sentence(f: _Facts, country: str) -> Sentence:
     return f.say(Seq(tuple(parts)), _refs(f, tally["ids"]))
 
 
+@functools.cache  # a Msg is immutable: thousands of breakdowns share the few there are
 def _adjective(effect: str, n: int) -> Msg:
     """How findings of this effect are described ("beneficial"), agreeing with `n` findings."""
     singular, plural = EFFECT_ADJECTIVES[effect]["en"]
