@@ -110,9 +110,14 @@ def _finding_numbers(f: _Facts) -> tuple[list[int], dict[str, int]]:
     """Each finding's citation number in table order, and finding id → number (made once)."""
     key = "arms.finding_numbers"
     if key not in f._groups:
-        ids = f.findings["finding_id"].tolist()
-        numbers = f.rows.numbers("findings.csv", ((i,) for i in ids)).tolist()
-        f._groups[key] = (numbers, dict(zip((str(i) for i in ids), numbers, strict=True)))
+        # the row index's numbering, keyed by the bare id (its keys are one-column tuples of text)
+        number = {k[0]: n for k, n in f.rows.file("findings.csv").number.items()}
+        ids = [str(i) for i in f.findings["finding_id"].tolist()]
+        try:
+            numbers = [number[i] for i in ids]
+        except KeyError:  # cannot happen for the findings the index was made from; its error if it does
+            numbers = f.rows.numbers("findings.csv", ((i,) for i in ids)).tolist()
+        f._groups[key] = (numbers, number)
     return f._groups[key]
 
 

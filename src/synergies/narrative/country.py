@@ -10,6 +10,7 @@ reads plain dicts, and 200 countries cost 200 dict lookups rather than 200 filte
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Callable, Iterable
 
@@ -316,18 +317,23 @@ def _adjective(effect: str, n: int) -> Msg:
     return msgnp("describing findings by effect", singular, plural, n)
 
 
+_EFFECT_FILTERS = {effect: ("effect", (effect,)) for effect in vocabulary.EFFECTS}
+
+
 def _effect_breakdown(tally: dict[str, int], where: dict[str, str]) -> Slot:
     """ "two beneficial and one adverse" from findings counted by effect.
 
     Each number's Count is what `_count(n, "findings", effect=effect, **where)` makes, built from
     `where`'s pairs normalised once rather than once per effect (a country has thousands of these).
     """
-    base = [(column, (str(value),)) for column, value in where.items()]
+    base = sorted((column, (str(value),)) for column, value in where.items())
+    at = bisect.bisect(base, ("effect",))  # where the effect filter goes among the sorted filters
+    before, after = tuple(base[:at]), tuple(base[at:])
     parts = []
     for effect in vocabulary.EFFECTS:
         n = int(tally.get(effect, 0))
         if n:
-            count = Count(n, "findings", "rows", tuple(sorted([*base, ("effect", (str(effect),))])))
+            count = Count(n, "findings", "rows", (*before, _EFFECT_FILTERS[effect], *after))
             parts.append(
                 msgp(
                     "a number of findings described by their effect",
