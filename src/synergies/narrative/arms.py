@@ -6,7 +6,10 @@ Each sentence is a typed-slot body (`slots`): numbers are `Num` slots carrying t
 
 from __future__ import annotations
 
-import pandas as pd
+import functools
+from collections.abc import Iterable
+
+import numpy as np
 
 from synergies.narrative.facts import _Facts
 from synergies.narrative.model import Sentence, _count
@@ -21,47 +24,166 @@ from synergies.text import N_, NN_
 def _arm_comparison_sentences(f: _Facts, country: str) -> list[Sentence]:
     """Per evaluated case: the single-versus-combined comparison, or why there is none."""
     sentences: list[Sentence] = []
-    for case in f.evaluated_cases(country):
+    for case in _evaluated_cases(f, country):
         pairs = _pairs(f, country, case)
         if not pairs:
             sentences.append(_one_kind_of_arm_sentence(f, country, case))
             continue
         for (single, combined), rows in pairs:
-            if "comparison" in rows and rows["comparison"].eq("not_nested").all():
+            if "comparison" in rows and all(c == "not_nested" for c in rows["comparison"]):
                 sentences.append(_not_nested_sentence(f, case, single, combined, rows))
-            elif "comparison_basis" in rows and rows["comparison_basis"].eq("direct_contrast").any():
+            elif "comparison_basis" in rows and "direct_contrast" in rows["comparison_basis"]:
                 sentences.append(_direct_contrast_sentence(f, country, case, single, combined, rows))
             else:
                 sentences += _arm_pair_sentences(f, country, case, single, combined, rows)
     return sentences
 
 
-def _pairs(f: _Facts, country: str, case: str) -> list[tuple[tuple[str, str], pd.DataFrame]]:
-    """The arm pairs of one case and their comparison rows, from one grouping of the whole table."""
-    if "arm_pairs" not in f._groups:
-        by_case: dict[tuple[str, str], list] = {}
-        if not f.comparison.empty:
-            grouped = f.comparison.groupby(["country", "case", "single_arm", "combined_arm"], sort=False)
-            for (c, k, single, combined), rows in grouped:
-                by_case.setdefault((c, k), []).append(((single, combined), rows))
-        f._groups["arm_pairs"] = by_case
-    return f._groups["arm_pairs"].get((country, case), [])
+def _evaluated_cases(f: _Facts, country: str) -> list[str]:
+    """The cases of a country that have findings, as `_Facts.evaluated_cases` lists them (one pass)."""
+    key = "arms.evaluated"
+    if key not in f._groups:
+        arms = f.arms
+        grouped: dict[str, dict[str, None]] = {}
+        if not arms.empty:
+            rows = zip(
+                arms["country"].tolist(), arms["case"].tolist(), arms["n_findings"].tolist(), strict=True
+            )
+            for c, case, n in rows:
+                if n > 0:
+                    grouped.setdefault(c, {})[case] = None
+        f._groups[key] = {c: list(cases) for c, cases in grouped.items()}
+    return f._groups[key].get(country, [])
+
+
+# The comparison-table columns the sentences read, as plain lists per arm pair (`_pairs`).
+_PAIR_COLUMNS = (
+    "outcome",
+    "single_effect",
+    "combined_effect",
+    "single_findings",
+    "combined_findings",
+    "comparable",
+    "single_components",
+    "combined_components",
+    "comparison",
+    "comparison_basis",
+)
+
+# The rows of one arm pair: column → its values, in table order (only the columns the table has).
+_Rows = dict[str, list]
+
+
+def _pairs(f: _Facts, country: str, case: str) -> list[tuple[tuple[str, str], _Rows]]:
+    """The arm pairs of one case and their comparison rows, from one pass over the whole table.
+
+    Pairs come in order of first appearance and their rows in table order, as a
+    `groupby(sort=False)` would give them; each pair's rows are plain lists per column, so a
+    sentence reads them without filtering a DataFrame.
+    """
+    key = "arms.pairs"
+    if key not in f._groups:
+        by_case: dict[tuple[str, str], list[tuple[tuple[str, str], _Rows]]] = {}
+        table = f.comparison
+        if not table.empty:
+            present = [c for c in _PAIR_COLUMNS if c in table.columns]
+            values = [table[c].tolist() for c in present]
+            keys = ("country", "case", "single_arm", "combined_arm")
+            pairs: dict[tuple, _Rows] = {}
+            for i, pair in enumerate(zip(*(table[c].tolist() for c in keys), strict=True)):
+                rows = pairs.get(pair)
+                if rows is None:
+                    rows = pairs[pair] = {c: [] for c in present}
+                    by_case.setdefault(pair[:2], []).append((pair[2:], rows))
+                for column, of_column in zip(present, values, strict=True):
+                    rows[column].append(of_column[i])
+        f._groups[key] = by_case
+    return f._groups[key].get((country, case), [])
+
+
+def _where(rows: _Rows, keep: list[bool]) -> _Rows:
+    """The rows of a pair for which `keep` is true."""
+    return {column: [v for v, k in zip(values, keep, strict=True) if k] for column, values in rows.items()}
+
+
+def _finding_numbers(f: _Facts) -> tuple[list[int], dict[str, int]]:
+    """Each finding's citation number in table order, and finding id → number (made once)."""
+    key = "arms.finding_numbers"
+    if key not in f._groups:
+        # the row index's numbering, keyed by the bare id (its keys are one-column tuples of text)
+        number = {k[0]: n for k, n in f.rows.file("findings.csv").number.items()}
+        ids = [str(i) for i in f.findings["finding_id"].tolist()]
+        try:
+            numbers = [number[i] for i in ids]
+        except KeyError:  # cannot happen for the findings the index was made from; its error if it does
+            numbers = f.rows.numbers("findings.csv", ((i,) for i in ids)).tolist()
+        f._groups[key] = (numbers, number)
+    return f._groups[key]
+
+
+def _finding_refs(f: _Facts, *numbers: Iterable[int]) -> RefSet:
+    """The findings with these citation numbers, as a row set."""
+    merged = [n for part in numbers for n in part]
+    return RefSet(f.rows, {"findings.csv": np.asarray(merged, dtype=np.int64)})
 
 
 def _pair_refs(
-    f: _Facts, rows: pd.DataFrame, columns: tuple[str, ...] = ("single_findings", "combined_findings")
+    f: _Facts, rows: _Rows, columns: tuple[str, ...] = ("single_findings", "combined_findings")
 ) -> RefSet:
     """The findings of both arms of a pair's rows (their ids are ";"-joined in the comparison table)."""
-    return f.rows.findings(i for col in columns for v in rows[col] for i in v.split(";") if i)
+    number = _finding_numbers(f)[1]
+    ids = ";".join(joined for column in columns for joined in rows[column]).split(";")
+    try:
+        found = [number[i] for i in ids if i]
+    except KeyError as missing:
+        return f.rows.findings([missing.args[0]])  # no row of findings.csv: its error
+    return _finding_refs(f, found)
 
 
+def _case_findings(f: _Facts, country: str, case: str) -> dict:
+    """One case's findings, from one pass over them: the first one's arm kind, its arms in order,
+    and the findings' citation numbers by (arm, domain)."""
+    key = "arms.case_findings"
+    if key not in f._groups:
+        fr = f.findings
+        numbers = _finding_numbers(f)[0]
+        columns = ("country", "case", "arm", "intervention", "domain")
+        tally: dict[tuple[str, str], dict] = {}
+        for country_, case_, kind, arm, domain, n in zip(
+            *(fr[c].tolist() for c in columns), numbers, strict=True
+        ):
+            mine = tally.get((country_, case_))
+            if mine is None:
+                mine = tally[(country_, case_)] = {"kind": kind, "by_arm_domain": {}}
+            mine["by_arm_domain"].setdefault((arm, domain), []).append(n)
+        f._groups[key] = tally
+    return f._groups[key].get((country, case), {"kind": None, "by_arm_domain": {}})
+
+
+def _case_arm_verdicts(f: _Facts, country: str, case: str) -> dict[str, dict[str, str]]:
+    """intervention → {domain: verdict} of one case's arms, from one pass over the verdict table."""
+    key = "arms.arm_verdicts"
+    if key not in f._groups:
+        table = f.arm_verdicts
+        grouped: dict[tuple[str, str], dict[str, dict[str, str]]] = {}
+        if not table.empty:
+            columns = ("country", "case", "intervention", "domain", "verdict")
+            for country_, case_, arm, domain, verdict in zip(
+                *(table[c].tolist() for c in columns), strict=True
+            ):
+                grouped.setdefault((country_, case_), {}).setdefault(arm, {})[domain] = verdict
+        f._groups[key] = grouped
+    return f._groups[key].get((country, case), {})
+
+
+@functools.cache  # a Msg is immutable: thousands of clauses share the few there are
 def _verb(verdict: str, n: int) -> Msg:
     """What a unit with this verdict does ("points to beneficial effects"), agreeing with `n` subjects."""
     singular, plural = VERDICT_VERBS[verdict]["en"]
     return msgnp("what a unit with this verdict does", singular, plural, n)
 
 
-def _not_nested_sentence(f: _Facts, case: str, single: str, combined: str, rows: pd.DataFrame) -> Sentence:
+def _not_nested_sentence(f: _Facts, case: str, single: str, combined: str, rows: _Rows) -> Sentence:
     """A single and a combined arm that arms.csv shows not nested: no comparison, and why."""
     body = msg(
         "In {case}, {combined} does not receive every programme of {single} (arms.csv), so the two "
@@ -82,21 +204,23 @@ _DIRECT_PHRASES = {
 
 
 def _direct_contrast_sentence(
-    f: _Facts, country: str, case: str, single: str, combined: str, rows: pd.DataFrame
+    f: _Facts, country: str, case: str, single: str, combined: str, rows: _Rows
 ) -> Sentence:
     """A combined arm measured against the single arm itself: what adding its programmes did, by outcome."""
-    direct = rows[rows["comparison_basis"] == "direct_contrast"]
-    groups = {kind: list(direct.loc[direct["comparison"] == kind, "outcome"]) for kind in _DIRECT_PHRASES}
+    direct = _where(rows, [b == "direct_contrast" for b in rows["comparison_basis"]])
+    groups: dict[str, list[str]] = {kind: [] for kind in _DIRECT_PHRASES}
+    for kind, outcome in zip(direct["comparison"], direct["outcome"], strict=True):
+        if kind in groups:
+            groups[kind].append(outcome)
     where = {"country": country, "case": case, "single_arm": single, "combined_arm": combined}
     parts = [
         msg(_DIRECT_PHRASES[kind], outcomes=_outcome_list(f, outcomes, _direct_count(outcomes, kind, where)))
         for kind, outcomes in groups.items()
         if outcomes
     ]
-    first = direct.iloc[0]
-    base = [c.strip() for c in first["single_components"].split(";") if c.strip()]
+    base = [c.strip() for c in direct["single_components"][0].split(";") if c.strip()]
     added = [
-        c.strip() for c in first["combined_components"].split(";") if c.strip() and c.strip() not in base
+        c.strip() for c in direct["combined_components"][0].split(";") if c.strip() and c.strip() not in base
     ]
     if added:
         with_added: Slot = msg("with {added} added", added=items(Data(a) for a in added))
@@ -124,9 +248,9 @@ def _direct_count(outcomes: list[str], kind: str, where: dict[str, str]) -> Num:
 
 def _one_kind_of_arm_sentence(f: _Facts, country: str, case: str) -> Sentence:
     """A case whose findings all concern single arms, or all combined ones."""
-    rows = f.case_findings(country, case)
-    kind = rows["arm"].iloc[0]
-    arms = sorted(set(rows["intervention"]), key=str.casefold)
+    tally = _case_findings(f, country, case)
+    kind = tally["kind"]
+    arms = sorted({arm for arm, _ in tally["by_arm_domain"]}, key=str.casefold)
     names = items(Data(a) for a in arms)
     if kind == "single":
         body = msgn(
@@ -148,16 +272,15 @@ def _one_kind_of_arm_sentence(f: _Facts, country: str, case: str) -> Sentence:
             case=Data(case),
             names=names,
         )
-    return f.say(body, f.finding_refs(rows))
+    return f.say(body, _finding_refs(f, *tally["by_arm_domain"].values()))
 
 
 def _arm_pair_sentences(
-    f: _Facts, country: str, case: str, single: str, combined: str, rows: pd.DataFrame
+    f: _Facts, country: str, case: str, single: str, combined: str, rows: _Rows
 ) -> list[Sentence]:
     """Compare one single arm with one combined arm of the same case, outcome by outcome and by domain."""
-    comparable = rows[rows["comparable"]]
     refs = _pair_refs(f, rows)
-    if comparable.empty:
+    if not any(rows["comparable"]):
         return [
             _not_comparable_sentence(f, country, case, single, combined, rows, refs),
             _domain_overlap_sentence(f, country, case, single, combined),
@@ -173,11 +296,12 @@ def _outcome_list(f: _Facts, outcomes: list[str], count: Num | None = None) -> S
 
 
 def _not_comparable_sentence(
-    f: _Facts, country: str, case: str, single: str, combined: str, rows: pd.DataFrame, refs: RefSet
+    f: _Facts, country: str, case: str, single: str, combined: str, rows: _Rows, refs: RefSet
 ) -> Sentence:
     """Both arms exist but share no outcome: say so and what each measured."""
-    single_outcomes = list(rows.loc[rows["single_effect"] != "", "outcome"])
-    combined_outcomes = list(rows.loc[rows["combined_effect"] != "", "outcome"])
+    outcomes = rows["outcome"]
+    single_outcomes = [o for o, e in zip(outcomes, rows["single_effect"], strict=True) if e != ""]
+    combined_outcomes = [o for o, e in zip(outcomes, rows["combined_effect"], strict=True) if e != ""]
     listed = []
     for outcomes, arm in ((single_outcomes, single), (combined_outcomes, combined)):
         where = {"country": country, "case": case, "intervention": arm}
@@ -198,17 +322,17 @@ def _not_comparable_sentence(
 
 def _domain_overlap_sentence(f: _Facts, country: str, case: str, single: str, combined: str) -> Sentence:
     """Where two arms share no outcome: do they at least share a domain, and what does each show there?"""
-    verdicts = f.part("arm_verdicts", country=country, case=case)
-    by_arm = {
-        arm: dict(zip(g["domain"], g["verdict"], strict=True)) for arm, g in verdicts.groupby("intervention")
-    }
+    by_arm = _case_arm_verdicts(f, country, case)
     shared = f.domain_rank(set(by_arm.get(single, {})) & set(by_arm.get(combined, {})))
-    of_arms = f.case_findings(country, case)
-    of_arms = of_arms[of_arms["intervention"].isin([single, combined])]
-    rows = of_arms[of_arms["domain"].isin(shared)]
+    by_arm_domain = _case_findings(f, country, case)["by_arm_domain"]
+    of_arms = [ns for (arm, _), ns in by_arm_domain.items() if arm in (single, combined)]
     if not shared:
         body = msg("Nor do the arms share a domain, so not even a domain-level comparison is possible.")
-        return f.say(body, f.finding_refs(of_arms))
+        return f.say(body, _finding_refs(f, *of_arms))
+    in_shared = set(shared)
+    refs = _finding_refs(
+        f, *(ns for (arm, d), ns in by_arm_domain.items() if arm in (single, combined) and d in in_shared)
+    )
     clauses: list[tuple[str, Slot]] = []
     for d in shared:
         a, b = by_arm[single][d], by_arm[combined][d]
@@ -228,7 +352,7 @@ def _domain_overlap_sentence(f: _Facts, country: str, case: str, single: str, co
             domain=f.label("domain", d),
             clause=clause,
         )
-        return f.say(body, f.finding_refs(rows))
+        return f.say(body, refs)
     where = {"country": country, "case": case, "single_arm": single, "combined_arm": combined}
     listed = items(msg("in {domain}, {clause}", domain=f.label("domain", d), clause=c) for d, c in clauses)
     body = msg(
@@ -236,7 +360,7 @@ def _domain_overlap_sentence(f: _Facts, country: str, case: str, single: str, co
         domains=Num(_count(len(shared), "arm_pair_shared_domains", **where), "word", "domain"),
         listed=listed,
     )
-    return f.say(body, f.finding_refs(rows))
+    return f.say(body, refs)
 
 
 _PAIR_PHRASES = {
@@ -251,15 +375,17 @@ _PAIR_PHRASES = {
 
 
 def _comparable_sentence(
-    f: _Facts, country: str, case: str, single: str, combined: str, rows: pd.DataFrame, refs: RefSet
+    f: _Facts, country: str, case: str, single: str, combined: str, rows: _Rows, refs: RefSet
 ) -> Sentence:
     """Arms that share outcomes: on how many they agree, and which does better where they differ."""
-    comparable = rows[rows["comparable"]]
     tally = {"same": 0, "combined": 0, "single": 0, "unranked": 0}
     kind = {"same": "same", "combined_better": "combined", "combined_worse": "single"}
-    for comparison in comparable["comparison"]:  # two unclear effects are never "the same"
-        tally[kind.get(comparison, "unranked")] += 1
-    c, other = len(comparable), len(rows) - len(comparable)
+    c = 0
+    for comparison, comparable in zip(rows["comparison"], rows["comparable"], strict=True):
+        if comparable:  # two unclear effects are never "the same"
+            tally[kind.get(comparison, "unranked")] += 1
+            c += 1
+    other = len(rows["comparable"]) - c
     where = {"country": country, "case": case, "single_arm": single, "combined_arm": combined}
     parts = [
         msgn(*_PAIR_PHRASES[k], "n", n=Num(_count(v, "arm_pair_tally", k, **where), "word", alone=True))

@@ -10,15 +10,17 @@ reads plain dicts, and 200 countries cost 200 dict lookups rather than 200 filte
 
 from __future__ import annotations
 
+import bisect
+import functools
 from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
 from synergies import i18n, vocabulary
-from synergies.narrative.arms import _arm_comparison_sentences, _verb
+from synergies.narrative.arms import _arm_comparison_sentences, _evaluated_cases, _finding_numbers, _verb
 from synergies.narrative.facts import _Facts
-from synergies.narrative.model import Paragraph, Ref, Section, Sentence, _count, nor_items
+from synergies.narrative.model import Count, Paragraph, Ref, Section, Sentence, _count, nor_items
 from synergies.narrative.phrases import EFFECT_ADJECTIVES, MAX_LISTED
 from synergies.narrative.refs import RefSet
 from synergies.narrative.slots import (
@@ -52,7 +54,7 @@ def _findings_tally(f: _Facts) -> dict[str, dict]:
     key = "country.findings"
     if key not in f._groups:
         fr = f.findings
-        numbers = f.rows.numbers("findings.csv", ((i,) for i in fr["finding_id"].tolist())).tolist()
+        numbers = _finding_numbers(f)[0]
         contested = fr["contested"].tolist() if "contested" in fr else [False] * len(fr)
         columns = ("country", "domain", "effect", "outcome", "direction", "intervention")
         tally: dict[str, dict] = {}
@@ -136,23 +138,6 @@ def _unmeasured_domains(f: _Facts, country: str) -> list[str]:
                 if kind == "domain_not_measured":
                     grouped.setdefault(c, []).append(domain)
         f._groups[key] = grouped
-    return f._groups[key].get(country, [])
-
-
-def _evaluated_cases(f: _Facts, country: str) -> list[str]:
-    """The cases of a country that have findings, as `_Facts.evaluated_cases` lists them (one pass)."""
-    key = "country.evaluated"
-    if key not in f._groups:
-        arms = f.arms
-        grouped: dict[str, dict[str, None]] = {}
-        if not arms.empty:
-            rows = zip(
-                arms["country"].tolist(), arms["case"].tolist(), arms["n_findings"].tolist(), strict=True
-            )
-            for c, case, n in rows:
-                if n > 0:
-                    grouped.setdefault(c, {})[case] = None
-        f._groups[key] = {c: list(cases) for c, cases in grouped.items()}
     return f._groups[key].get(country, [])
 
 
@@ -325,24 +310,35 @@ def _findings_count_sentence(f: _Facts, country: str) -> Sentence:
     return f.say(Seq(tuple(parts)), _refs(f, tally["ids"]))
 
 
+@functools.cache  # a Msg is immutable: thousands of breakdowns share the few there are
 def _adjective(effect: str, n: int) -> Msg:
     """How findings of this effect are described ("beneficial"), agreeing with `n` findings."""
     singular, plural = EFFECT_ADJECTIVES[effect]["en"]
     return msgnp("describing findings by effect", singular, plural, n)
 
 
+_EFFECT_FILTERS = {effect: ("effect", (effect,)) for effect in vocabulary.EFFECTS}
+
+
 def _effect_breakdown(tally: dict[str, int], where: dict[str, str]) -> Slot:
-    """ "two beneficial and one adverse" from findings counted by effect."""
+    """ "two beneficial and one adverse" from findings counted by effect.
+
+    Each number's Count is what `_count(n, "findings", effect=effect, **where)` makes, built from
+    `where`'s pairs normalised once rather than once per effect (a country has thousands of these).
+    """
+    base = sorted((column, (str(value),)) for column, value in where.items())
+    at = bisect.bisect(base, ("effect",))  # where the effect filter goes among the sorted filters
+    before, after = tuple(base[:at]), tuple(base[at:])
     parts = []
     for effect in vocabulary.EFFECTS:
         n = int(tally.get(effect, 0))
         if n:
-            number = Num(_count(n, "findings", effect=effect, **where), "word", alone=True)
+            count = Count(n, "findings", "rows", (*before, _EFFECT_FILTERS[effect], *after))
             parts.append(
                 msgp(
                     "a number of findings described by their effect",
                     "{n} {effect}",
-                    n=number,
+                    n=Num(count, "word", alone=True),
                     effect=_adjective(effect, n),  # the plural form agrees with the number stated
                 )
             )
@@ -472,9 +468,9 @@ def _effect_detail_sentence(f: _Facts, country: str, effect: str) -> Sentence | 
     if not tally:
         return None
     n = len(tally["ids"])
-    groups = _change_groups(f, tally["changes"], tally["contested"]) if effect != "no_change" else None
-    detailed = groups is not None and len(groups) <= MAX_LISTED
-    if detailed:
+    # one group per (outcome, direction): only a list short enough to spell out is sorted and built
+    if effect != "no_change" and len(tally["changes"]) <= MAX_LISTED:
+        groups = _change_groups(f, tally["changes"], tally["contested"])
         where: Slot = Seq((Markup(": "), items(_change_item(f, *g) for g in groups)))
     else:
         domains = f.domain_rank(tally["domains"])
