@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
+
 from synergies.load import Evidence
 from synergies.narrative import verify
 from synergies.narrative.across import _comparison_section
@@ -15,8 +19,32 @@ from synergies.narrative.phrases import TITLES
 # =========================================================================== public API
 
 
+@contextlib.contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the narrative allocates its many small slot objects.
+
+    Building allocates hundreds of thousands of acyclic objects (slots, counts, tallies); each
+    allocation burst triggers collections that scan every live object, the loaded evidence
+    included. At 10^5 findings that was about a fifth of the build. Memory is still freed by
+    reference counting; the collector resumes (and catches up) when the build ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build(ev: Evidence) -> Narrative:
     """The country-comparison narrative of `ev` in both languages, each sentence with its rows and numbers."""
+    with _collection_paused():
+        return _build(ev)
+
+
+def _build(ev: Evidence) -> Narrative:
+    """`build`, with the collector paused."""
     f = _Facts.of(ev)
     try:
         sections = [_overview(f)]
