@@ -40,7 +40,7 @@ def _arm_comparison_sentences(f: _Facts, country: str) -> list[Sentence]:
 
 
 def _evaluated_cases(f: _Facts, country: str) -> list[str]:
-    """The cases of a country that have findings, as `_Facts.evaluated_cases` lists them (one pass)."""
+    """The cases of a country whose arms have findings, alphabetically (one pass)."""
     key = "arms.evaluated"
     if key not in f._groups:
         arms = f.arms

@@ -108,7 +108,7 @@ class _Facts:
         return slots.Label(kind, key, self.labels)
 
     def outcomes_slot(self, keys: Sequence[str]) -> slots.Msg:
-        """ "the outcome *A*" / "the outcomes *A* and *B*" as a slot (see `outcomes`)."""
+        """ "the outcome *A*" / "the outcomes *A* and *B*": labels named as outcomes, as a slot."""
         return slots.msgn(
             "the outcome {outcomes}",
             "the outcomes {outcomes}",
@@ -120,20 +120,10 @@ class _Facts:
         """A sentence with this body, citing these rows (a RefSet, or Refs looked up in the row index)."""
         return Sentence(body, refs if isinstance(refs, RefSet) else self.rows.of(refs))
 
-    def finding_refs(self, frame: pd.DataFrame) -> RefSet:
-        """The findings in `frame`, as a row set."""
-        return self.rows.findings(frame["finding_id"].tolist())
-
     def domain_rank(self, domains: Iterable[str]) -> list[str]:
         """Domains in display order."""
         order = {d: i for i, d in enumerate(self.ev.domain_order)}
         return sorted(set(domains), key=lambda d: (order.get(d, len(order)), d))
-
-    def country_findings(self, country: str) -> pd.DataFrame:
-        """The findings of one country (grouped once, so large data stay fast)."""
-        if "country" not in self._groups:
-            self._groups["country"] = dict(list(self.findings.groupby("country", sort=False)))
-        return self._groups["country"].get(country, self.findings.iloc[0:0])
 
     def part(self, table: str, **key: str) -> pd.DataFrame:
         """The rows of one of these tables with the given column values, from a grouping made once.
@@ -158,17 +148,6 @@ class _Facts:
         if found is None:
             return frame.iloc[0:0] if frame is not None else pd.DataFrame()
         return found
-
-    def case_findings(self, country: str, case: str) -> pd.DataFrame:
-        """The findings of one case."""
-        if "case" not in self._groups:
-            self._groups["case"] = dict(list(self.findings.groupby(["country", "case"], sort=False)))
-        return self._groups["case"].get((country, case), self.findings.iloc[0:0])
-
-    def evaluated_cases(self, country: str) -> list[str]:
-        """Cases of a country that have findings, alphabetically."""
-        arms = self.part("arms", country=country)
-        return list(dict.fromkeys(arms.loc[arms["n_findings"] > 0, "case"]))
 
     def gap_cases(self, country: str) -> list[str]:
         """Cases of a country without findings (evidence gaps), alphabetically."""

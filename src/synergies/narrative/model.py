@@ -292,11 +292,13 @@ def _cited_findings(ids: Sequence[str], lang: str) -> str:
 def _findings_text(items: list[list[str]], rest: int, lang: str) -> str:
     """The printed items, then ", … and N more findings" when `rest` findings are not printed."""
     shown = ", ".join(escape(_item_text(item)) for item in items)
-    if not rest:
-        return shown
+    return shown + more_findings(rest, lang) if rest else shown
+
+
+def more_findings(rest: int, lang: str) -> str:
+    """The tail of a citation that prints MAX_CITED_IDS items: ", … and N more findings"."""
     more = number_word(rest, lang, gender("finding"))
-    findings = noun(rest, "finding", lang)
-    return shown + (t(lang, ", … and {more} more {findings}", more=more, findings=findings))
+    return t(lang, ", … and {more} more {findings}", more=more, findings=noun(rest, "finding", lang))
 
 
 def _with_citation(text: str, refs: Sequence[Ref], lang: str = "en") -> str:

@@ -17,8 +17,7 @@ import mistune
 
 from synergies import narrative
 from synergies.narrative import Narrative, Paragraph, Ref, Sentence
-from synergies.text import t
-from synergies.text.grammar import gender, noun, number_word
+from synergies.narrative.model import more_findings
 
 _MARKDOWN = mistune.create_markdown(escape=True)
 _PLACEHOLDER = "SYNERGIESCITE{}X"
@@ -69,16 +68,6 @@ def _shown_items(refs: Sequence[Ref]) -> tuple[list[list[str]], int]:
     return shown, sum(len(item) for item in items[narrative.MAX_CITED_IDS :])
 
 
-def _more_findings(rest: int, lang: str) -> str:
-    """The tail of a citation that prints MAX_CITED_IDS items: ", … and N more findings".
-
-    Worded as `narrative._cited_findings` words it (the same message), without compacting the ids
-    a second time; tests/test_site.py checks that both renderings say the same.
-    """
-    more = number_word(rest, lang, gender("finding"))
-    return t(lang, ", … and {more} more {findings}", more=more, findings=noun(rest, "finding", lang))
-
-
 def citation_html(refs: Sequence[Ref], lang: str, page_of: PageOf) -> str:
     """The narrative's citation of `refs` with every id, range and key a link to its row."""
     if not refs:
@@ -92,7 +81,7 @@ def citation_html(refs: Sequence[Ref], lang: str, page_of: PageOf) -> str:
         ]
         text = ", ".join(links)
         if rest:
-            text += html.escape(_more_findings(rest, lang).replace("\\", ""))
+            text += html.escape(more_findings(rest, lang).replace("\\", ""))
         groups.append(text)
     seen: set[str] = set()  # as in the Markdown: a label printed once, even if two files hold it
     for file in narrative.REF_FILES[1:]:
