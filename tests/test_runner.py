@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import types
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -380,6 +381,64 @@ def test_a_cell_that_runs_too_long_times_out(published: Project) -> None:
     assert "03-sleep.ipynb timed out after 3 s in cell 3 of 3 (index 2): `import time`" in err
     assert "--timeout" in err
     assert_nothing_published(published, before, out, err)
+
+
+def _taken_port_for_kernels(monkeypatch: pytest.MonkeyPatch, starts: int | None) -> Iterator[int]:
+    """Hand the first `starts` kernels (all when None) a shell port another socket listens on.
+
+    This is what a run side by side with another one meets when the other process takes a port
+    between jupyter_client choosing it and the kernel binding it.
+    """
+    import socket
+
+    from jupyter_client.connect import LocalPortCache
+
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    taken = holder.getsockname()[1]
+    original = LocalPortCache.find_available_port
+    handed = {"kernels": 0}
+
+    def find_available_port(self: LocalPortCache, ip: str) -> int:
+        port = original(self, ip)
+        # the provisioner asks for five ports per kernel, the shell port first
+        first_of_a_kernel = getattr(self, "_asked", 0) % 5 == 0
+        self._asked = getattr(self, "_asked", 0) + 1
+        if first_of_a_kernel and (starts is None or handed["kernels"] < starts):
+            handed["kernels"] += 1
+            return taken
+        return port
+
+    monkeypatch.setattr(LocalPortCache, "find_available_port", find_available_port)
+    try:
+        yield taken
+    finally:
+        holder.close()
+
+
+def test_a_kernel_whose_port_was_taken_is_started_again(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for _ in _taken_port_for_kernels(monkeypatch, starts=1):
+        code, out, err = project.run("--jobs", "1")
+
+    assert code == 0, err
+    assert "01-count-rows.ipynb" in out and "02-echo-lang.ipynb" in out
+    assert (project.out / "notebooks" / "01-count-rows.ipynb").is_file()
+
+
+def test_a_port_that_stays_taken_is_reported_after_a_few_starts(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for _ in _taken_port_for_kernels(monkeypatch, starts=None):
+        code, out, err = project.run("--jobs", "1")
+
+    assert code == 1
+    assert "01-count-rows.ipynb: the kernel died before its first cell ran" in err
+    assert execute.PORT_CLASH in err
+    assert_no_traceback(out, err)
+    assert not (project.out / "notebooks").exists()
 
 
 def test_a_dead_kernel_is_reported(published: Project) -> None:

@@ -34,18 +34,22 @@ class Notebook:
         return self.path.stem
 
     def describe_cell(self, executed_index: int | None) -> str:
-        """Name a cell of the executed notebook by its position and first line in the source."""
+        """Where in the executed notebook something happened, as a phrase: "in cell 2 of 5 (…)".
+
+        The cell is named by its position and first line in the source notebook; a failure before
+        any cell ran reads "before its first cell ran".
+        """
         if executed_index is None:
             return "before its first cell ran"
         index = executed_index
         if not self.has_injected_cell and self.parameters_index >= 0:
             if executed_index == self.parameters_index + 1:
-                return "the cell papermill injected with the parameters"
+                return "in the cell papermill injected with the parameters"
             if executed_index > self.parameters_index:
                 index -= 1
         count = len(self.first_lines)
         line = self.first_lines[index] if 0 <= index < count else ""
-        return f"cell {index + 1} of {count} (index {index}): `{line}`"
+        return f"in cell {index + 1} of {count} (index {index}): `{line}`"
 
 
 def _first_line(source: str | list[str]) -> str:

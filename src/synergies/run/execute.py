@@ -53,6 +53,11 @@ KERNEL_EXTENSION = "synergies.kernel_exit"
 KERNEL_EXTENSIONS = (KERNEL_EXTENSION, "synergies.run.kernel_evidence")
 EVIDENCE_CACHE = "evidence.pickle"  # in the staging work area, removed with it
 
+# A kernel that dies before its first cell because a port it was given was taken meanwhile
+# (see `_lost_its_ports`) is started again with new ports, up to this many starts in all.
+KERNEL_START_ATTEMPTS = 3
+PORT_CLASH = "Address already in use"  # what zmq says when a port it binds is taken
+
 
 # Seconds a kernel gets to exit after its results are in; after half of it, it is sent SIGTERM.
 # A kernel exits in about 0.1 s, but ipykernel 7 sometimes hangs at exit (its control thread
@@ -236,16 +241,38 @@ def _execute(notebook: Notebook, context: _Context) -> _Outcome:
         "figures_dir": str(figures),
         "lang": context.options.lang,
     }
-    tracker = _CellTracker()
     stderr_log = area / "kernel-stderr.log"
-    with stderr_log.open("wb") as stderr:
-        try:
-            environment = _evidence_environment(context, area)
-            executed = _papermill(notebook, parameters, tracker, stderr, context, environment)
-        except Exception as error:  # reported to the user as one message, not a traceback
-            message = _describe_failure(notebook, error, tracker, context.options, stderr_log)
-            return _Outcome(notebook, failure=message)
+    environment = _evidence_environment(context, area)
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        tracker = _CellTracker()
+        with stderr_log.open("wb") as stderr:  # each attempt's kernel writes its own log
+            try:
+                executed = _papermill(notebook, parameters, tracker, stderr, context, environment)
+            except Exception as error:  # reported to the user as one message, not a traceback
+                if attempt < KERNEL_START_ATTEMPTS and _lost_its_ports(tracker, stderr_log):
+                    continue
+                message = _describe_failure(notebook, error, tracker, context.options, stderr_log)
+                return _Outcome(notebook, failure=message)
+        break
     return _Outcome(notebook, started=started, executed=executed, output=output, figures=figures)
+
+
+def _lost_its_ports(tracker: _CellTracker, stderr_log: Path) -> bool:
+    """Whether a kernel died at start-up because another process took one of its ports.
+
+    jupyter_client picks a kernel's five TCP ports by binding port 0 and closing the socket, and
+    the kernel binds them a moment later; any process on the machine (another run side by side,
+    or a connection's ephemeral port) can take one in between, and the kernel then dies with
+    "Address already in use" before the notebook's first cell. Nothing has run yet, so starting
+    a fresh kernel with fresh ports is safe; any other start-up death is reported at once.
+    """
+    if tracker.index is not None:
+        return False
+    try:
+        text = stderr_log.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return PORT_CLASH in text
 
 
 def _write_outcome(outcome: _Outcome, options: Options) -> _Outcome:
@@ -306,16 +333,16 @@ def _describe_failure(
     if isinstance(error, PapermillExecutionError):
         where = notebook.describe_cell(error.cell_index)
         what = f"{error.ename}: {_one_line(error.evalue)}".rstrip(": ")
-        return f"{notebook.name} failed in {where}\n  {what}"
+        return f"{notebook.name} failed {where}\n  {what}"
     where = notebook.describe_cell(tracker.index)
     if isinstance(error, CellTimeoutError):
         return (
-            f"{notebook.name} timed out after {options.timeout} s in {where}\n"
+            f"{notebook.name} timed out after {options.timeout} s {where}\n"
             "  Give slow cells more time with --timeout SEC."
         )
     if isinstance(error, DeadKernelError) or "died" in str(error).lower():
         return (
-            f"{notebook.name}: the kernel died in {where}\n"
+            f"{notebook.name}: the kernel died {where}\n"
             "  The Python process running the notebook stopped (out of memory, a crash in "
             "compiled code, or os._exit)." + _stderr_tail(stderr_log)
         )
