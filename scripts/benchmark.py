@@ -12,8 +12,9 @@ writes it to docs/benchmarks.md:
 - a re-run with nothing changed, and re-runs after changing one finding's direction and one
   institutional row in a copy of data/, with the notebooks that re-ran;
 - scale: contract-following synthetic data (synergies.synthetic) with 10^3 to 10^6 findings,
-  timing load + validate + derive + every aggregate.py table in a fresh process, and the
-  whole pipeline for the sizes asked for, with peak memory and the growth per 10x;
+  timing load + validate + derive + every aggregate.py table in a fresh process (and, up to
+  10^5 findings, the narrative build against the load), and the whole pipeline for the sizes
+  asked for, with peak memory and the growth per 10x;
 - the import cost of each notebook's imports, in a fresh interpreter.
 
 Short measurements are repeated (best of --repeats); anything slower than --time-limit is
@@ -21,7 +22,8 @@ stopped and reported as not finished. Timings vary from machine to machine: comp
 with the floor measured in the same run, not with another machine's numbers.
 
 Usage: python scripts/benchmark.py [--repeats 3] [--sizes 1000 10000 100000 1000000]
-       [--pipeline-sizes 1000 10000] [--time-limit 900] [--keep DIR] [--doc PATH | --no-doc] [--quick]
+       [--pipeline-sizes 1000 10000 100000 1000000] [--time-limit 900] [--keep DIR]
+       [--doc PATH | --no-doc] [--quick]
 """
 
 from __future__ import annotations
@@ -60,7 +62,8 @@ FLOOR_IMPORTS = ("pandas", "matplotlib", "seaborn")
 # Synthetic data with hundreds of countries, cases and arms and 50+ outcomes.
 SCALE_SHAPE = {"n_countries": 200, "cases_per_country": 3, "n_outcomes": 60, "n_domains": 8}
 DEFAULT_SIZES = (1_000, 10_000, 100_000, 1_000_000)
-DEFAULT_PIPELINE_SIZES = (1_000, 10_000)
+DEFAULT_PIPELINE_SIZES = (1_000, 10_000, 100_000, 1_000_000)
+NARRATIVE_MAX_FINDINGS = 100_000  # the narrative is timed in the stage process up to this size
 REPEAT_BELOW_SECONDS = 30.0  # scale measurements shorter than this are repeated
 KEY_PACKAGES = (
     "pandas",
@@ -83,6 +86,11 @@ COLD_RATIO_TARGET = 1.25
 NO_OP_TARGET_SECONDS = 1.0
 SCALE_TARGET_SECONDS = 10.0
 SCALE_TARGET_MB = 2048.0
+NARRATIVE_TARGET_RATIO = 3.0  # narrative.build at most 3x load_evidence, at 10^5 findings
+NARRATIVE_TARGET_FINDINGS = 100_000
+PIPELINE_TARGET_FINDINGS = 1_000_000
+PIPELINE_TARGET_SECONDS = 120.0  # the whole pipeline at 10^6 findings on this 2-core machine
+PIPELINE_TARGET_MB = 1536.0  # its largest single process (1.5 GB, MB of 2^20 bytes as elsewhere)
 LINEAR_GROWTH_LIMIT = 11.0  # 10x the data may cost at most 10x the time, with 10 % measurement noise
 PROGRESS_LINE = re.compile(r"^\s+(\S+\.ipynb)\s+(.+?)\s*$")
 MAGIC_LINE = re.compile(r"^\s*[%!]")
@@ -396,21 +404,32 @@ def aggregate_everything(ev: Any) -> dict[str, float]:
 
 
 def measure_stages_here(data_dir: str) -> dict[str, Any]:
-    """In this process: import, load + validate + derive, then every aggregate table (seconds)."""
+    """In this process: import, load + validate + derive, every aggregate table (seconds).
+
+    Up to NARRATIVE_MAX_FINDINGS findings it also times `narrative.build` right after the load,
+    as notebook 07 calls it, and rendering the built narrative in both languages.
+    """
     started = time.perf_counter()
+    from synergies import narrative
     from synergies.load import load_evidence
 
     imported = time.perf_counter()
     ev = load_evidence(data_dir)
     loaded = time.perf_counter()
-    tables = aggregate_everything(ev)
-    return {
-        "import": imported - started,
-        "load": loaded - imported,
-        "aggregate": time.perf_counter() - loaded,
-        "tables": tables,
-        "findings": len(ev.findings),
-    }
+    stages: dict[str, Any] = {"import": imported - started, "load": loaded - imported}
+    if len(ev.findings) <= NARRATIVE_MAX_FINDINGS:
+        built = narrative.build(ev)
+        stages["narrative_build"] = time.perf_counter() - loaded
+        rendering = time.perf_counter()
+        for lang in ("en", "es"):
+            narrative.render_markdown(built, lang)
+        stages["narrative_render"] = time.perf_counter() - rendering
+        del built
+    aggregating = time.perf_counter()
+    stages["tables"] = aggregate_everything(ev)
+    stages["aggregate"] = time.perf_counter() - aggregating
+    stages["findings"] = len(ev.findings)
+    return stages
 
 
 @dataclass
@@ -687,7 +706,9 @@ def report(
         + ", ".join(f"{k}={v}" for k, v in SCALE_SHAPE.items())
         + "; *load + aggregate* is `load_evidence` (read, validate, derive) plus every aggregate.py "
         "table, timed inside a fresh process (interpreter start and imports excluded; the *process* "
-        "column includes them). Peak memory is the process's maximum resident set (`wait4`); for the "
+        f"column includes them); up to {NARRATIVE_MAX_FINDINGS:,} findings the same process also times "
+        "`narrative.build` right after the load, as notebook 07 calls it, and rendering it in English "
+        "and Spanish. Peak memory is the process's maximum resident set (`wait4`); for the "
         "whole pipeline, the largest single process (a kernel or the runner) and the sampled sum over "
         "the runner and its parallel kernels.",
         f"- Command: `python scripts/benchmark.py {' '.join(options.argv)}`"
@@ -802,15 +823,17 @@ def _scale_section(scale: list[ScaleResult], targets: list[Target]) -> list[str]
             "Load + validate + derive",
             "Aggregate (all tables)",
             "Slowest table",
+            "Narrative build (× load)",
+            "Narrative render (en + es)",
             "Process",
             "Peak memory",
         ),
-        _row("---:", "---", "---:", "---:", "---", "---:", "---:"),
+        _row("---:", "---", "---:", "---:", "---", "---:", "---:", "---:", "---:"),
     ]
     for r in scale:
         if r.stages is None:
             lines.append(
-                _row(f"{r.n_findings:,}", r.shape, "not finished", "", "", f"> {r.stage_seconds:.0f} s", "")
+                _row(f"{r.n_findings:,}", r.shape, "not finished", *[""] * 4, f">{r.stage_seconds:.0f} s", "")
             )
             continue
         table, seconds = max(r.stages["tables"].items(), key=lambda kv: kv[1])
@@ -821,6 +844,8 @@ def _scale_section(scale: list[ScaleResult], targets: list[Target]) -> list[str]
                 f"{r.stages['load']:.2f} s",
                 f"{r.stages['aggregate']:.2f} s",
                 f"{table} {seconds:.2f} s",
+                _narrative_cell(r),
+                f"{r.stages['narrative_render']:.2f} s" if "narrative_render" in r.stages else "not timed",
                 f"{r.stage_seconds:.2f} s",
                 f"{r.stage_peak_mb:.0f} MB",
             )
@@ -848,7 +873,39 @@ def _scale_section(scale: list[ScaleResult], targets: list[Target]) -> list[str]
         whole = _pipeline_times(piped)
         growth = "; ".join(_growth(whole)) or "-"
         targets.append(("whole pipeline grows no faster than linearly", growth, _growth_ok(whole)))
+    targets += _issue_targets(scale)
     return lines
+
+
+def _narrative_cell(result: ScaleResult) -> str:
+    """The narrative build time and its ratio to `load_evidence`, or why it was not timed."""
+    stages = result.stages or {}
+    if "narrative_build" not in stages:
+        return f"not timed (> {NARRATIVE_MAX_FINDINGS:,} findings)"
+    return f"{stages['narrative_build']:.2f} s ({stages['narrative_build'] / stages['load']:.1f} ×)"
+
+
+def _issue_targets(scale: list[ScaleResult]) -> list[Target]:
+    """The narrative and whole-pipeline targets, where their sizes were measured."""
+    targets: list[Target] = []
+    for r in scale:
+        stages = r.stages or {}
+        if r.n_findings == NARRATIVE_TARGET_FINDINGS and "narrative_build" in stages:
+            ratio = stages["narrative_build"] / stages["load"]
+            what = (
+                f"{r.n_findings:,} findings: `narrative.build` ≤ {NARRATIVE_TARGET_RATIO:.0f} × "
+                "`load_evidence` (same process)"
+            )
+            measured = f"{ratio:.1f} × ({stages['narrative_build']:.2f} s against {stages['load']:.2f} s)"
+            targets.append((what, measured, ratio <= NARRATIVE_TARGET_RATIO))
+        if r.n_findings == PIPELINE_TARGET_FINDINGS and r.pipeline is not None:
+            p = r.pipeline
+            what = f"{r.n_findings:,} findings: whole pipeline ≤ {PIPELINE_TARGET_SECONDS:.0f} s"
+            measured = f"{p.seconds:.1f} s" if p.finished else _failure(p)
+            targets.append((what, measured, p.finished and p.seconds <= PIPELINE_TARGET_SECONDS))
+            what = f"{r.n_findings:,} findings: largest process < {PIPELINE_TARGET_MB / 1024:.1f} GB"
+            targets.append((what, f"{p.peak_mb:.0f} MB", p.finished and p.peak_mb < PIPELINE_TARGET_MB))
+    return targets
 
 
 def _pipeline_times(piped: list[ScaleResult]) -> list[tuple[int, float | None]]:
