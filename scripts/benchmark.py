@@ -832,9 +832,8 @@ def _scale_section(scale: list[ScaleResult], targets: list[Target]) -> list[str]
     ]
     for r in scale:
         if r.stages is None:
-            lines.append(
-                _row(f"{r.n_findings:,}", r.shape, "not finished", *[""] * 4, f">{r.stage_seconds:.0f} s", "")
-            )
+            stopped = f"> {r.stage_seconds:.0f} s"
+            lines.append(_row(f"{r.n_findings:,}", r.shape, "not finished", *[""] * 4, stopped, ""))
             continue
         table, seconds = max(r.stages["tables"].items(), key=lambda kv: kv[1])
         lines.append(
