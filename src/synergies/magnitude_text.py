@@ -22,7 +22,7 @@ from synergies.i18n import labels
 from synergies.load import Evidence
 from synergies.magnitude_words import MEASURES, PLACES, TAU2_PLACES
 from synergies.narrative import compact_ids, escape, magnitudes
-from synergies.narrative.slots import Markup, Slot, render
+from synergies.narrative.slots import Int, Markup, Slot, render
 from synergies.text import gettext, numbers, pgettext, t
 
 __all__ = [
@@ -82,7 +82,7 @@ def not_pooled_parts(counts: Mapping[str, int], form: str, lang: str) -> list[st
     so they always give the same reasons.
     """
     return [
-        render(magnitudes.not_pooled_phrase(reason, form, Markup(numbers.integer(lang, n)), n), lang)
+        render(magnitudes.not_pooled_phrase(reason, form, Int(n), n), lang)
         for reason in magnitude.NOT_POOLED
         if (n := int(counts.get(reason, 0)))
     ]
@@ -116,6 +116,7 @@ def method_note(lang: str) -> str:
 
 def interval(low: float, high: float, lang: str) -> str:
     """'95 % CI 0.01 to 0.19' / 'IC 95 % 0,01 a 0,19'."""
+    # the bounds are written in `lang` already (a figure's numbers carry no Count), then filled in
     bounds: tuple[Slot, Slot] = (Markup(fmt_number(low, lang)), Markup(fmt_number(high, lang)))
     return render(magnitudes.interval_msg(*bounds), lang)
 

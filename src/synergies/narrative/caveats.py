@@ -6,14 +6,14 @@ Each sentence is a typed-slot body (`slots`): numbers are `Num` slots carrying t
 need (findings per case and per source, subgroup and contested rows) are taken in one pass over the
 findings and kept in `f._groups["caveats:..."]`.
 
-One kind of wording is still finished per-language text (`slots.Written`): a claim's reason, which
-`claims.check_claims` writes in each language (tables/claims.csv); the claims' tallies are counts
-on that table (`verify`'s "claims").
+A claim's reason is a body too, the one `claims.check_claim` builds (and tables/claims.csv holds
+rendered), said here escaped as a whole; the claims' tallies are counts on that table (`verify`'s
+"claims"). The magnitude bodies are `narrative.magnitudes`', the ones notebook 04 renders.
 """
 
 from __future__ import annotations
 
-from synergies import claims, contract
+from synergies import contract
 from synergies.narrative import magnitudes
 from synergies.narrative.facts import _Facts
 from synergies.narrative.model import Paragraph, Ref, Section, Sentence, _count, natural_key
@@ -24,17 +24,15 @@ from synergies.narrative.slots import (
     Cap,
     Country,
     Data,
+    Escaped,
     Markup,
     Num,
     Seq,
     Slot,
     Word,
-    Written,
     items,
     msg,
     msgn,
-    msgp,
-    render,
 )
 
 # =========================================================================== caveats
@@ -354,14 +352,20 @@ def _magnitude_section(f: _Facts) -> Section | None:
 
 
 def _claims_section(f: _Facts) -> Section | None:
-    """Each coded conclusion of the source (claims.csv) with its verdict, reason and rows (`claims`)."""
+    """Each coded conclusion of the source (claims.csv) with its verdict, reason and rows (`claims`).
+
+    The reasons are the claims check's bodies (`claims.check_all`), rendered per language like every
+    sentence; the verdict tallies are counts on tables/claims.csv as it is written (English).
+    """
+    from synergies import claims  # claims builds its reasons from the narrative's slots
+
     if f.ev.claims is None:
         return None
-    en = f.table("claims", lambda: claims.check_claims(f.ev, "en"))
-    es = claims.check_claims(f.ev, "es")
+    checked = claims.check_all(f.ev)
+    en = f.table("claims", lambda: claims.check_claims(f.ev, "en", checked))
     tally = claims.verdict_counts(en)
     parts = items(
-        Seq((_verdict_word(v), Markup(" ("), Num(_count(k, "claims", verdict=v)), Markup(")")))
+        Seq((claims.verdict_word(v), Markup(" ("), Num(_count(k, "claims", verdict=v)), Markup(")")))
         for v, k in tally.items()
         if k
     )
@@ -377,24 +381,27 @@ def _claims_section(f: _Facts) -> Section | None:
         parts=parts,
     )
     listed = []
-    for row, reason_es in zip(en.itertuples(), es["reason"], strict=True):
-        body: list[Slot] = [Markup("**"), Data(row.claim_id), Markup("**")]
-        if row.locator:
-            body += [Markup(" ("), Data(row.locator), Markup(")")]
-        body += [Markup(": "), Data(row.text), Markup(" *"), _verdict_word(row.verdict), Markup("*: ")]
-        body.append(Written(render(Data(row.reason), "en"), render(Data(reason_es), "es")))
-        listed.append(f.say(Seq(tuple(body)), _claim_refs(row.rows)))
+    for (claim, result), rows in zip(checked, en["rows"], strict=True):
+        body: list[Slot] = [Markup("**"), Data(claim["claim_id"]), Markup("**")]
+        if claim["locator"]:
+            body += [Markup(" ("), Data(claim["locator"]), Markup(")")]
+        body += [
+            Markup(": "),
+            Data(claim["text"]),
+            Markup(" *"),
+            claims.verdict_word(result.verdict),
+            Markup("*: "),
+        ]
+        body.append(Escaped(result.reason))  # data text in a reason is as coded: escaped with the whole
+        listed.append(f.say(Seq(tuple(body)), _claim_refs(rows)))
     paragraphs = (Paragraph((f.say(intro),)), Paragraph(tuple(listed), as_list=True))
     return Section("claims", TITLES["claims"], paragraphs)
 
 
-def _verdict_word(verdict: str) -> Slot:
-    """A claim's verdict in words ("partly supported"), as `claims.word_verdict` writes it."""
-    return msgp("verdict on a claim", claims.VERDICT_WORDS[verdict])
-
-
 def _claim_refs(cell: str) -> list[Ref]:
     """The rows of a claim's verdict (tables/claims.csv, rows) as citations."""
+    from synergies import claims
+
     refs = []
     for item in filter(None, cell.split(claims.ROW_SEPARATOR)):
         where, sep, factor = item.partition(": ")
