@@ -19,6 +19,11 @@ A finding whose direction two sources report differently (`direction_alt`) is co
 the first source reads it; the reason says so, and says how the verdict would change if the
 other source were right. A level the coders inferred (`level_basis` = `inferred`) cannot on
 its own make a claim about that level supported.
+
+A reason is built once, in no language: a typed-slot body (`narrative.slots`: catalogue
+messages whose slots are vocabulary words, labels, countries, data text as coded and the check's
+own whole numbers, `Int`). `check_claims` renders it in the language asked for (tables/claims.csv)
+and the narrative says the same body, escaped as a whole; a new language needs only a catalogue.
 """
 
 from __future__ import annotations
