@@ -118,6 +118,32 @@ def test_spanish_reasons_differ_and_verdicts_do_not(evidence: Evidence) -> None:
     assert (en["reason"] != es["reason"]).all()
 
 
+def test_a_reason_is_a_typed_body_rendered_per_language(evidence: Evidence) -> None:
+    """A claim's reason is built once, as a body of catalogue messages and typed slots; each language's
+    text (tables/claims.csv) is that body rendered, so a new language needs only a catalogue."""
+    from synergies.narrative import slots
+
+    checked = claims.check_all(evidence)
+    assert [c["claim_id"] for c, _ in checked] == list(evidence.claims["claim_id"])
+    for lang in ("en", "es"):
+        table = claims.check_claims(evidence, lang, checked)
+        assert table["reason"].tolist() == [result.text(lang) for _, result in checked]
+        assert table.equals(claims.check_claims(evidence, lang))
+    for _, result in checked:
+        assert not isinstance(result.reason, str)
+        assert any(isinstance(s, slots.Msg) for s in slots.walk(result.reason))
+        assert slots.counts(result.reason) == ()  # its numbers are the check's (`Int`), not verify's
+        neutral = [s.text for s in slots.walk(result.reason) if isinstance(s, slots.Markup)]
+        assert not any(c.isalpha() for text in neutral for c in text), neutral
+
+
+def test_a_reason_keeps_data_text_as_coded_and_the_narrative_escapes_it_whole(evidence: Evidence) -> None:
+    from synergies.narrative import escape, slots
+
+    for _, result in claims.check_all(evidence):
+        assert slots.render(slots.Escaped(result.reason), "es") == escape(result.text("es"))
+
+
 def test_no_claims_file_gives_an_empty_table(minimal_dir: Path) -> None:
     out = claims.check_claims(load_evidence(minimal_dir))
     assert out.empty and list(out.columns) == claims.TABLE_COLUMNS

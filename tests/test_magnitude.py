@@ -151,8 +151,10 @@ def test_alignment_negates_lower_is_better_and_leaves_ambiguous_out(tmp_path: Pa
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_summary_and_forest_note_give_the_same_reasons_for_not_pooling(tmp_path: Path, lang: str) -> None:
-    """One list of reasons (`magnitude.NOT_POOLED`) drives the notebook's summary and the figure's note."""
-    from synergies import magnitude_plots, magnitude_text
+    """One list of reasons (`magnitude.NOT_POOLED`) drives the notebook's summary, the figure's note and
+    the people's table of aligned estimates, each in its form of the one table of reason words."""
+    from synergies import magnitude_plots, magnitude_text, magnitude_words
+    from synergies.site.tables import column_label, for_people
 
     ev = load_evidence(
         _data(
@@ -170,7 +172,10 @@ def test_summary_and_forest_note_give_the_same_reasons_for_not_pooling(tmp_path:
     cases = magnitude.case_estimates(aligned)
     pooled = magnitude.pooled_estimates(cases)
     reasons = set(aligned["pooled_as"]) - set(magnitude.POOLED_MEASURES)
-    assert reasons == set(magnitude.NOT_POOLED) == set(magnitude_text.NOT_POOLED_WORDS)
+    assert reasons == set(magnitude.NOT_POOLED) == set(magnitude_words.NOT_POOLED_WORDS)
+    assert all(
+        set(words) == set(magnitude_words.FORMS) for words in magnitude_words.NOT_POOLED_WORDS.values()
+    )
     counts = dict.fromkeys(magnitude.NOT_POOLED, 1)
     summary = magnitude_text.summary(ev, aligned, pooled, lang)
     (page,) = magnitude_plots.forest_pages(ev, aligned, cases, pooled, lang)
@@ -179,6 +184,9 @@ def test_summary_and_forest_note_give_the_same_reasons_for_not_pooling(tmp_path:
         parts = magnitude_text.not_pooled_parts(counts, form, lang)
         assert len(parts) == 3 and all(part in text for part in parts), (form, text)
         assert [text.index(part) for part in parts] == sorted(text.index(part) for part in parts)
+    cells = set(for_people(aligned, ev, lang).frame[column_label("pooled_as", lang)])
+    assert {magnitude_words.cell_word(r, lang) for r in magnitude.NOT_POOLED} <= cells
+    assert magnitude_words.cell_word("smd", lang) == magnitude_text.measure_label("smd", lang) in cells
 
 
 def test_one_estimate_per_case_is_the_mean_with_correlation_one(tmp_path: Path) -> None:

@@ -8,8 +8,7 @@ import pytest
 
 from synergies import narrative, synthetic
 from synergies.load import load_evidence
-from synergies.narrative import slots
-from synergies.narrative.caveats import _pooled_body
+from synergies.narrative import magnitudes, slots
 from synergies.narrative.facts import _Facts
 
 
@@ -49,7 +48,7 @@ def test_an_estimate_that_rounds_to_zero_reads_unsigned(sized) -> None:
     domain = ev.domain_order[0]
     Row = namedtuple("Row", "domain effect_measure scale estimate ci_low ci_high k i2 tau2")
     row = Row(domain, "smd", "natural", -0.004, -0.05, 0.04, 3, 12.4, 0.0004)
-    body = _pooled_body(f, row)
+    body = magnitudes.pooled_body(row, f.labels)
     for lang in ("en", "es"):
         text = slots.render(body, lang)
         assert "-0" not in text.replace("-0,05", "").replace("-0.05", ""), text
@@ -84,19 +83,65 @@ def test_summary_counts_name_findings_by_id_when_their_columns_cannot(tmp_path) 
     assert any(c.where and c.where[0][0] == "finding_id" for c in summary.counts)
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
-def test_magnitude_sentences_read_as_notebook_04_writes_them(sized, lang: str) -> None:
-    """The narrative's slot bodies and magnitude_text's finished sentences say the same, word for word."""
-    from synergies import magnitude, magnitude_text
+def test_notebook_04_and_the_narrative_say_the_bodies_of_one_builder(sized) -> None:
+    """The magnitude section says `narrative.magnitudes`' very bodies, the ones notebook 04 renders."""
+    from synergies import magnitude
 
     ev, built = sized
     aligned = magnitude.aligned_estimates(ev)
     pooled = magnitude.pooled_estimates(magnitude.case_estimates(aligned))
     section = built.section("magnitudes")
-    assert section.paragraphs[0].sentences[0].text(lang) == magnitude_text.summary(ev, aligned, pooled, lang)
-    assert section.paragraphs[-1].sentences[0].text(lang) == magnitude_text.method_note(lang)
-    said = [s.text(lang) for p in section.paragraphs[1:-1] for s in p.sentences]
-    expected = [
-        magnitude_text.pooled_sentence(ev, r, lang, cited=False) for r in pooled.itertuples(index=False)
-    ]
-    assert sorted(said) == sorted(expected)
+    assert section.paragraphs[0].sentences[0].body == magnitudes.summary_body(ev.findings, aligned, pooled)
+    assert section.paragraphs[-1].sentences[0].body == magnitudes.method_body()
+    said = [s.body for p in section.paragraphs[1:-1] for s in p.sentences]
+    names = _Facts.of(ev).labels
+    assert said and set(said) == {magnitudes.pooled_body(r, names) for r in pooled.itertuples(index=False)}
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_notebook_04_renders_the_builders_bodies_and_cites_its_rows(sized, lang: str) -> None:
+    from synergies import magnitude, magnitude_text
+
+    ev, _ = sized
+    aligned = magnitude.aligned_estimates(ev)
+    pooled = magnitude.pooled_estimates(magnitude.case_estimates(aligned))
+    summary = magnitude_text.summary(ev, aligned, pooled, lang)
+    assert summary == slots.render(magnitudes.summary_body(ev.findings, aligned, pooled), lang)
+    assert magnitude_text.method_note(lang) == slots.render(magnitudes.method_body(), lang)
+    names = _Facts.of(ev).labels
+    for r in pooled.itertuples(index=False):
+        uncited = slots.render(magnitudes.pooled_body(r, names), lang)
+        assert magnitude_text.pooled_sentence(ev, r, lang, cited=False) == uncited
+        cited = magnitude_text.pooled_sentence(ev, r, lang)
+        assert cited == f"{uncited[:-1]} {magnitude_text.cite(r.finding_ids)}."
+
+
+def test_the_summary_gives_each_reason_in_its_clause_form_in_the_reasons_order(sized) -> None:
+    from synergies import magnitude, magnitude_text
+
+    ev, _ = sized
+    aligned = magnitude.aligned_estimates(ev)
+    pooled = magnitude.pooled_estimates(magnitude.case_estimates(aligned))
+    counts = aligned["pooled_as"].value_counts().to_dict()
+    for lang in ("en", "es"):
+        summary = magnitude_text.summary(ev, aligned, pooled, lang)
+        parts = magnitude_text.not_pooled_parts(counts, "clause", lang)
+        assert parts and all(part in summary for part in parts)
+        assert [summary.index(p) for p in parts] == sorted(summary.index(p) for p in parts)
+
+
+def test_no_estimates_says_why_in_one_sentence(tmp_path) -> None:
+    """Without a measure the sentence names the missing column; without estimates it says so."""
+    import pandas as pd
+
+    from synergies import magnitude_text
+
+    directory = synthetic.write_synthetic(tmp_path / "d", 60, 3, with_estimates=True)
+    ev = load_evidence(directory)
+    bare = ev.findings.assign(effect_measure="")
+    assert "`effect_measure`" in slots.render(magnitudes.no_estimates_body(bare), "en")
+    none = ev.findings.assign(estimate=pd.Series(float("nan"), index=ev.findings.index))
+    assert slots.render(magnitudes.no_estimates_body(none), "en").startswith("No finding reports an estimate")
+    assert magnitude_text.no_estimates(ev, "es") == slots.render(
+        magnitudes.no_estimates_body(ev.findings), "es"
+    )

@@ -19,20 +19,40 @@ A finding whose direction two sources report differently (`direction_alt`) is co
 the first source reads it; the reason says so, and says how the verdict would change if the
 other source were right. A level the coders inferred (`level_basis` = `inferred`) cannot on
 its own make a claim about that level supported.
+
+A reason is built once, in no language: a typed-slot body (`narrative.slots`: catalogue
+messages whose slots are vocabulary words, labels, countries, data text as coded and the check's
+own whole numbers, `Int`). `check_claims` renders it in the language asked for (tables/claims.csv)
+and the narrative says the same body, escaped as a whole; a new language needs only a catalogue.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
 from synergies import aggregate, contract, i18n, text
 from synergies.load import Evidence, case_items, split_list
+from synergies.narrative.slots import (
+    Country,
+    Data,
+    Int,
+    Label,
+    Markup,
+    Seq,
+    Slot,
+    Word,
+    items,
+    msg,
+    msgn,
+    msgp,
+    render,
+)
 from synergies.text import NP_, grammar, t, tn, tp
-from synergies.text import names as text_names
+from synergies.vocabulary import LANGS
 
 # The first columns of tables/claims.csv, in this order; the claim's own text and coding follow.
 CLAIM_COLUMNS = ["claim_id", "kind", "verdict", "reason", "rows"]
@@ -45,27 +65,82 @@ _RANK = {"beneficial": 2, "no_change": 1, "adverse": 0}
 _OPPOSITE = {"beneficial": ("adverse",), "adverse": ("beneficial",), "no_change": ("beneficial", "adverse")}
 
 
-def _join(items: Sequence[str], lang: str) -> str:
-    """'a, b and c' / 'a, b y c' (the text layer's list rule)."""
-    return grammar.join_list(list(items), lang)
+def _data(text: str) -> Data:
+    """Data text (an id, an arm's name, a coders' note) as coded: the reason is escaped as a whole."""
+    return Data(text, plain=True)
 
 
-def _labels(items: Sequence[str]) -> str:
+def _joined(parts: Iterable[Slot], separator: str) -> Slot:
+    """Parts one after the other, `separator` between them ("; " or ", ", the same in every language)."""
+    out: list[Slot] = []
+    for part in parts:
+        if out:
+            out.append(Markup(separator))
+        out.append(part)
+    return Seq(tuple(out))
+
+
+def _labels(parts: Iterable[Slot]) -> Slot:
     """Labels of factors, domains or cases as a list after a colon, one from the next by ';'.
 
     A label may read as a clause ("A household member has a job"), so labels are never joined
     into one noun phrase with "and": each stands alone, verbatim.
     """
-    return "; ".join(items)
+    return _joined(parts, "; ")
+
+
+def _then(first: Slot, *more: Slot) -> Slot:
+    """Sentences of a reason one after the other, a space between them."""
+    return _joined((first, *more), " ")
+
+
+class _Names(Mapping):
+    """The data's labels of domains, outcomes and factors by language, as `slots.Label` reads them.
+
+    A language's labels are worked out when a reason is first rendered in it.
+    """
+
+    def __init__(self, ev: Evidence) -> None:
+        self._ev = ev
+        self._by_lang: dict[str, dict[str, dict[str, str]]] = {}
+
+    def __getitem__(self, lang: str) -> dict[str, dict[str, str]]:
+        if lang not in self._by_lang:
+            ev = self._ev
+            self._by_lang[lang] = {
+                "domain": i18n.labels(ev.domains, "domain", lang),
+                "outcome": i18n.labels(ev.outcomes, "outcome", lang),
+                "factor": i18n.labels(ev.factors, "factor", lang) if ev.factors is not None else {},
+            }
+        return self._by_lang[lang]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGS)
+
+    def __len__(self) -> int:
+        return len(LANGS)
+
+
+def _label(kind: str, key: str, names: _Names) -> Label:
+    """A domain, outcome or factor by its label in the reader's language, verbatim."""
+    return Label(kind, key, names, plain=True)
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of checking one claim: verdict, reason (in one language) and the rows it rests on."""
+    """The outcome of checking one claim: verdict, reason and the rows it rests on.
+
+    `reason` is a typed-slot body (`narrative.slots`), rendered in any language by `text` (the
+    claims table's text) and said by the narrative escaped as a whole; data text in it is as coded.
+    """
 
     verdict: str
-    reason: str
+    reason: Slot
     rows: tuple[str, ...] = ()
+
+    def text(self, lang: str) -> str:
+        """The reason in `lang`, as tables/claims.csv holds it (data text unescaped)."""
+        return render(self.reason, lang)
 
 
 # --------------------------------------------------------------------------- scope
@@ -122,9 +197,9 @@ def _case_label(country: str, case: str) -> str:
     return f"{country}{contract.CASE_SEPARATOR}{case}"
 
 
-def _case_name(country: str, case: str, lang: str) -> str:
-    """A case as a reader reads it: 'PROINPRO + PDPs (México)', the country named in `lang`."""
-    return f"{case} ({text_names.country(lang, country)})"
+def _case_name(country: str, case: str) -> Slot:
+    """A case as a reader reads it: 'PROINPRO + PDPs (México)', the country named in the reader's language."""
+    return Seq((_data(case), Markup(" ("), Country(country, plain=True), Markup(")")))
 
 
 def _inst_label(row: object) -> str:
@@ -149,8 +224,9 @@ def _ids(values: Iterable[str]) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- effect claims
 
 
-def _arm_name(row: object, lang: str) -> str:
-    return f"{row.intervention} ({text_names.country(lang, row.country)})"  # type: ignore[attr-defined]
+def _arm_name(row: object) -> Slot:
+    """An arm as a reader reads it: 'PPP (Colombia)', the country named in the reader's language."""
+    return _case_name(row.country, row.intervention)  # type: ignore[attr-defined]
 
 
 def _effect_units(findings: pd.DataFrame, effect_column: str) -> pd.DataFrame:
@@ -173,7 +249,7 @@ def _effect_verdict(units: pd.DataFrame, findings: pd.DataFrame, asserted: str) 
     return "partly_supported"
 
 
-def check_effect(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
+def check_effect(claim: pd.Series, ev: Evidence, names: _Names) -> Verdict:
     """Do the findings in scope have the asserted effect? Units are arm × domain verdicts."""
     scope = Scope.of(claim, ev)
     asserted = claim["asserts"]
@@ -184,69 +260,63 @@ def check_effect(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
     found = f[inside]
     if found.empty:
         if scope.arm:
-            reason = t(
-                lang,
-                "No coded finding of a {arm} arm falls in the claim's scope.",
-                arm=i18n.word(scope.arm, lang),
+            reason: Slot = msg(
+                "No coded finding of a {arm} arm falls in the claim's scope.", arm=Word(scope.arm)
             )
         else:
-            reason = t(lang, "No coded finding falls in the claim's scope.")
+            reason = msg("No coded finding falls in the claim's scope.")
         others = f[scope.place(f) & scope.topic(f)]
         if scope.arm and not others.empty:
-            reason += " " + tn(
-                lang,
+            elsewhere = msgn(
                 "Arms of the other kind have {n} finding there ({ids}), but an arm's result is that "
                 "arm's own.",
                 "Arms of the other kind have {n} findings there ({ids}), but an arm's result is that "
                 "arm's own.",
                 len(others),
-                ids=", ".join(_ids(others["finding_id"])),
+                n=Int(len(others)),
+                ids=_data(", ".join(_ids(others["finding_id"]))),
             )
+            reason = _then(reason, elsewhere)
         return Verdict("not_testable", reason)
     units = aggregate.sort_display(_effect_units(found, "effect"), ev)
     verdict = _effect_verdict(units, found, asserted)
     rows = _ids(found["finding_id"])
-    effect = i18n.word(asserted, lang)
-    findings = grammar.count_digits(len(found), "finding", lang)
+    effect = Word(asserted)
     n = len(units)
     if verdict == "not_testable":
-        reason = tn(
-            lang,
+        reason = msgn(
             "The {n} finding in scope has no direction for households: the codebook calls its outcome's "
             "desirability ambiguous.",
             "The {n} findings in scope have no direction for households: the codebook calls their outcomes' "
             "desirability ambiguous.",
             len(found),
+            n=Int(len(found)),
         )
     elif verdict == "supported":
-        reason = tn(
-            lang,
+        reason = msgn(
             "The {n} arm-domain verdict in scope is {effect} ({findings}).",
             "All {n} arm-domain verdicts in scope are {effect} ({findings}).",
             n,
+            n=Int(n),
             effect=effect,
-            findings=findings,
+            findings=Int(len(found), "finding"),
         )
     else:
-        reason = tn(
-            lang,
+        reason = msgn(
             "{k} of {n} arm-domain verdict in scope is {effect}; not so: {others}.",
             "{k} of {n} arm-domain verdicts in scope are {effect}; not so: {others}.",
             n,
-            k=int((units["verdict"] == asserted).sum()),
+            n=Int(n),
+            k=Int(int((units["verdict"] == asserted).sum())),
             effect=effect,
-            others="; ".join(_deviating_units(units, found, asserted, ev, lang)),
+            others=_labels(_deviating_units(units, found, asserted, names)),
         )
-    reason += _contested_note(found, asserted, verdict, lang)
-    return Verdict(verdict, reason, rows)
+    note = _contested_note(found, asserted, verdict)
+    return Verdict(verdict, reason if note is None else _then(reason, note), rows)
 
 
-def _deviating_units(
-    units: pd.DataFrame, found: pd.DataFrame, asserted: str, ev: Evidence, lang: str
-) -> list[str]:
+def _deviating_units(units: pd.DataFrame, found: pd.DataFrame, asserted: str, names: _Names) -> list[Slot]:
     """Per unit not agreeing, e.g. "PPP (Colombia), Productive: conflicting (...: adverse [F05])"."""
-    domain_label = i18n.labels(ev.domains, "domain", lang)
-    outcome_label = i18n.labels(ev.outcomes, "outcome", lang)
     parts = []
     for u in units[(units["verdict"] != asserted) & (units["verdict"] != "unclear")].itertuples():
         mine = found[
@@ -257,66 +327,73 @@ def _deviating_units(
             & (found["effect"] != asserted)
             & (found["effect"] != "unclear")
         ]
-        what = ", ".join(
-            f"{outcome_label.get(r.outcome, r.outcome)}: {i18n.word(r.effect, lang)} [{r.finding_id}]"
-            for r in sorted(mine.itertuples(), key=lambda r: _natural(r.finding_id))
+        what = _joined(
+            (
+                Seq(
+                    (
+                        _label("outcome", r.outcome, names),
+                        Markup(": "),
+                        Word(r.effect),
+                        _data(f" [{r.finding_id}]"),
+                    )
+                )
+                for r in sorted(mine.itertuples(), key=lambda r: _natural(r.finding_id))
+            ),
+            ", ",
         )
         parts.append(
-            t(
-                lang,
+            msg(
                 "{arm}, {domain}: {verdict} ({findings})",
-                arm=_arm_name(u, lang),
-                domain=domain_label.get(u.domain, u.domain),
-                verdict=i18n.word(u.verdict, lang),
+                arm=_arm_name(u),
+                domain=_label("domain", u.domain, names),
+                verdict=Word(u.verdict),
                 findings=what,
             )
         )
     return parts
 
 
-def _contested_note(found: pd.DataFrame, asserted: str, verdict: str, lang: str) -> str:
+def _contested_note(found: pd.DataFrame, asserted: str, verdict: str) -> Slot | None:
     """Name the findings in scope whose direction sources dispute, and the verdict the other reading gives."""
     disputed = found[found["contested"].astype(bool)]
     if disputed.empty:
-        return ""
+        return None
     disputed = disputed.iloc[
         sorted(range(len(disputed)), key=lambda i: _natural(disputed["finding_id"].iloc[i]))
     ]
     other = found.assign(effect=found["effect"].where(~found["contested"].astype(bool), found["effect_alt"]))
     alt = _effect_verdict(_effect_units(other, "effect"), other, asserted)
-    sources = "; ".join(
-        t(
-            lang,
+    sources = _labels(
+        msg(
             "{id}: {source} reports {direction}, {alt_source} {alt_direction}",
-            id=r.finding_id,
-            source=r.source_id or t(lang, "one source"),
-            direction=i18n.word(r.direction, lang),
-            alt_source=r.alt_source_id,
-            alt_direction=i18n.word(r.direction_alt, lang),
+            id=_data(r.finding_id),
+            source=_data(r.source_id) if r.source_id else msg("one source"),
+            direction=Word(r.direction),
+            alt_source=_data(r.alt_source_id),
+            alt_direction=Word(r.direction_alt),
         )
         for r in disputed.itertuples()
     )
     if alt == verdict:
-        tail = t(lang, "the verdict is the same either way")
+        tail = msg("the verdict is the same either way")
     else:
-        tail = t(lang, "read the other way, the claim would be {verdict}", verdict=word_verdict(alt, lang))
-    return " " + t(
-        lang,
+        tail = msg("read the other way, the claim would be {verdict}", verdict=verdict_word(alt))
+    return msg(
         "The direction of {ids} is contested ({sources}); {tail}.",
-        ids=", ".join(disputed["finding_id"]),
+        ids=_data(", ".join(disputed["finding_id"])),
         sources=sources,
         tail=tail,
     )
 
 
-def check_evaluated(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
+def check_evaluated(claim: pd.Series, ev: Evidence, names: _Names) -> Verdict:
     """Do the cases (and countries) in scope have reported impact results?"""
     scope = Scope.of(claim, ev)
     arms = aggregate.arms(ev)
     cases = arms.groupby(["country", "case"], sort=False)["n_findings"].sum().reset_index()
     cases = cases[scope.place(cases)]
     if cases.empty:
-        return Verdict("not_testable", t(lang, "No case falls in the claim's scope."))
+        return Verdict("not_testable", msg("No case falls in the claim's scope."))
     with_results = cases[cases["n_findings"] > 0]
     without = cases[cases["n_findings"] == 0]
     f = ev.findings
@@ -324,26 +401,24 @@ def check_evaluated(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict
     rows = _ids([*f.loc[scope.place(f), "finding_id"], *gap_ids])
     n_countries = cases["country"].nunique()
     if without.empty:
-        reason = t(
-            lang,
+        reason = msg(
             "All the cases in scope ({cases}, in {countries}) have reported impact results.",
-            cases=grammar.count_digits(len(cases), "case", lang),
-            countries=grammar.count_digits(n_countries, "country", lang),
+            cases=Int(len(cases), "case"),
+            countries=Int(int(n_countries), "country"),
         )
         return Verdict("supported", reason, rows)
     verdict = "contradicted" if with_results.empty else "partly_supported"
-    reason = tn(
-        lang,
+    reason = msgn(
         "{k} of {total} cases in scope have reported impact results, from {kc} of {nc} countries; {gaps} "
         "has none (an evidence gap).",
         "{k} of {total} cases in scope have reported impact results, from {kc} of {nc} countries; {gaps} "
         "have none (evidence gaps).",
         len(without),
-        k=len(with_results),
-        total=len(cases),
-        kc=int(with_results["country"].nunique()),
-        nc=int(n_countries),
-        gaps=_join([_case_name(r.country, r.case, lang) for r in without.itertuples()], lang),
+        k=Int(len(with_results)),
+        total=Int(len(cases)),
+        kc=Int(int(with_results["country"].nunique())),
+        nc=Int(int(n_countries)),
+        gaps=items(_case_name(r.country, r.case) for r in without.itertuples()),
     )
     return Verdict(verdict, reason, rows)
 
@@ -351,6 +426,7 @@ def check_evaluated(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict
 # --------------------------------------------------------------------------- synergy claims
 
 
+COMPARISON_CONTEXT = "comparison of a combined arm with a single arm"  # the msgctxt of COMPARISON_WORDS
 COMPARISON_WORDS = {
     "combined_better": NP_("comparison of a combined arm with a single arm", "combined better"),
     "same": NP_("comparison of a combined arm with a single arm", "same"),
@@ -371,7 +447,7 @@ def comparison(single_effect: str, combined_effect: str) -> str:
     return "combined_better" if diff > 0 else "combined_worse" if diff < 0 else "same"
 
 
-def check_synergy(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
+def check_synergy(claim: pd.Series, ev: Evidence, names: _Names) -> Verdict:
     """Does the combination do better (or not) than a programme alone, outcome by outcome, in scope?"""
     scope = Scope.of(claim, ev)
     table = aggregate.single_vs_combined(ev)
@@ -380,19 +456,17 @@ def check_synergy(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
     if table.empty:
         return Verdict(
             "not_testable",
-            t(
-                lang,
+            msg(
                 "No case in scope has both a single and a combined arm with findings, so no combination can "
-                "be compared with a programme alone.",
+                "be compared with a programme alone."
             ),
         )
     pairs = table[["country", "case", "single_arm", "combined_arm"]].drop_duplicates()
-    pair_names = _join([f"{p.single_arm} / {p.combined_arm} ({p.country})" for p in pairs.itertuples()], lang)
+    pair_names = items(_data(f"{p.single_arm} / {p.combined_arm} ({p.country})") for p in pairs.itertuples())
     if "comparison" in table.columns:  # what each arm is compared with and whether the arms nest
         nested = table["comparison"] != "not_nested"
         if not nested.any():
-            reason = t(
-                lang,
+            reason = msg(
                 "No pair of arms in scope nests one in the other ({pairs}), so no combination can be "
                 "compared with a programme it contains.",
                 pairs=pair_names,
@@ -403,8 +477,7 @@ def check_synergy(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
     else:
         comparable = table[table["comparable"].astype(bool)]
     if comparable.empty:
-        reason = t(
-            lang,
+        reason = msg(
             "No outcome in scope was measured for both the single and the combined arm of a case ({pairs}), "
             "so the interaction cannot be compared on a common outcome.",
             pairs=pair_names,
@@ -424,13 +497,13 @@ def check_synergy(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
     ranked = compared[compared != "cannot_tell"]
     n = len(compared)
     if ranked.empty:
-        reason = tn(
-            lang,
+        reason = msgn(
             "Both arms measured {n} outcome in scope, but it cannot be ranked: an effect is unclear or "
             "conflicting.",
             "Both arms measured {n} outcomes in scope, but none can be ranked: an effect is unclear or "
             "conflicting.",
             n,
+            n=Int(n),
         )
         return Verdict("not_testable", reason, rows)
     better = ranked == "combined_better"
@@ -441,58 +514,53 @@ def check_synergy(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
         verdict = "contradicted"
     else:
         verdict = "partly_supported"
-    counts = ", ".join(
-        f"{text.pgettext(lang, 'comparison of a combined arm with a single arm', COMPARISON_WORDS[k])} "
-        f"{grammar.digits(int((compared == k).sum()), lang)}"
-        for k in COMPARISONS
+    counts = _joined(
+        (
+            Seq((msgp(COMPARISON_CONTEXT, COMPARISON_WORDS[k]), Markup(" "), Int(int((compared == k).sum()))))
+            for k in COMPARISONS
+        ),
+        ", ",
     )
-    reason = tn(
-        lang,
+    reason = msgn(
         "Of the {n} outcome both arms measured in scope: {counts}.",
         "Of {n} outcomes both arms measured in scope: {counts}.",
         n,
+        n=Int(n),
         counts=counts,
     )
-    untested = _untested_scope(scope, comparable, ev, lang)
+    untested = _untested_scope(scope, comparable, ev, names)
     if untested and verdict == "supported":
         verdict = "partly_supported"  # what was compared agrees, but the claim speaks of more
-    if untested:
-        reason += " " + untested
-    return Verdict(verdict, reason, rows)
+    return Verdict(verdict, _then(reason, *untested), rows)
 
 
-def _untested_scope(scope: Scope, compared: pd.DataFrame, ev: Evidence, lang: str) -> str:
-    """The countries and domains a synergy claim names where no outcome could be compared ("" if none).
+def _untested_scope(scope: Scope, compared: pd.DataFrame, ev: Evidence, names: _Names) -> list[Slot]:
+    """The countries and domains a synergy claim names where no outcome could be compared (none: []).
 
     A claim about the combination in several domains or countries is only partly borne out when
     the comparisons that agree with it come from some of them only.
     """
-    parts = []
+    parts: list[Slot] = []
     countries = sorted(scope.countries - set(compared["country"]), key=str.casefold)
     if countries:
-        names = [text_names.country(lang, c) for c in countries]
         parts.append(
-            t(
-                lang,
+            msg(
                 "No outcome could be compared in {names}, which the claim also names.",
-                names=_join(names, lang),
+                names=items(Country(c, plain=True) for c in countries),
             )
         )
     order = {d: i for i, d in enumerate(ev.domain_order)}
     domains = sorted(scope.domains - set(compared["domain"]), key=lambda d: (order.get(d, len(order)), d))
     if domains:
-        label = i18n.labels(ev.domains, "domain", lang)
-        names = [label.get(d, d) for d in domains]
         parts.append(
-            tn(
-                lang,
+            msgn(
                 "The claim also names a domain in which no outcome could be compared: {names}.",
                 "The claim also names domains in which no outcome could be compared: {names}.",
-                len(names),
-                names=_labels(names),
+                len(domains),
+                names=_labels(_label("domain", d, names) for d in domains),
             )
         )
-    return " ".join(parts)
+    return parts
 
 
 def _finding_ids(table: pd.DataFrame) -> tuple[str, ...]:
@@ -515,12 +583,12 @@ def _institutional_rows(scope: Scope, ev: Evidence) -> pd.DataFrame:
     return inst[keep]
 
 
-def _no_institutional(lang: str) -> Verdict:
-    return Verdict("not_testable", t(lang, "The data have no institutional analysis (institutional.csv)."))
+def _no_institutional() -> Verdict:
+    return Verdict("not_testable", msg("The data have no institutional analysis (institutional.csv)."))
 
 
-def _no_rows(lang: str) -> Verdict:
-    return Verdict("not_testable", t(lang, "No institutional row falls in the claim's scope."))
+def _no_rows() -> Verdict:
+    return Verdict("not_testable", msg("No institutional row falls in the claim's scope."))
 
 
 def _by_label(rows: pd.DataFrame) -> pd.DataFrame:
@@ -536,27 +604,26 @@ def _inferred(rows: pd.DataFrame) -> pd.Series:
     return rows["level_basis"] == "inferred"
 
 
-def check_assessment(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
+def check_assessment(claim: pd.Series, ev: Evidence, names: _Names) -> Verdict:
     """Are the factors in scope recorded as the asserted enabler or barrier?"""
     if ev.institutional is None:
-        return _no_institutional(lang)
+        return _no_institutional()
     scope = Scope.of(claim, ev)
     rows = _institutional_rows(scope, ev)
     if rows.empty:
-        return _no_rows(lang)
+        return _no_rows()
     asserted = claim["asserts"]
     ids = _ids(_inst_label(r) for r in rows.itertuples())
     directional = rows[rows["assessment"].isin(["enabler", "barrier", "mixed"])]
-    labels = i18n.labels(ev.factors, "factor", lang) if ev.factors is not None else {}
     if directional.empty:
-        reason = tn(
-            lang,
+        reason = msgn(
             "The {n} row in scope reports the factor without saying whether it helped or hindered.",
             "The {n} rows in scope report the factor without saying whether it helped or hindered.",
             len(rows),
+            n=Int(len(rows)),
         )
         return Verdict("not_testable", reason, ids)
-    missing = [labels.get(f, f) for f in scope.factors if f not in set(rows["factor"])]
+    missing = [_label("factor", f, names) for f in scope.factors if f not in set(rows["factor"])]
     directional = _by_label(directional)
     agree = directional[directional["assessment"] == asserted]
     if len(agree) == len(directional) and not missing:
@@ -565,59 +632,65 @@ def check_assessment(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdic
         verdict = "contradicted"
     else:
         verdict = "partly_supported"
-    assessment = i18n.word(asserted, lang)
+    assessment = Word(asserted)
     if agree.empty:
-        reason = tn(
-            lang,
+        reason = msgn(
             "The {n} row in scope with a direction does not assess the factor as {assessment}.",
             "None of the {n} rows in scope with a direction assesses the factor as {assessment}.",
             len(directional),
+            n=Int(len(directional)),
             assessment=assessment,
         )
     else:
-        reason = tn(
-            lang,
+        reason = msgn(
             "{k} of {n} row in scope assesses the factor as {assessment}: {rows}.",
             "{k} of {n} rows in scope assess the factor as {assessment}: {rows}.",
             len(directional),
-            k=len(agree),
+            n=Int(len(directional)),
+            k=Int(len(agree)),
             assessment=assessment,
-            rows=_join([_inst_label(r) for r in agree.itertuples()], lang),
+            rows=items(_data(_inst_label(r)) for r in agree.itertuples()),
         )
+    more: list[Slot] = []
     others = directional[directional["assessment"] != asserted]
     if not others.empty:
-        items = [f"{_inst_label(r)} ({i18n.word(r.assessment, lang)})" for r in others.itertuples()]
-        reason += " " + t(lang, "Otherwise: {rows}.", rows=_join(items, lang))
+        listed = items(
+            Seq((_data(_inst_label(r)), Markup(" ("), Word(r.assessment), Markup(")")))
+            for r in others.itertuples()
+        )
+        more.append(msg("Otherwise: {rows}.", rows=listed))
     if missing:
-        reason += " " + t(lang, "Not recorded in scope: {factors}.", factors=_labels(missing))
-    return Verdict(verdict, reason, ids)
+        more.append(msg("Not recorded in scope: {factors}.", factors=_labels(missing)))
+    return Verdict(verdict, _then(reason, *more), ids)
 
 
-def check_matters(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
+def check_matters(claim: pd.Series, ev: Evidence, names: _Names) -> Verdict:
     """Did the factors (or, without factors, each case's factors at the level) help or hinder coordination?
 
     Units are the listed factors, else the cases in scope that have an institutional analysis.
     A unit shown only by rows whose level the coders inferred counts as partly shown.
     """
     if ev.institutional is None:
-        return _no_institutional(lang)
+        return _no_institutional()
     scope = Scope.of(claim, ev)
     rows = _institutional_rows(scope, ev)
-    labels = i18n.labels(ev.factors, "factor", lang) if ev.factors is not None else {}
+    units: list[tuple[Slot, pd.Series]]
     if scope.factors:
-        units = [(labels.get(f, f), rows["factor"] == f) for f in scope.factors]
+        units = [(_label("factor", f, names), rows["factor"] == f) for f in scope.factors]
     else:
         analysed = _by_label(ev.institutional[scope.place(ev.institutional)])[
             ["country", "case"]
         ].drop_duplicates()
         units = [
-            (_case_name(r.country, r.case, lang), (rows["country"] == r.country) & (rows["case"] == r.case))
+            (_case_name(r.country, r.case), (rows["country"] == r.country) & (rows["case"] == r.case))
             for r in analysed.itertuples()
         ]
     if rows.empty or not units:
-        return _no_rows(lang)
+        return _no_rows()
     inferred = _inferred(rows) if scope.level else pd.Series(False, index=rows.index)
-    shown, only_inferred, absent = [], [], []
+    shown: list[Slot] = []
+    only_inferred: list[Slot] = []
+    absent: list[Slot] = []
     for name, mine in units:
         if not mine.any():
             absent.append(name)
@@ -628,53 +701,57 @@ def check_matters(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
     ids = _ids(_inst_label(r) for r in rows.itertuples())
     n, k = len(units), len(shown) + len(only_inferred)
     verdict = "supported" if len(shown) == n else "partly_supported"
-    level = t(lang, " at {level} level", level=i18n.word(scope.level, lang)) if scope.level else ""
+    level = msg(" at {level} level", level=Word(scope.level)) if scope.level else Markup("")
     if scope.factors:
-        reason = tn(
-            lang,
+        reason = msgn(
             "{k} of the {n} factor the claim names is recorded{level} as bearing on coordination in scope.",
             "{k} of the {n} factors the claim names are recorded{level} as bearing on coordination in scope.",
             n,
-            k=k,
+            n=Int(n),
+            k=Int(k),
             level=level,
         )
     else:
-        reason = tn(
-            lang,
+        reason = msgn(
             "{k} of the {n} case with an institutional analysis in scope records a factor{level} that bore "
             "on coordination.",
             "{k} of the {n} cases with an institutional analysis in scope record a factor{level} that bore "
             "on coordination.",
             n,
-            k=k,
+            n=Int(n),
+            k=Int(k),
             level=level,
         )
+    more: list[Slot] = []
     if only_inferred:
-        reason += " " + t(
-            lang,
-            "The level is the coders' inference, not stated by the source, for: {units}.",
-            units=_labels(only_inferred),
+        more.append(
+            msg(
+                "The level is the coders' inference, not stated by the source, for: {units}.",
+                units=_labels(only_inferred),
+            )
         )
     if absent:
-        reason += " " + t(lang, "Nothing is recorded for: {units}.", units=_labels(absent))
-    return Verdict(verdict, reason, ids)
+        more.append(msg("Nothing is recorded for: {units}.", units=_labels(absent)))
+    return Verdict(verdict, _then(reason, *more), ids)
 
 
-def check_not_sufficient(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
+def check_not_sufficient(claim: pd.Series, ev: Evidence, names: _Names) -> Verdict:
     """Where the factors are present, does coordination still meet barriers in the same case?"""
     if ev.institutional is None:
-        return _no_institutional(lang)
+        return _no_institutional()
     scope = Scope.of(claim, ev)
     rows = _institutional_rows(scope, ev)
     if rows.empty:
-        return _no_rows(lang)
+        return _no_rows()
     inst = ev.institutional
     cases = _by_label(rows)[["country", "case"]].drop_duplicates()
-    hindered, unhindered, ids = [], [], [_inst_label(r) for r in rows.itertuples()]
+    hindered: list[Slot] = []
+    unhindered: list[Slot] = []
+    ids = [_inst_label(r) for r in rows.itertuples()]
     for c in cases.itertuples():
         of_case = (inst["country"] == c.country) & (inst["case"] == c.case)
         barriers = inst[of_case & (inst["assessment"] == "barrier")]
-        (hindered if not barriers.empty else unhindered).append(_case_name(c.country, c.case, lang))
+        (hindered if not barriers.empty else unhindered).append(_case_name(c.country, c.case))
         ids += [_inst_label(r) for r in barriers.itertuples()]
     n = len(cases)
     if not unhindered:
@@ -684,42 +761,44 @@ def check_not_sufficient(claim: pd.Series, ev: Evidence, lang: str = "en") -> Ve
     else:
         verdict = "partly_supported"
     if hindered:
-        reason = tn(
-            lang,
+        reason = msgn(
             "{n} case records the factor; coordination still met barriers in {k} of them ({cases}).",
             "{n} cases record the factor; coordination still met barriers in {k} of them ({cases}).",
             n,
-            k=len(hindered),
-            cases=_join(hindered, lang),
+            n=Int(n),
+            k=Int(len(hindered)),
+            cases=items(hindered),
         )
     else:
-        reason = tn(
-            lang,
+        reason = msgn(
             "{n} case records the factor, and it records no barrier to coordination.",
             "{n} cases record the factor, and none of them records a barrier to coordination.",
             n,
+            n=Int(n),
         )
+    more: list[Slot] = []
     if unhindered and hindered:
-        reason += " " + t(lang, "No barrier is recorded in {cases}.", cases=_join(unhindered, lang))
+        more.append(msg("No barrier is recorded in {cases}.", cases=items(unhindered)))
     if claim["asserts"] == "necessary_not_sufficient" and verdict != "contradicted":
         verdict = "partly_supported"
-        reason += " " + t(
-            lang,
-            "Whether the factor is necessary cannot be tested: institutional rows record what each case had, "
-            "not how coordination fared without it.",
+        more.append(
+            msg(
+                "Whether the factor is necessary cannot be tested: institutional rows record what each case "
+                "had, not how coordination fared without it."
+            )
         )
-    return Verdict(verdict, reason, _ids(ids))
+    return Verdict(verdict, _then(reason, *more), _ids(ids))
 
 
-def check_not_coded(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
+def check_not_coded(claim: pd.Series, ev: Evidence, names: _Names) -> Verdict:
     """A claim about something no coded file records cannot be tested; the reason quotes its note."""
     note = claim.get("note", "")
     if note:
-        reason = t(
-            lang, "The claim asserts something no coded file records (coders' note: {note})", note=note
+        reason = msg(
+            "The claim asserts something no coded file records (coders' note: {note})", note=_data(note)
         )
     else:
-        reason = t(lang, "The claim asserts something no coded file records.")
+        reason = msg("The claim asserts something no coded file records.")
     return Verdict("not_testable", reason)
 
 
@@ -739,25 +818,38 @@ CHECKS = {
 }
 
 
-def check_claim(claim: pd.Series, ev: Evidence, lang: str = "en") -> Verdict:
-    """The verdict on one claim (a row of ev.claims)."""
-    return CHECKS[claim["asserts"]](claim, ev, lang)
+def check_claim(claim: pd.Series, ev: Evidence, names: Mapping | None = None) -> Verdict:
+    """The verdict on one claim (a row of ev.claims), its reason a body to render in any language.
+
+    `names` is the data's labels by language (`_Names(ev)`), shared by the claims of one check.
+    """
+    return CHECKS[claim["asserts"]](claim, ev, _Names(ev) if names is None else names)
 
 
-def check_claims(ev: Evidence, lang: str = "en") -> pd.DataFrame:
-    """tables/claims.csv: one row per claim, in the order of claims.csv; empty without claims.csv."""
+def check_all(ev: Evidence) -> list[tuple[pd.Series, Verdict]]:
+    """Each claim of claims.csv (in its order) with its verdict; empty without claims.csv."""
+    if ev.claims is None:
+        return []
+    names = _Names(ev)
+    return [(claim, check_claim(claim, ev, names)) for _, claim in ev.claims.iterrows()]
+
+
+def check_claims(
+    ev: Evidence, lang: str = "en", checked: list[tuple[pd.Series, Verdict]] | None = None
+) -> pd.DataFrame:
+    """tables/claims.csv: one row per claim, in the order of claims.csv, reasons in `lang`; empty without
+    claims.csv. `checked` is `check_all(ev)` when the caller has it (the narrative renders it twice)."""
     text.check_lang(lang)
     if ev.claims is None:
         return pd.DataFrame(columns=TABLE_COLUMNS)
     rows = []
-    for _, claim in ev.claims.iterrows():
-        result = check_claim(claim, ev, lang)
+    for claim, result in check_all(ev) if checked is None else checked:
         rows.append(
             {
                 "claim_id": claim["claim_id"],
                 "kind": claim["kind"],
                 "verdict": result.verdict,
-                "reason": result.reason,
+                "reason": result.text(lang),
                 "rows": ROW_SEPARATOR.join(result.rows),
                 "asserts": claim["asserts"],
                 "text": claim["text"],
@@ -776,9 +868,14 @@ VERDICT_WORDS = {
 }
 
 
+def verdict_word(verdict: str) -> Slot:
+    """A verdict in words ("partly supported"), as a slot rendered in the reader's language."""
+    return msgp("verdict on a claim", VERDICT_WORDS[verdict])
+
+
 def word_verdict(verdict: str, lang: str) -> str:
     """A verdict in words, in `lang`."""
-    return text.pgettext(lang, "verdict on a claim", VERDICT_WORDS[verdict])
+    return render(verdict_word(verdict), lang)
 
 
 def verdict_counts(table: pd.DataFrame) -> dict[str, int]:

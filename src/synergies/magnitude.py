@@ -53,7 +53,7 @@ NOT_ALIGNED = "ambiguous_outcome"
 NO_SE = "no_std_error"
 RAW_UNIT = "raw_unit"
 # Every reason, in the order the notebook's summary and the forest plot's note give them
-# (their words: `magnitude_text.NOT_POOLED_WORDS`).
+# (their words, in every form they are said in: `magnitude_words.NOT_POOLED_WORDS`).
 NOT_POOLED = (NOT_ALIGNED, NO_SE, RAW_UNIT)
 
 ALIGNED_COLUMNS = [

@@ -16,9 +16,10 @@ Ref, Count; escaping and citations), `slots` (typed slots and their rendering), 
 sets and the per-file row index), `phrases` (fixed phrases and limits), `facts` (the view of
 the data every sentence draws on), `overview` (overview, tracing, references), `country` (one
 country's section), `arms` (single against combined arms), `across` (across countries),
-`institutions` (institutional factors across countries), `caveats`, `robust` (robustness and
-reporting bias), `compose` (`build`), `render` (`render_markdown`, `write`), `verify` (the
-count checker). This module re-exports the public API.
+`institutions` (institutional factors across countries), `caveats`, `magnitudes` (the magnitude
+sentences' bodies, which notebook 04 renders too), `robust` (robustness and reporting bias),
+`compose` (`build`), `render` (`render_markdown`, `write`), `verify` (the count checker). This
+module re-exports the public API.
 """
 
 from __future__ import annotations

@@ -6,20 +6,17 @@ Each sentence is a typed-slot body (`slots`): numbers are `Num` slots carrying t
 need (findings per case and per source, subgroup and contested rows) are taken in one pass over the
 findings and kept in `f._groups["caveats:..."]`.
 
-One kind of wording is still finished per-language text (`slots.Written`): a claim's reason, which
-`claims.check_claims` writes in each language (tables/claims.csv); the claims' tallies are counts
-on that table (`verify`'s "claims").
+A claim's reason is a body too, the one `claims.check_claim` builds (and tables/claims.csv holds
+rendered), said here escaped as a whole; the claims' tallies are counts on that table (`verify`'s
+"claims"). The magnitude bodies are `narrative.magnitudes`', the ones notebook 04 renders.
 """
 
 from __future__ import annotations
 
-import math
-
-import pandas as pd
-
-from synergies import claims, contract
+from synergies import contract
+from synergies.narrative import magnitudes
 from synergies.narrative.facts import _Facts
-from synergies.narrative.model import Count, Paragraph, Ref, Section, Sentence, _count, natural_key
+from synergies.narrative.model import Paragraph, Ref, Section, Sentence, _count, natural_key
 from synergies.narrative.phrases import MAX_CASES_LISTED, MISSING_CONSEQUENCES, TITLES
 from synergies.narrative.refs import RefSet
 from synergies.narrative.robust import _reporting_bias_sentences
@@ -28,20 +25,15 @@ from synergies.narrative.slots import (
     Country,
     Data,
     Escaped,
-    Label,
     Markup,
     Num,
     Seq,
     Slot,
     Word,
-    Written,
     items,
     msg,
     msgn,
-    msgp,
-    render,
 )
-from synergies.text import NP_, numbers
 
 # =========================================================================== caveats
 
@@ -135,26 +127,13 @@ def _finding_rows(f: _Facts, positions: list[int]) -> RefSet:
 def _no_magnitude_sentence(f: _Facts) -> Sentence | None:
     """The one sentence that says why no size is given, when no finding has an estimate with a measure.
 
-    The wording is `magnitude_text.no_estimates`' (the notebook's), as one message.
+    Its body is `magnitudes.no_estimates_body`, the one notebook 04 prints.
     """
     from synergies import magnitude
 
     if magnitude.has_measures(f.ev):
         return None
-    findings = f.findings
-    if findings["estimate"].notna().any() and not findings["effect_measure"].ne("").any():
-        return f.say(
-            msg(
-                "The findings give estimates but no `effect_measure`, so their sizes cannot be compared "
-                "or pooled; the synthesis rests on directions only."
-            )
-        )
-    return f.say(
-        msg(
-            "No finding reports an estimate with its measure, so no magnitude can be shown or pooled: "
-            "the synthesis rests on the direction of effects."
-        )
-    )
+    return f.say(magnitudes.no_estimates_body(f.findings))
 
 
 def _subgroup_sentence(f: _Facts) -> Sentence | None:
@@ -339,10 +318,10 @@ def _ambiguous_sentence(f: _Facts) -> Sentence | None:
 def _magnitude_section(f: _Facts) -> Section | None:
     """Pooled sizes of effects (`synergies.magnitude`), a paragraph per domain, only when the data carry them.
 
-    Each sentence cites the findings pooled; its numbers (estimate, interval, k, I², tau²) are
-    those of `pooled_estimates.csv` as notebook 04 writes it, each a Num counted on that table. The
-    wording is `magnitude_text`'s (the notebook's), message for message. statsmodels is imported only
-    when at least two evaluations share a domain and measure.
+    The bodies are `narrative.magnitudes`', the very ones notebook 04 renders; each pooled sentence
+    cites the findings pooled, and its numbers (estimate, interval, k, I², tau²) are those of
+    `pooled_estimates.csv` as notebook 04 writes it, each a Num counted on that table. statsmodels is
+    imported only when at least two evaluations share a domain and measure.
     """
     from synergies import magnitude
 
@@ -350,201 +329,43 @@ def _magnitude_section(f: _Facts) -> Section | None:
         return None
     aligned = magnitude.aligned_estimates(f.ev)
     pooled = magnitude.pooled_estimates(magnitude.case_estimates(aligned))
-    paragraphs = [Paragraph((f.say(_magnitude_summary(f, aligned, pooled)),))]
+    key = "caveats:measure_better"
+    if key not in f._groups:
+        f._groups[key] = magnitudes.measure_better_pairs(f.findings)
+    summary = magnitudes.summary_body(f.findings, aligned, pooled, f._groups[key])
+    paragraphs = [Paragraph((f.say(summary),))]
     by_domain: dict[str, list] = {}
     for r in pooled.itertuples(index=False):
         by_domain.setdefault(r.domain, []).append(r)
     for domain in f.ev.domain_order:
         sentences = tuple(
-            f.say(_pooled_body(f, r), f.rows.findings(r.finding_ids.split(";")))
+            f.say(magnitudes.pooled_body(r, f.labels), f.rows.findings(r.finding_ids.split(";")))
             for r in by_domain.get(domain, [])
         )
         if sentences:
             paragraphs.append(Paragraph(sentences))
-    method = msg(
-        "Estimates are sign-aligned with the codebook so that positive is good for households. "
-        "Each evaluation contributes one estimate per domain and measure: the mean of its findings, "
-        "with a standard error that assumes they are perfectly correlated (conservative). Where at "
-        "least two evaluations share a domain and measure, a random-effects meta-analysis pools them "
-        "with the Paule–Mandel between-evaluation variance, which is less biased than "
-        "DerSimonian–Laird with few evaluations. With so few evaluations the interval at {confidence}, "
-        "which treats tau² as known, is still optimistic.",
-        confidence=msgp("the confidence level of an interval", "95%"),
-    )
-    paragraphs.append(Paragraph((f.say(method),)))
+    paragraphs.append(Paragraph((f.say(magnitudes.method_body()),)))
     return Section("magnitudes", TITLES["magnitudes"], tuple(paragraphs))
-
-
-# Why an aligned estimate is left out of pooling (magnitude's `pooled_as`), in the order said.
-_LEFT_OUT = {
-    "ambiguous_outcome": (
-        "{n} is on an outcome of ambiguous desirability and cannot be aligned",
-        "{n} are on outcomes of ambiguous desirability and cannot be aligned",
-    ),
-    "no_std_error": ("{n} has no standard error", "{n} have no standard error"),
-    "raw_unit": (
-        "{n} is in a raw unit, and such units differ between outcomes",
-        "{n} are in raw units, which differ between outcomes",
-    ),
-}
-
-
-def _magnitude_summary(f: _Facts, aligned: pd.DataFrame, pooled: pd.DataFrame) -> Slot:
-    """What was sized: findings with estimates, how many can be pooled, and why not the rest."""
-    from synergies import magnitude
-
-    ids = aligned["finding_id"].tolist()
-    reason_of = aligned["pooled_as"].tolist()
-    aligns = ("higher", "lower")
-
-    def counted(
-        reasons: tuple[str, ...] | None, measures: tuple[str, ...], better: tuple[str, ...] | None
-    ) -> Num:
-        """How many aligned estimates have these `pooled_as` values (None: any), counted on findings.csv."""
-        chosen = [i for i, r in zip(ids, reason_of, strict=True) if reasons is None or r in reasons]
-        return Num(_aligned_count(f, chosen, measures, better))
-
-    n = counted(None, contract.EFFECT_MEASURES, None)
-    total = Num(_count(len(f.findings), "findings"))
-    parts: list[Slot] = [
-        msgn(
-            "{n} of {total} finding reports an estimate with its measure;",
-            "{n} of {total} findings report an estimate with its measure;",
-            "n",
-            n=n,
-            total=total,
-        ),
-        Markup(" "),
-        msgn(
-            "{n} has a standard error in a measure that can be pooled.",
-            "{n} have a standard error in a measure that can be pooled.",
-            "n",
-            n=counted(magnitude.POOLED_MEASURES, magnitude.POOLED_MEASURES, aligns),
-        ),
-    ]
-    # What decides each reason, as far as findings.csv's columns can say it (`magnitude.aligned_estimates`).
-    deciding = {
-        magnitude.NOT_ALIGNED: (contract.EFFECT_MEASURES, ("ambiguous",)),
-        magnitude.NO_SE: (magnitude.POOLED_MEASURES, aligns),
-        magnitude.RAW_UNIT: (("raw",), aligns),
-    }
-    reasons = []
-    for reason, (singular, plural) in _LEFT_OUT.items():
-        if reason in reason_of:
-            number = counted((reason,), *deciding[reason])
-            reasons.append(msgn(singular, plural, "n", n=number))
-    if reasons:
-        parts += [Markup(" "), msg("Left out of pooling: {reasons}.", reasons=items(reasons))]
-    if pooled.empty:
-        nothing = msg(
-            "No domain has two evaluations with an estimate in the same measure, so nothing is pooled."
-        )
-        parts += [Markup(" "), nothing]
-    return Seq(tuple(parts))
-
-
-def _aligned_count(
-    f: _Facts, ids: list[str], measures: tuple[str, ...], better: tuple[str, ...] | None
-) -> Count:
-    """A Count of these aligned estimates on findings.csv (no table `verify` knows holds them).
-
-    The findings counted are always among those with these measures (and desirabilities), so when
-    the two numbers agree they are the same rows and the Count says so by those columns; otherwise
-    (a measure without an estimate, a missing standard error) it names the findings by id.
-    """
-    key = "caveats:measure_better"
-    if key not in f._groups:
-        pairs: dict[tuple[str, str], int] = {}
-        for pair in zip(f.findings["effect_measure"].tolist(), f.findings["better"].tolist(), strict=True):
-            pairs[pair] = pairs.get(pair, 0) + 1
-        f._groups[key] = pairs
-    matching = sum(
-        k for (m, b), k in f._groups[key].items() if m in measures and (better is None or b in better)
-    )
-    if matching != len(ids):
-        return _count(len(ids), "findings", finding_id=ids)
-    where: dict[str, object] = {"effect_measure": measures}
-    if better is not None:
-        where["better"] = better
-    return _count(len(ids), "findings", **where)
-
-
-# I² bands (the Cochrane Handbook's rough ones): below each bound, the word for it.
-_HETEROGENEITY_BANDS = (
-    (25, NP_("heterogeneity", "low")),
-    (50, NP_("heterogeneity", "moderate")),
-    (75, NP_("heterogeneity", "substantial")),
-    (math.inf, NP_("heterogeneity", "considerable")),
-)
-
-
-def _pooled_body(f: _Facts, row) -> Slot:
-    """One pooled estimate in words: size, interval, k, whether it excludes no effect, heterogeneity.
-
-    The domain's label leads before a colon (any label reads right there, a clause-like one too),
-    unitalicised as the notebook prints it.
-    """
-    from synergies import magnitude_text
-
-    where = {"domain": row.domain, "effect_measure": row.effect_measure}
-
-    def number(column: str, places: int = magnitude_text.PLACES) -> Slot:
-        """A column of this pooled row as a decimal; a value that rounds to zero is written 0.00, unsigned."""
-        value = float(getattr(row, column))
-        if math.isnan(value):
-            return Markup("–")
-        if value < 0 and numbers.rounded(value, places) == 0:  # "-0.00" reads as a negative effect
-            return Num(_count(0.0, "pooled_estimates", f"below:{column}", **where), "decimal", places=places)
-        return Num(_count(value, "pooled_estimates", f"max:{column}", **where), "decimal", places=places)
-
-    unit = magnitude_text.MEASURES[row.effect_measure][1]
-    estimate = number("estimate")
-    if unit:
-        estimate = Seq((estimate, Markup(" "), msgp("unit", unit)))
-    null = 1.0 if row.scale == "ratio" else 0.0
-    if row.ci_low > null or row.ci_high < null:
-        verdict = msg("its interval excludes no effect")
-    else:
-        verdict = msg("its interval includes no effect")
-    i2 = float(row.i2)
-    level = next(word for bound, word in _HETEROGENEITY_BANDS if i2 < bound)
-    heterogeneity = msg(
-        "heterogeneity is {level} (I² = {i2}, tau² = {tau2})",
-        level=msgp("heterogeneity", level),
-        i2=msgp("a percentage", "{points}%", points=_whole_points(i2, where)),
-        tau2=number("tau2", magnitude_text.TAU2_PLACES),
-    )
-    body = msg(
-        "{domain}: the pooled estimate ({measure}, aligned so that positive is good for households) "
-        "is {estimate} ({interval}) across {k} evaluations; {verdict}, and {heterogeneity}",
-        domain=Escaped(Label("domain", row.domain, f.labels, plain=True)),  # a heading-like name: no italics
-        measure=msg(magnitude_text.MEASURES[row.effect_measure][0]),
-        estimate=estimate,
-        interval=msg("95% CI {low} to {high}", low=number("ci_low"), high=number("ci_high")),
-        k=Num(_count(int(row.k), "pooled_estimates", "value:k", **where)),
-        verdict=verdict,
-        heterogeneity=heterogeneity,
-    )
-    return Seq((body, Markup(".")))
-
-
-def _whole_points(points: float, where: dict[str, str]) -> Num:
-    """I² in whole percentage points ("34"), its Count the exact value in pooled_estimates."""
-    return Num(_count(points, "pooled_estimates", "max:i2", **where), "decimal", places=0)
 
 
 # =========================================================================== claims
 
 
 def _claims_section(f: _Facts) -> Section | None:
-    """Each coded conclusion of the source (claims.csv) with its verdict, reason and rows (`claims`)."""
+    """Each coded conclusion of the source (claims.csv) with its verdict, reason and rows (`claims`).
+
+    The reasons are the claims check's bodies (`claims.check_all`), rendered per language like every
+    sentence; the verdict tallies are counts on tables/claims.csv as it is written (English).
+    """
+    from synergies import claims  # claims builds its reasons from the narrative's slots
+
     if f.ev.claims is None:
         return None
-    en = f.table("claims", lambda: claims.check_claims(f.ev, "en"))
-    es = claims.check_claims(f.ev, "es")
+    checked = claims.check_all(f.ev)
+    en = f.table("claims", lambda: claims.check_claims(f.ev, "en", checked))
     tally = claims.verdict_counts(en)
     parts = items(
-        Seq((_verdict_word(v), Markup(" ("), Num(_count(k, "claims", verdict=v)), Markup(")")))
+        Seq((claims.verdict_word(v), Markup(" ("), Num(_count(k, "claims", verdict=v)), Markup(")")))
         for v, k in tally.items()
         if k
     )
@@ -560,24 +381,27 @@ def _claims_section(f: _Facts) -> Section | None:
         parts=parts,
     )
     listed = []
-    for row, reason_es in zip(en.itertuples(), es["reason"], strict=True):
-        body: list[Slot] = [Markup("**"), Data(row.claim_id), Markup("**")]
-        if row.locator:
-            body += [Markup(" ("), Data(row.locator), Markup(")")]
-        body += [Markup(": "), Data(row.text), Markup(" *"), _verdict_word(row.verdict), Markup("*: ")]
-        body.append(Written(render(Data(row.reason), "en"), render(Data(reason_es), "es")))
-        listed.append(f.say(Seq(tuple(body)), _claim_refs(row.rows)))
+    for (claim, result), rows in zip(checked, en["rows"], strict=True):
+        body: list[Slot] = [Markup("**"), Data(claim["claim_id"]), Markup("**")]
+        if claim["locator"]:
+            body += [Markup(" ("), Data(claim["locator"]), Markup(")")]
+        body += [
+            Markup(": "),
+            Data(claim["text"]),
+            Markup(" *"),
+            claims.verdict_word(result.verdict),
+            Markup("*: "),
+        ]
+        body.append(Escaped(result.reason))  # data text in a reason is as coded: escaped with the whole
+        listed.append(f.say(Seq(tuple(body)), _claim_refs(rows)))
     paragraphs = (Paragraph((f.say(intro),)), Paragraph(tuple(listed), as_list=True))
     return Section("claims", TITLES["claims"], paragraphs)
 
 
-def _verdict_word(verdict: str) -> Slot:
-    """A claim's verdict in words ("partly supported"), as `claims.word_verdict` writes it."""
-    return msgp("verdict on a claim", claims.VERDICT_WORDS[verdict])
-
-
 def _claim_refs(cell: str) -> list[Ref]:
     """The rows of a claim's verdict (tables/claims.csv, rows) as citations."""
+    from synergies import claims
+
     refs = []
     for item in filter(None, cell.split(claims.ROW_SEPARATOR)):
         where, sep, factor = item.partition(": ")

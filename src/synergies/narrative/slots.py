@@ -11,6 +11,10 @@ typed by what it holds:
 - `Country`, `Word`, `Data`: a country (CLDR name), a vocabulary value (catalogue phrase), data text
   (escaped); `Cap` capitalises a slot that starts a sentence, `Escaped` escapes a rendered phrase
   as data; a nested `Msg` is a phrase of its own.
+- `Int`: a whole number a finished check worked out (a claim's tally), in digits, carrying no Count.
+
+No sentence holds finished text in one language: a claim's reason too is a body
+(`claims.check_claim`), rendered for the claims table and escaped as a whole in the narrative.
 
 `render(slot, lang)` turns any of them into Markdown for one language, at render time; `counts(slot)`
 walks a body for its numbers, which `verify` checks on every build. Adding a language means adding a
@@ -71,6 +75,20 @@ class Num:
 
 
 @dataclass(frozen=True)
+class Int:
+    """A whole number a finished check worked out (a claim's tally, a figure note's count), uncounted.
+
+    Printed in grouped digits by the language's rule, with its `noun` agreeing when it has one
+    ("3 findings"). It carries no Count, so `verify` does not recompute it: a narrative sentence's own
+    numbers are `Num`s. The numbers of a claim's reason are the claims check's (`claims`), checked by
+    its tests against hand-derived verdicts.
+    """
+
+    value: int
+    noun: str | None = None
+
+
+@dataclass(frozen=True)
 class Label:
     """A category key (domain, outcome, factor) printed as its label, in italics, in the reader's language.
 
@@ -85,9 +103,13 @@ class Label:
 
 @dataclass(frozen=True)
 class Country:
-    """A country named by its CLDR name in the reader's language (`text.names`)."""
+    """A country named by its CLDR name in the reader's language (`text.names`).
+
+    `plain` prints the name unescaped, inside a body escaped as a whole (an `Escaped`).
+    """
 
     name: str
+    plain: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,9 +121,13 @@ class Word:
 
 @dataclass(frozen=True)
 class Data:
-    """Text from the data (a case or arm name, a note), printed as it is coded, escaped."""
+    """Text from the data (a case or arm name, a note), printed as it is coded, escaped.
+
+    `plain` prints it unescaped, inside a body escaped as a whole (an `Escaped`) or printed as text.
+    """
 
     text: str
+    plain: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,16 +194,7 @@ class Msg:
         return dict(self.slots)[name]
 
 
-@dataclass(frozen=True)
-class Written:
-    """Finished texts with their counts: the form sentences had before typed slots (being removed)."""
-
-    en: str
-    es: str
-    counts: tuple[Count, ...] = ()
-
-
-Slot = Union[Num, Label, Country, Word, Data, Markup, Escaped, Cap, Seq, Items, Msg, Written]  # noqa: UP007 (runtime alias)
+Slot = Union[Num, Int, Label, Country, Word, Data, Markup, Escaped, Cap, Seq, Items, Msg]  # noqa: UP007 (runtime alias)
 
 
 def msg(msgid: str, /, **slots: Slot) -> Msg:
@@ -216,12 +233,16 @@ def render(slot: Slot, lang: str) -> str:
     if kind is Num:
         return _render_num(slot, lang)  # type: ignore[arg-type]
     if kind is Data:
-        return _escape(slot.text)  # type: ignore[union-attr]
+        return slot.text if slot.plain else _escape(slot.text)  # type: ignore[union-attr]
     if kind is Label:
         label = slot.names[lang][slot.kind].get(slot.key, slot.key)  # type: ignore[union-attr]
         return label if slot.plain else f"*{_escape(label)}*"  # type: ignore[union-attr]
     if kind is Country:
-        return _escape(country_names.country(lang, slot.name))  # type: ignore[union-attr]
+        name = country_names.country(lang, slot.name)  # type: ignore[union-attr]
+        return name if slot.plain else _escape(name)  # type: ignore[union-attr]
+    if kind is Int:
+        shown = numbers.integer(lang, slot.value)  # type: ignore[union-attr]
+        return f"{shown} {noun(slot.value, slot.noun, lang)}" if slot.noun else shown  # type: ignore[union-attr]
     if kind is Word:
         return i18n.word(slot.key, lang)  # type: ignore[union-attr]
     if kind is Markup:
@@ -234,8 +255,6 @@ def render(slot: Slot, lang: str) -> str:
         return _render_items(slot, lang)  # type: ignore[arg-type]
     if kind is Seq:
         return "".join(render(part, lang) for part in slot.parts)  # type: ignore[union-attr]
-    if kind is Written:
-        return slot.en if lang == "en" else slot.es  # type: ignore[union-attr]
     raise TypeError(f"not a narrative slot: {slot!r}")
 
 
@@ -304,13 +323,7 @@ def walk(slot: Slot) -> Iterator[Slot]:
 
 def counts(body: Slot) -> tuple[Count, ...]:
     """The Counts of every number a body states."""
-    found: list[Count] = []
-    for s in walk(body):
-        if type(s) is Num:
-            found.append(s.count)  # type: ignore[union-attr]
-        elif type(s) is Written:
-            found.extend(s.counts)  # type: ignore[union-attr]
-    return tuple(found)
+    return tuple(s.count for s in walk(body) if type(s) is Num)  # type: ignore[union-attr]
 
 
 def plain(text: str) -> str:

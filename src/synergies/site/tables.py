@@ -251,23 +251,6 @@ VALUE_WORDS: dict[str, dict[str, str]] = {
     },
     "p_source": {"reported": "reported", "estimate_and_se": "from the estimate and its SE"},
     "scale": {"log": "logarithmic", "natural": "natural", "ratio": "ratio"},
-    "pooled_as": {
-        "smd": "standardised mean difference",
-        "pp": "difference in percentage points",
-        "log_or": "log odds ratio",
-        "ratio": "ratio",
-        "raw": "difference in the source's unit",
-        "ambiguous_outcome": "not pooled: outcome of ambiguous desirability",
-        "no_std_error": "not pooled: no standard error",
-        "raw_unit": "not pooled: raw unit",
-    },
-    "effect_measure": {
-        "smd": "standardised mean difference",
-        "pp": "difference in percentage points",
-        "log_or": "log odds ratio",
-        "ratio": "ratio",
-        "raw": "difference in the source's unit",
-    },
     "aspect": {"coordination": "coordination", "condition": "condition"},
     "risk_of_bias": {
         "low": "low",
@@ -276,6 +259,9 @@ VALUE_WORDS: dict[str, dict[str, str]] = {
         "unknown": "unknown (no appraisal)",
     },
 }
+# Columns of the magnitude analysis whose values are measures or why an estimate is not pooled: their
+# words are `synergies.magnitude_words`' (the ones notebook 04's sentences and figures say).
+MAGNITUDE_COLUMNS = frozenset({"pooled_as", "effect_measure"})
 # Columns of comparators (findings.csv, arms.csv and the combination tables): a code or an arm's name.
 COMPARATOR_COLUMNS = frozenset(
     {"comparator", "base_comparator", "extended_comparator", "single_comparator", "combined_comparator"}
@@ -531,6 +517,10 @@ def for_people(
             out = [
                 "" if is_blank(v) else _why_not(str(v), g, lang) for v, g in zip(values, groups, strict=True)
             ]
+        elif column in MAGNITUDE_COLUMNS:
+            from synergies.magnitude_words import cell_word
+
+            out = ["" if is_blank(v) else cell_word(str(v), lang) for v in values]
         elif column in VALUE_WORDS or column in COMPARATOR_COLUMNS:
             words = COMPARATOR_WORDS if column in COMPARATOR_COLUMNS else VALUE_WORDS[column]
             out = ["" if is_blank(v) else _codes(str(v), words, lang) for v in values]
