@@ -8,6 +8,7 @@ codebook's order, outcomes in the codebook's order.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import statistics
@@ -354,6 +355,7 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
+@functools.lru_cache(maxsize=65536)  # the robustness grid tests the same few (k, n) again and again
 def sign_test(n_beneficial: int, n_adverse: int) -> tuple[float, float, float, float]:
     """Two-sided exact sign test and proportion beneficial with its Wilson 95 % interval.
 
@@ -372,6 +374,15 @@ def sign_test(n_beneficial: int, n_adverse: int) -> tuple[float, float, float, f
     return (p_value, n_beneficial / n, low, high)
 
 
+def _pair_codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """One integer per row naming its combination of `columns` (missing values alike, as drop_duplicates)."""
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(frame[column])
+        combined = combined * (len(uniques) + 1) + codes + 1
+    return combined
+
+
 def sign_tests(verdict_table: pd.DataFrame, ev: Evidence, unit: str = "arm") -> pd.DataFrame:
     """Per domain, a sign test over units' verdicts; units that are not clearly one way are counted.
 
@@ -380,30 +391,37 @@ def sign_tests(verdict_table: pd.DataFrame, ev: Evidence, unit: str = "arm") -> 
     silently dropped. `n_evaluations` counts the distinct cases behind the votes, so a reader
     sees when several arms of one evaluation were counted as separate units.
     """
+    # One factorisation of the domain and verdict columns, then integer counts per domain: filtering
+    # the table once per domain and verdict cost pandas' overhead dozens of times per table, and the
+    # robustness grid asks for a table per scenario.
+    domains, domain_names = pd.factorize(verdict_table["domain"])
+    verdict_codes, verdict_names = pd.factorize(verdict_table["verdict"])
+    verdict_of = {v: i for i, v in enumerate(verdict_names)}
+    voting = np.isin(verdict_codes, [verdict_of[v] for v in vocabulary.VOTING if v in verdict_of])
+    evaluation = _pair_codes(verdict_table, ["country", "case"])
+    domain_code = {d: i for i, d in enumerate(domain_names)}
     rows = []
     for domain in ev.domain_order:
-        units = verdict_table[verdict_table["domain"] == domain]
-        n_ben = int((units["verdict"] == "beneficial").sum())
-        n_adv = int((units["verdict"] == "adverse").sum())
-        n_conf = int((units["verdict"] == "conflicting").sum())
-        n_none = int((units["verdict"] == "no_change").sum())
-        n_unclear = int((units["verdict"] == "unclear").sum())
-        voters = units[units["verdict"].isin(vocabulary.VOTING)]
+        mine = np.flatnonzero(domains == domain_code.get(domain, -2))
+        known = verdict_codes[mine]
+        counts = np.bincount(known[known >= 0], minlength=len(verdict_names))
+        n_of = {v: int(counts[i]) for v, i in verdict_of.items()}
+        n_ben, n_adv = n_of.get("beneficial", 0), n_of.get("adverse", 0)
         p_value, proportion, low, high = sign_test(n_ben, n_adv)
         rows.append(
             {
                 "domain": domain,
                 "n_beneficial": n_ben,
                 "n_adverse": n_adv,
-                "n_conflicting": n_conf,
+                "n_conflicting": n_of.get("conflicting", 0),
                 "p_value": p_value,
                 "proportion": proportion,
                 "ci_low": low,
                 "ci_high": high,
-                "n_no_change": n_none,
-                "n_unclear": n_unclear,
-                "n_units": len(units),
-                "n_evaluations": voters[["country", "case"]].drop_duplicates().shape[0],
+                "n_no_change": n_of.get("no_change", 0),
+                "n_unclear": n_of.get("unclear", 0),
+                "n_units": len(mine),
+                "n_evaluations": len(np.unique(evaluation[mine[voting[mine]]])),
                 "unit": unit,
             }
         )

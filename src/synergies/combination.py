@@ -29,6 +29,7 @@ Grouping and verdicts reuse `synergies.aggregate` (its grouping machinery, tally
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 
@@ -463,9 +464,7 @@ def annotate_single_vs_combined(table: pd.DataFrame, ev: Evidence) -> pd.DataFra
     per = groups.keys(f, keys)
     per["direction"] = groups.shared(f["direction"], "mixed")
     per["comparator"] = aggregate._join_per_group(groups, f["comparator"])
-    per["comparator"] = per["comparator"].map(
-        lambda s: contract.LIST_SEPARATOR.join(dict.fromkeys(s.split(";")))
-    )
+    per["comparator"] = per["comparator"].map(_distinct_items)
     per = per.set_index(keys)
     arms = arm_table(ev).set_index(ARM_KEY)
     out = table.copy()
@@ -482,14 +481,26 @@ def annotate_single_vs_combined(table: pd.DataFrame, ev: Evidence) -> pd.DataFra
         out[f"{kind}_components"] = of_arm["components"].fillna("").to_numpy()
         comparator = found["comparator"].fillna(pd.Series(of_arm["comparator"].to_numpy(), index=found.index))
         out[f"{kind}_comparator"] = comparator.fillna("unknown").to_numpy()
+    # Rows repeat a few distinct cells (arms' components, comparators), so each distinct one is read
+    # once; the columns are taken as lists, as iterating an Arrow-backed column costs per value.
+    nest = functools.cache(lambda s, c: nesting(split_list(s), split_list(c)))
     out["nesting"] = [
-        nesting(split_list(s), split_list(c))
-        for s, c in zip(out["single_components"], out["combined_components"], strict=True)
+        nest(s, c)
+        for s, c in zip(out["single_components"].tolist(), out["combined_components"].tolist(), strict=True)
     ]
+    other_arm = functools.cache(against_other_arm)
     comparisons = []
-    columns = ["nesting", "single_arm", "combined_arm", "single_effect", "combined_effect"]
+    columns = [
+        "nesting",
+        "single_arm",
+        "combined_arm",
+        "single_effect",
+        "combined_effect",
+        "single_comparator",
+        "combined_comparator",
+    ]
     for kind, single, combined, s_effect, c_effect, s_against, c_against in zip(
-        *(out[c] for c in columns), out["single_comparator"], out["combined_comparator"], strict=True
+        *(out[c].tolist() for c in columns), strict=True
     ):
         if kind == "not_nested":
             comparisons.append(("not_nested", ""))
@@ -497,14 +508,20 @@ def annotate_single_vs_combined(table: pd.DataFrame, ev: Evidence) -> pd.DataFra
         direct = c_effect if c_against == single else ""
         if s_against == combined and s_effect:  # the single arm coded against the combined one
             direct, s_effect = FLIPPED.get(s_effect, s_effect), ""
-        if against_other_arm(s_against):  # measured against a third arm: not against its comparator
+        if other_arm(s_against):  # measured against a third arm: not against its comparator
             s_effect = ""
-        if against_other_arm(c_against):
+        if other_arm(c_against):
             c_effect = ""
         comparisons.append(compare(s_effect, c_effect, direct))
     out["comparison"] = [c for c, _ in comparisons]
     out["comparison_basis"] = [b for _, b in comparisons]
     return out
+
+
+@functools.lru_cache(maxsize=4096)  # a few distinct comparator cells, repeated on every outcome of an arm
+def _distinct_items(text: str) -> str:
+    """A ';'-joined cell with repeated items dropped, first occurrences kept in order."""
+    return contract.LIST_SEPARATOR.join(dict.fromkeys(text.split(";")))
 
 
 def no_comparison_cases(ev: Evidence, comparison: pd.DataFrame) -> pd.DataFrame:
