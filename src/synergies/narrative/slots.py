@@ -322,8 +322,27 @@ def walk(slot: Slot) -> Iterator[Slot]:
 
 
 def counts(body: Slot) -> tuple[Count, ...]:
-    """The Counts of every number a body states."""
-    return tuple(s.count for s in walk(body) if type(s) is Num)  # type: ignore[union-attr]
+    """The Counts of every number a body states, in `walk`'s order.
+
+    Walked with a stack rather than through `walk`'s nested generators: the count checker reads every
+    sentence's counts, about a million slots at 10^5 findings, and each generator level costs a call.
+    """
+    found = []
+    stack = [body]
+    while stack:
+        slot = stack.pop()
+        kind = type(slot)
+        if kind is Num:
+            found.append(slot.count)  # type: ignore[union-attr]
+        elif kind is Msg:
+            stack.extend(child for _, child in reversed(slot.slots))  # type: ignore[union-attr]
+        elif kind is Items:
+            stack.extend(reversed(slot.items))  # type: ignore[union-attr]
+        elif kind is Seq:
+            stack.extend(reversed(slot.parts))  # type: ignore[union-attr]
+        elif kind is Cap or kind is Escaped:
+            stack.append(slot.slot)  # type: ignore[union-attr]
+    return tuple(found)
 
 
 def plain(text: str) -> str:
