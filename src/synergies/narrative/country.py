@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from synergies import i18n, vocabulary
-from synergies.narrative.arms import _arm_comparison_sentences, _evaluated_cases, _finding_numbers, _verb
+from synergies.narrative.arms import _arm_comparison_sentences, _evaluated_cases, _verb
 from synergies.narrative.facts import _Facts
 from synergies.narrative.model import Count, Paragraph, Ref, Section, Sentence, _count, nor_items
 from synergies.narrative.phrases import EFFECT_ADJECTIVES, MAX_LISTED
@@ -40,51 +40,14 @@ from synergies.narrative.slots import (
     msgp,
     render,
 )
+from synergies.narrative.tally import NO_FINDINGS, findings_tally
 
 # =========================================================================== tallies, made once
 
 
-def _findings_tally(f: _Facts) -> dict[str, dict]:
-    """Per country, in one pass over the findings: their citation numbers by domain, effect and change.
-
-    country → {"ids": [n...], "domains": {domain: [n...]}, "domain_effect": {(domain, effect): [n...]},
-    "effects": {effect: {"ids", "domains": {domain: count}, "changes": {(outcome, direction): [arm...]},
-    "contested": {outcome...}}}}; the numbers are the findings' citation numbers (`refs.RowIndex`).
-    """
-    key = "country.findings"
-    if key not in f._groups:
-        fr = f.findings
-        numbers = _finding_numbers(f)[0]
-        contested = fr["contested"].tolist() if "contested" in fr else [False] * len(fr)
-        columns = ("country", "domain", "effect", "outcome", "direction", "intervention")
-        tally: dict[str, dict] = {}
-        rows = zip(*(fr[c].tolist() for c in columns), numbers, contested, strict=True)
-        for country, domain, effect, outcome, direction, arm, number, disputed in rows:
-            mine = tally.get(country)
-            if mine is None:
-                mine = tally[country] = {"ids": [], "domains": {}, "domain_effect": {}, "effects": {}}
-            mine["ids"].append(number)
-            mine["domains"].setdefault(domain, []).append(number)
-            mine["domain_effect"].setdefault((domain, effect), []).append(number)
-            of_effect = mine["effects"].get(effect)
-            if of_effect is None:
-                of_effect = {"ids": [], "domains": {}, "changes": {}, "contested": set()}
-                mine["effects"][effect] = of_effect
-            of_effect["ids"].append(number)
-            of_effect["domains"][domain] = of_effect["domains"].get(domain, 0) + 1
-            of_effect["changes"].setdefault((outcome, direction), []).append(arm)
-            if bool(disputed):  # as `astype(bool)` reads the column
-                of_effect["contested"].add(outcome)
-        f._groups[key] = tally
-    return f._groups[key]
-
-
-_NO_FINDINGS: dict = {"ids": [], "domains": {}, "domain_effect": {}, "effects": {}}
-
-
 def _country_tally(f: _Facts, country: str) -> dict:
-    """The findings tally of one country (see `_findings_tally`)."""
-    return _findings_tally(f).get(country, _NO_FINDINGS)
+    """The findings tally of one country (see `tally.findings_tally`)."""
+    return findings_tally(f).get(country, NO_FINDINGS)
 
 
 def _refs(f: _Facts, *numbers: Iterable[int]) -> RefSet:

@@ -122,7 +122,9 @@ class _Facts:
 
     def domain_rank(self, domains: Iterable[str]) -> list[str]:
         """Domains in display order."""
-        order = {d: i for i, d in enumerate(self.ev.domain_order)}
+        if "domain_rank" not in self._groups:  # the order is read from the domains table: once
+            self._groups["domain_rank"] = {d: i for i, d in enumerate(self.ev.domain_order)}
+        order = self._groups["domain_rank"]
         return sorted(set(domains), key=lambda d: (order.get(d, len(order)), d))
 
     def part(self, table: str, **key: str) -> pd.DataFrame:
