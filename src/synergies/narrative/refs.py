@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from synergies.load import Evidence
 from synergies.narrative.model import _TRAILING_NUMBER, Ref, natural_key
@@ -49,11 +51,38 @@ def _citation_order(raw: list[tuple[str, ...]]) -> list[int]:
     to natural_key itself. Ties keep table order in both, as sorted() is stable.
     """
     if raw and len(raw[0]) == 1:
+        ordered = _simple_order([key[0] for key in raw])
+        if ordered is not None:
+            return ordered
         parsed = [_SIMPLE_ID.fullmatch(key[0]) for key in raw]
         if all(parsed):
             simple = [(m.group(1).casefold(), int(m.group(2))) for m in parsed]  # type: ignore[union-attr]
             return sorted(range(len(raw)), key=simple.__getitem__)
     return sorted(range(len(raw)), key=lambda i: [natural_key(k) for k in raw[i]])
+
+
+def _simple_order(ids: list[str]) -> list[int] | None:
+    """`_citation_order` of ids that are all ASCII letters-then-digits ("F00123"), in Arrow and numpy.
+
+    The prefix and number of each id come from one Arrow regex over the column and rows are ordered by
+    one stable lexsort on (rank of the case-folded prefix, number): the order the (prefix, number) sort
+    gives, at 10^5 ids without a regex match and a tuple per id. None (use the general sort) when an id
+    is not of that form, is not ASCII (Arrow's digits are ASCII ones, Python's any decimal digit), or
+    has a number too long for 64 bits.
+    """
+    column = pa.array(ids, type=pa.string())
+    if not pc.all(pc.string_is_ascii(column)).as_py():
+        return None
+    parts = pc.extract_regex(column, r"^(?P<prefix>\D*)(?P<number>\d+)$")
+    if parts.null_count:
+        return None
+    digits = pc.struct_field(parts, "number")
+    if pc.max(pc.utf8_length(digits)).as_py() > 18:
+        return None
+    number = pc.cast(digits, pa.int64()).to_numpy()
+    codes, uniques = pd.factorize(pc.struct_field(parts, "prefix").to_numpy(zero_copy_only=False))
+    rank = pd.factorize(pd.Index([u.casefold() for u in uniques], dtype=object), sort=True)[0]
+    return np.lexsort((number, rank[codes])).tolist()
 
 
 class _FileRows:

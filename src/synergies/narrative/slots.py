@@ -335,7 +335,7 @@ def counts(body: Slot) -> tuple[Count, ...]:
         if kind is Num:
             found.append(slot.count)  # type: ignore[union-attr]
         elif kind is Msg:
-            stack.extend(child for _, child in reversed(slot.slots))  # type: ignore[union-attr]
+            stack.extend([child for _, child in reversed(slot.slots)])  # type: ignore[union-attr]
         elif kind is Items:
             stack.extend(reversed(slot.items))  # type: ignore[union-attr]
         elif kind is Seq:

@@ -158,6 +158,10 @@ class Tables:
             text = table[list(columns)].astype(str)
             self._index[key] = dict(text.groupby(list(columns), sort=False).indices)  # ascending per key
         index = self._index[key]
+        if all(len(allowed) == 1 for _, allowed in where):  # the usual count: one value per column
+            one = tuple(allowed[0] for _, allowed in where)
+            part = index.get(one if len(one) > 1 else one[0])
+            return [] if part is None else [part]
         combos: list[tuple[str, ...]] = [()]
         for _, allowed in where:
             combos = [(*c, v) for c in combos for v in allowed]
