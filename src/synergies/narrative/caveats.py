@@ -257,7 +257,8 @@ def _source_sentence(f: _Facts) -> Sentence | None:
     if f.ev.sources is not None:
         refs = f.rows.of(Ref("sources.csv", (s,)) for s in order)
     else:
-        refs = f.rows.findings(i for i, s in zip(tally["ids"], f.findings["source_id"], strict=True) if s)
+        named = f.findings["source_id"].tolist()  # a list: iterating an Arrow column costs per value
+        refs = f.rows.findings(i for i, s in zip(tally["ids"], named, strict=True) if s)
 
     def findings_of(s: str) -> Num:
         """How many findings cite source `s`, as "three findings"."""
@@ -294,7 +295,7 @@ def _ambiguous_sentence(f: _Facts) -> Sentence | None:
     positions = _tallies(f)["ambiguous"]
     if not positions:
         return None
-    measured = set(f.findings["outcome"].iloc[positions])
+    measured = set(f.findings["outcome"].iloc[positions].unique())
     order = {o: i for i, o in enumerate(f.ev.outcomes["outcome"])}
     outcomes = sorted(measured, key=lambda o: order.get(o, 0))
     k = len(outcomes)

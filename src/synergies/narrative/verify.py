@@ -66,7 +66,7 @@ class Tables:
         self._codes: dict[tuple[str, str], np.ndarray] = {}
         self._results: dict[tuple, float | None] = {}
         self._memo: dict[str, object] = {}
-        self._shape: dict[str, tuple[frozenset, bool]] = {}
+        self._plans: dict[tuple[str, tuple[str, ...]], tuple[list[int], dict | None]] = {}
 
     def builders(self) -> dict[str, Callable[[], pd.DataFrame]]:
         """How to compute each named table from the evidence."""
@@ -143,30 +143,40 @@ class Tables:
         lengths and needs no merge; the index per column set (value combination → positions, from
         one groupby) is made the first time a count filters on those columns.
         """
-        shape = self._shape.get(name)
-        if shape is None:  # a table's columns and emptiness, read once: counts ask thousands of times
-            table = self[name]
-            shape = self._shape[name] = (frozenset(table.columns), table.empty)
-        known, empty = shape
-        where = [(c, v) for c, v in where if c in known]
-        if not where or empty:
+        where = tuple(where)
+        columns = tuple([column for column, _ in where])
+        plan = self._plans.get((name, columns))
+        if plan is None:  # which of these columns the table has, and their index: once per column set
+            plan = self._plans[(name, columns)] = self._plan(name, columns)
+        kept, index = plan
+        if index is None:
             return None
-        columns = tuple(c for c, _ in where)
-        key = (name, columns)
-        if key not in self._index:
-            table = self[name]
-            text = table[list(columns)].astype(str)
-            self._index[key] = dict(text.groupby(list(columns), sort=False).indices)  # ascending per key
-        index = self._index[key]
-        if all(len(allowed) == 1 for _, allowed in where):  # the usual count: one value per column
-            one = tuple(allowed[0] for _, allowed in where)
-            part = index.get(one if len(one) > 1 else one[0])
+        allowed = [where[i][1] for i in kept]
+        if all(len(values) == 1 for values in allowed):  # the usual count: one value per column
+            part = index.get(tuple(values[0] for values in allowed) if len(allowed) > 1 else allowed[0][0])
             return [] if part is None else [part]
         combos: list[tuple[str, ...]] = [()]
-        for _, allowed in where:
-            combos = [(*c, v) for c in combos for v in allowed]
+        for values in allowed:
+            combos = [(*c, v) for c in combos for v in values]
         found = [index.get(combo if len(combo) > 1 else combo[0]) for combo in combos]
         return [part for part in found if part is not None]
+
+    def _plan(self, name: str, columns: tuple[str, ...]) -> tuple[list[int], dict | None]:
+        """Which filters of `columns` apply to table `name` (those it has) and the index they use.
+
+        The index maps each combination of those columns' values, as text, to its ascending row
+        positions (one groupby); it is None when no filter applies or the table is empty (every row).
+        """
+        table = self[name]
+        kept = [i for i, column in enumerate(columns) if column in table.columns]
+        if not kept or table.empty:
+            return kept, None
+        on = [columns[i] for i in kept]
+        key = (name, tuple(on))
+        if key not in self._index:
+            text = table[on].astype(str)
+            self._index[key] = dict(text.groupby(on, sort=False).indices)  # ascending per key
+        return kept, self._index[key]
 
     def n_rows(self, name: str, where: Iterable[tuple[str, tuple[str, ...]]]) -> int:
         """How many rows of table `name` match `where`."""
