@@ -29,6 +29,7 @@ from synergies.text import numbers
 if TYPE_CHECKING:
     from synergies.narrative.model import Count, Narrative, Sentence
 
+_UNKNOWN = object()  # a query not recomputed yet
 RANK = {"beneficial": 2, "no_change": 1, "adverse": 0}  # desirability order of comparable effects
 
 
@@ -272,6 +273,14 @@ def _recurring_domains(count: Count, tables: Tables) -> float:
     return sum(1 for countries in hits if countries == wanted)
 
 
+# Tables whose counts are computed by a function of their own rather than by the query language.
+_SPECIAL: dict[str, Callable[[Count, Tables], float]] = {
+    "arm_pair_tally": _arm_pair_tally,
+    "arm_pair_shared_domains": _shared_domains,
+    "recurring_domains": _recurring_domains,
+}
+
+
 def recompute(count: Count, tables: Tables) -> float | None:
     """What the count's query gives; None for a bound ("below:"), checked by `holds`.
 
@@ -279,22 +288,20 @@ def recompute(count: Count, tables: Tables) -> float | None:
     verdicts), and a mismatch is recomputed once more to be reported.
     """
     key = (count.table, count.unit, count.where)
-    if key not in tables._results:
-        tables._results[key] = _recompute(count, tables)
-    return tables._results[key]
+    value = tables._results.get(key, _UNKNOWN)
+    if value is _UNKNOWN:
+        value = tables._results[key] = _recompute(count, tables)
+    return value  # type: ignore[return-value]
 
 
 def _recompute(count: Count, tables: Tables) -> float | None:
     """`recompute`, not remembered."""
+    if count.unit == "rows" and count.table not in _SPECIAL and count.table != "constant":  # most counts
+        return tables.n_rows(count.table, count.where)
     if count.table == "constant":
         return constants()[count.unit]
-    special = {
-        "arm_pair_tally": _arm_pair_tally,
-        "arm_pair_shared_domains": _shared_domains,
-        "recurring_domains": _recurring_domains,
-    }
-    if count.table in special:
-        return special[count.table](count, tables)
+    if count.table in _SPECIAL:
+        return _SPECIAL[count.table](count, tables)
     kind, _, columns = count.unit.partition(":")
     cols = columns.split(",") if columns else []
     if kind == "rows":
