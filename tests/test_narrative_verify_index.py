@@ -94,3 +94,14 @@ def test_citation_order_of_simple_ids_is_the_natural_order() -> None:
     assert _citation_order([(i,) for i in ids]) == _simple_order(ids)
     for odd in (["F1", "F١"], ["F1", "x"], ["F1" + "9" * 20]):
         assert _simple_order(odd) is None  # left to the general sort
+
+
+def test_the_text_index_is_what_a_groupby_on_text_gives() -> None:
+    frame = pd.DataFrame(
+        {"a": ["x", None, "y", "x", "y", "x"], "b": ["1", "2", "2", None, "2", "1"]}, dtype="str"
+    )
+    tables = verify.Tables(None, {"t": frame})  # type: ignore[arg-type]
+    for on in (["a"], ["a", "b"], ["b", "a"]):
+        expected = frame[on].astype(str).groupby(on, sort=False).indices
+        found = tables._text_index("t", on)
+        assert {k: v.tolist() for k, v in found.items()} == {k: v.tolist() for k, v in expected.items()}
