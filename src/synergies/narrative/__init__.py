@@ -14,8 +14,9 @@ HTML) are public so they can be tested on their own.
 Layout (one job per module): `model` (the structure: Narrative, Section, Paragraph, Sentence,
 Ref, Count; escaping and citations), `slots` (typed slots and their rendering), `refs` (row
 sets and the per-file row index), `phrases` (fixed phrases and limits), `facts` (the view of
-the data every sentence draws on), `overview` (overview, tracing, references), `country` (one
-country's section), `arms` (single against combined arms), `across` (across countries),
+the data every sentence draws on), `tally` (the country sections' findings tally), `overview`
+(overview, tracing, references), `country` (one country's section), `arms` (single against
+combined arms), `across` (across countries),
 `institutions` (institutional factors across countries), `caveats`, `magnitudes` (the magnitude
 sentences' bodies, which notebook 04 renders too), `robust` (robustness and reporting bias),
 `compose` (`build`), `render` (`render_markdown`, `write`), `verify` (the count checker). This
