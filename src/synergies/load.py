@@ -48,6 +48,7 @@ import pyarrow.csv
 
 from synergies import contract
 from synergies.contract import Column, FileSpec
+from synergies.shared_text import share_repeated_text  # noqa: F401  (public here: load.share_repeated_text)
 
 # How many rows to name for one kind of problem before summarising the rest.
 MAX_ROWS_PER_PROBLEM = 10

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from synergies import config, publish
-from synergies.run import common
+from synergies.run import common, memory
 from synergies.run.checks import (
     _check_inputs,
     _check_places,
@@ -237,6 +237,7 @@ def _run_locked(options: Options, notebooks: list[Notebook], selected: list[Note
             cache = _cache_evidence(evidence, staging)
             if cache is not None:
                 evidence = cache  # the tables are released while the kernels run; the site reads the pickle
+                memory.release_memory()  # and their pages handed back, not kept at the load's peak
             context = _Context(options=options, staging=staging, kernels=_Kernels(), evidence_cache=cache)
             _execute_all(plan.to_run, context, progress)
             common._step("executed")
