@@ -6,7 +6,7 @@ import contextlib
 import gc
 from collections.abc import Iterator
 
-from synergies.load import Evidence
+from synergies.load import Evidence, share_repeated_text
 from synergies.narrative import verify
 from synergies.narrative.across import _comparison_section
 from synergies.narrative.caveats import _caveats_section, _claims_section, _magnitude_section
@@ -44,8 +44,23 @@ def _collection_paused() -> Iterator[None]:
             gc.enable()
 
 
+# From this many findings the build first shares `ev`'s repeated text (see `build`). Measured on
+# synthetic data (200 countries): at 10^6 findings sharing cut notebook 07's peak memory from about
+# 1,850 MB to 1,370 MB and the build from about 71 s to 56 s; at 10^5 it made the build about
+# 25 % slower (pandas reads Python-stored strings more slowly than Arrow ones) and saves little.
+# The crossover lies between the two and was not measured more finely.
+SHARE_TEXT_FROM_FINDINGS = 300_000
+
+
 def build(ev: Evidence) -> Narrative:
-    """The country-comparison narrative of `ev` in both languages, each sentence with its rows and numbers."""
+    """The country-comparison narrative of `ev` in both languages, each sentence with its rows and numbers.
+
+    The build walks every row, so with SHARE_TEXT_FROM_FINDINGS findings or more it first stores
+    `ev`'s mostly repeated text columns as shared strings, in place (`load.share_repeated_text`:
+    same values and dtypes, so the same outputs and the same digest of the data, far less memory).
+    """
+    if len(ev.findings) >= SHARE_TEXT_FROM_FINDINGS:
+        share_repeated_text(ev)
     with _collection_paused():
         return _build(ev)
 
