@@ -5,10 +5,11 @@ sentences and the narrative page, as HTML in the run's language), a few megabyte
 structure at 10^6 findings took the runner 40 s and 3 GB to read back.
 
 Building the narrative is one of the slowest steps of a run at scale (`synergies.narrative.build`:
-about a minute at 10^6 findings; docs/benchmarks.md). Notebook 07 builds it to show it (`site.pages.narrative_fragment`),
-and the runner used to build it once more, after every notebook had ended and with nothing else to
-do, for the site's index and narrative pages. Now the kernel pickles what it built into the run's
-staging area and the runner reads it back (`load`), which takes a fraction of the time.
+about a minute at 10^6 findings; docs/benchmarks.md). Notebook 07 builds it to show it
+(`site.pages.narrative_fragment`), and the runner used to build it once more, after every notebook
+had ended and with nothing else to do, for the site's index and narrative pages. Now the kernel
+pickles what it built into the run's staging area and the runner reads it back (`load`), which takes
+a fraction of the time.
 
 The kernel keeps it only when the data it was built from are exactly the run's validated data
 (the pickle the runner served, `synergies.run.kernel_evidence`): a notebook that filtered or changed
